@@ -1,0 +1,29 @@
+# Sourced by scripts/run and scripts/test: creates .venv and installs jixiao into it
+# (editable), re-installing only when pyproject.toml changes. Idempotent.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${JIXIAO_VENV:-$ROOT/.venv}"
+EXTRAS="${1:-}"
+PY="${PYTHON:-python3}"
+
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "jixiao needs Python 3.11 or newer; '$PY' is $("$PY" --version 2>&1)" >&2
+    exit 1
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> creating virtual environment in $VENV" >&2
+    "$PY" -m venv "$VENV" || { echo "jixiao: cannot create $VENV" >&2; exit 1; }
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip || exit 1
+fi
+STAMP="$VENV/.jixiao-installed${EXTRAS:+-$EXTRAS}"
+HASH="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$HASH" ]; then
+    echo "==> installing jixiao${EXTRAS:+[$EXTRAS]} into $VENV" >&2
+    rm -f "$STAMP"
+    if ! "$VENV/bin/python" -m pip install --quiet -e "$ROOT${EXTRAS:+[$EXTRAS]}"; then
+        echo "jixiao: installing into $VENV failed (see above)" >&2
+        exit 1
+    fi
+    echo "$HASH" > "$STAMP"
+fi
+export PATH="$VENV/bin:$PATH"

@@ -1,0 +1,193 @@
+"""The domain model: what a budget unit publishes as performance targets.
+
+Plain frozen dataclasses, no I/O.  A :class:`Document` is what one published source holds
+(one unit's overall targets and/or any number of project tables); it is the in-memory form
+of the ``jixiao/1`` interchange format (see docs/format.md).
+
+Names of departments and units are kept as printed; identity across documents is the
+store's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from jixiao.domain.provenance import Provenance
+from jixiao.domain.values import Number, TargetValue
+
+
+class Period(StrEnum):
+    """The period a target value is set for (指标值的期间)."""
+
+    HALF_YEAR = "half_year"  # 半年（程）指标值
+    FULL_YEAR = "full_year"  # 全年（程）/ 年度指标值
+    LONG_TERM = "long_term"  # 长期 / 中长期指标值 (multi-year projects)
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """A supervising department (主管部门)."""
+
+    name: str
+    code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetUnit:
+    """A budget unit (预算单位) under a supervising department."""
+
+    name: str
+    department: str | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """One row of a unit's overall targets (部门整体支出绩效目标表).
+
+    ``seq`` is the 序号（代码） of the function (职能) as printed; all work items (工作及项目
+    名称) under one function share it.
+    """
+
+    seq: str
+    function: str
+    work: str
+    goal: str
+    target: TargetValue | None
+    source: Provenance | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class OverallTargets:
+    """A unit's overall expenditure performance targets for one fiscal year."""
+
+    unit: str
+    fiscal_year: int | None
+    goals: tuple[Goal, ...] = ()
+    department: str | None = None
+    source: Provenance | None = field(default=None, compare=False)
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        """Distinct functions in order of first appearance."""
+        return tuple(dict.fromkeys(g.function for g in self.goals))
+
+
+@dataclass(frozen=True, slots=True)
+class Funds:
+    """A project's funds in 万元, where the table gives them (资金情况)."""
+
+    total: Number | None = None  # 年度资金总额
+    fiscal: Number | None = None  # 其中：财政拨款
+    carryover: Number | None = None  # 上年结转
+    other: Number | None = None  # 其他资金
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A level-3 indicator (三级指标) with its targets per period.
+
+    ``level1``/``level2`` are canonical taxonomy names; ``level1_label``/``level2_label``
+    keep the labels as printed when they differ.
+    """
+
+    level1: str
+    level2: str
+    name: str
+    half_year: TargetValue | None = None
+    full_year: TargetValue | None = None
+    long_term: TargetValue | None = None
+    level1_label: str | None = None
+    level2_label: str | None = None
+    source: Provenance | None = field(default=None, compare=False)
+
+    def value(self, period: Period) -> TargetValue | None:
+        """The target value for a period, or None."""
+        value: TargetValue | None = getattr(self, period.value)
+        return value
+
+    def values(self) -> Iterator[tuple[Period, TargetValue]]:
+        """The periods that have a value, in period order."""
+        for period in Period:
+            value = self.value(period)
+            if value is not None:
+                yield period, value
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A project's performance target table (项目支出绩效目标表)."""
+
+    name: str
+    department: str | None = None
+    unit: str | None = None
+    fiscal_year: int | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    funds: Funds | None = None
+    indicators: tuple[Indicator, ...] = ()
+    source: Provenance | None = field(default=None, compare=False)
+
+    def level1_groups(self) -> tuple[str, ...]:
+        """Level-1 categories present, in order of first appearance."""
+        return tuple(dict.fromkeys(i.level1 for i in self.indicators))
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """Something an importer was not sure of, kept with the document (never dropped).
+
+    ``code`` is stable (see docs/format.md for the list); ``message`` is in Chinese.
+    """
+
+    code: str
+    message: str
+    location: Provenance | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """Where a document came from as a whole."""
+
+    file: str
+    sha256: str | None = None
+    layout: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Everything one source holds; the in-memory form of ``jixiao/1``."""
+
+    fiscal_year: int | None
+    overall_targets: tuple[OverallTargets, ...] = ()
+    projects: tuple[Project, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+    source: SourceInfo | None = field(default=None, compare=False)
+
+    @property
+    def goal_count(self) -> int:
+        return sum(len(o.goals) for o in self.overall_targets)
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(p.indicators) for p in self.projects)
+
+    def departments(self) -> tuple[Department, ...]:
+        """Supervising departments named in the document, in order of appearance."""
+        names = [o.department for o in self.overall_targets] + [
+            p.department for p in self.projects
+        ]
+        return tuple(Department(n) for n in dict.fromkeys(n for n in names if n))
+
+    def units(self) -> tuple[BudgetUnit, ...]:
+        """Budget units named in the document, in order of appearance."""
+        pairs = [(o.unit, o.department) for o in self.overall_targets] + [
+            (p.unit, p.department) for p in self.projects if p.unit
+        ]
+        seen: dict[str, BudgetUnit] = {}
+        for name, department in pairs:
+            if name and name not in seen:
+                seen[name] = BudgetUnit(name, department)
+        return tuple(seen.values())

@@ -1,0 +1,304 @@
+"""The ``jixiao/1`` interchange format: every importer writes it, every exporter reads it.
+
+Public API::
+
+    dump(doc) -> dict          loads(text) -> Document
+    dumps(doc) -> str          load(data) -> Document
+    json_schema() -> dict      FORMAT_ID, SCHEMA_PATH, FormatError
+
+See docs/format.md for the format itself.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from jixiao.domain.model import (
+    Diagnostic,
+    Document,
+    Funds,
+    Goal,
+    Indicator,
+    OverallTargets,
+    Project,
+    SourceInfo,
+)
+from jixiao.domain.provenance import Provenance
+from jixiao.domain.values import Kind, Op, TargetValue
+from jixiao.interchange._wire import (
+    FORMAT_ID,
+    WireDocument,
+    WireFunds,
+    WireGoal,
+    WireIndicator,
+    WireLocation,
+    WireOverallTargets,
+    WireProject,
+    WireSource,
+    WireValue,
+    WireWarning,
+)
+
+__all__ = [
+    "FORMAT_ID",
+    "SCHEMA_PATH",
+    "FormatError",
+    "dump",
+    "dumps",
+    "json_schema",
+    "load",
+    "loads",
+]
+
+SCHEMA_PATH = Path(str(resources.files("jixiao.interchange").joinpath("jixiao-1.schema.json")))
+
+
+class FormatError(ValueError):
+    """A document that is not valid ``jixiao/1``; the message names every bad field."""
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``jixiao/1`` (the shipped file is generated from this)."""
+    schema = WireDocument.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+# -- domain -> wire -------------------------------------------------------------------
+
+
+def _loc(p: Provenance | None) -> WireLocation | None:
+    if p is None:
+        return None
+    return WireLocation(file=p.file, page=p.page, line=p.line, sheet=p.sheet, cell=p.cell)
+
+
+def _value(v: TargetValue | None) -> WireValue | None:
+    if v is None:
+        return None
+    return WireValue(
+        text=v.text,
+        kind=v.kind.value,
+        op=v.op.value if v.op is not None else None,
+        value=v.value,
+        unit=v.unit,
+        start=v.start,
+        end=v.end,
+        grade=v.grade,
+        reason=v.reason,
+        source=_loc(v.source),
+    )
+
+
+def _to_wire(doc: Document) -> WireDocument:
+    source = (
+        WireSource(file=doc.source.file, sha256=doc.source.sha256, layout=doc.source.layout)
+        if doc.source is not None
+        else None
+    )
+    return WireDocument(
+        format=FORMAT_ID,
+        fiscal_year=doc.fiscal_year,
+        source=source,
+        overall_targets=[
+            WireOverallTargets(
+                unit=o.unit,
+                fiscal_year=o.fiscal_year,
+                department=o.department,
+                goals=[
+                    WireGoal(
+                        seq=g.seq,
+                        function=g.function,
+                        work=g.work,
+                        goal=g.goal,
+                        target=_value(g.target),
+                        source=_loc(g.source),
+                    )
+                    for g in o.goals
+                ],
+                source=_loc(o.source),
+            )
+            for o in doc.overall_targets
+        ],
+        projects=[
+            WireProject(
+                name=p.name,
+                department=p.department,
+                unit=p.unit,
+                fiscal_year=p.fiscal_year,
+                start_year=p.start_year,
+                end_year=p.end_year,
+                funds=(
+                    WireFunds(
+                        total=p.funds.total,
+                        fiscal=p.funds.fiscal,
+                        carryover=p.funds.carryover,
+                        other=p.funds.other,
+                    )
+                    if p.funds is not None
+                    else None
+                ),
+                indicators=[
+                    WireIndicator(
+                        level1=i.level1,
+                        level2=i.level2,
+                        name=i.name,
+                        half_year=_value(i.half_year),
+                        full_year=_value(i.full_year),
+                        long_term=_value(i.long_term),
+                        level1_label=i.level1_label,
+                        level2_label=i.level2_label,
+                        source=_loc(i.source),
+                    )
+                    for i in p.indicators
+                ],
+                source=_loc(p.source),
+            )
+            for p in doc.projects
+        ],
+        warnings=[
+            WireWarning(code=w.code, message=w.message, location=_loc(w.location))
+            for w in doc.warnings
+        ],
+    )
+
+
+def dump(doc: Document) -> dict[str, Any]:
+    """The document as a JSON-ready dict."""
+    data: dict[str, Any] = _to_wire(doc).model_dump(mode="json")
+    return data
+
+
+def dumps(doc: Document, *, indent: int | None = 2) -> str:
+    """The document as JSON text (UTF-8, Chinese kept readable)."""
+    return json.dumps(dump(doc), ensure_ascii=False, indent=indent)
+
+
+# -- wire -> domain -------------------------------------------------------------------
+
+
+def _prov(w: WireLocation | None) -> Provenance | None:
+    if w is None:
+        return None
+    return Provenance(file=w.file, page=w.page, line=w.line, sheet=w.sheet, cell=w.cell)
+
+
+def _target(w: WireValue | None) -> TargetValue | None:
+    if w is None:
+        return None
+    return TargetValue(
+        text=w.text,
+        kind=Kind(w.kind),
+        op=Op(w.op) if w.op is not None else None,
+        value=w.value,
+        unit=w.unit,
+        start=w.start,
+        end=w.end,
+        grade=w.grade,
+        reason=w.reason,
+        source=_prov(w.source),
+    )
+
+
+def _from_wire(w: WireDocument) -> Document:
+    return Document(
+        fiscal_year=w.fiscal_year,
+        source=(
+            SourceInfo(file=w.source.file, sha256=w.source.sha256, layout=w.source.layout)
+            if w.source is not None
+            else None
+        ),
+        overall_targets=tuple(
+            OverallTargets(
+                unit=o.unit,
+                fiscal_year=o.fiscal_year,
+                department=o.department,
+                goals=tuple(
+                    Goal(
+                        seq=g.seq,
+                        function=g.function,
+                        work=g.work,
+                        goal=g.goal,
+                        target=_target(g.target),
+                        source=_prov(g.source),
+                    )
+                    for g in o.goals
+                ),
+                source=_prov(o.source),
+            )
+            for o in w.overall_targets
+        ),
+        projects=tuple(
+            Project(
+                name=p.name,
+                department=p.department,
+                unit=p.unit,
+                fiscal_year=p.fiscal_year,
+                start_year=p.start_year,
+                end_year=p.end_year,
+                funds=(
+                    Funds(
+                        total=p.funds.total,
+                        fiscal=p.funds.fiscal,
+                        carryover=p.funds.carryover,
+                        other=p.funds.other,
+                    )
+                    if p.funds is not None
+                    else None
+                ),
+                indicators=tuple(
+                    Indicator(
+                        level1=i.level1,
+                        level2=i.level2,
+                        name=i.name,
+                        half_year=_target(i.half_year),
+                        full_year=_target(i.full_year),
+                        long_term=_target(i.long_term),
+                        level1_label=i.level1_label,
+                        level2_label=i.level2_label,
+                        source=_prov(i.source),
+                    )
+                    for i in p.indicators
+                ),
+                source=_prov(p.source),
+            )
+            for p in w.projects
+        ),
+        warnings=tuple(
+            Diagnostic(code=x.code, message=x.message, location=_prov(x.location))
+            for x in w.warnings
+        ),
+    )
+
+
+def _format_error(exc: ValidationError, where: str) -> FormatError:
+    lines = [f"{where}: not a valid {FORMAT_ID} document ({exc.error_count()} problem(s)):"]
+    for err in exc.errors(include_url=False):
+        path = ".".join(str(p) for p in err["loc"]) or "(document)"
+        lines.append(f"  {path}: {err['msg']}")
+    return FormatError("\n".join(lines))
+
+
+def load(data: Any, *, where: str = "<data>") -> Document:
+    """A document from parsed JSON; raises :class:`FormatError` naming each bad field."""
+    try:
+        wire = WireDocument.model_validate(data)
+    except ValidationError as exc:
+        raise _format_error(exc, where) from None
+    return _from_wire(wire)
+
+
+def loads(text: str | bytes, *, where: str = "<string>") -> Document:
+    """A document from JSON text; raises :class:`FormatError` on bad JSON or bad fields."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"{where}: line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"
+        ) from None
+    return load(data, where=where)
