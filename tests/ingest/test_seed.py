@@ -74,7 +74,13 @@ GOALS = [
     ),
     ("6", F6, "密切常委会与代表、代表与群众的联系", "充分发挥代表主体作用", "100%"),
     ("6", F6, "做好人大信访工作", "维护群众合法权益", "430件"),
-    ("7", F7, "依法依规做好省人大代表补选和市人大代表资格审查等工作", "确保省、市人大代表队伍稳定性", "100%"),
+    (
+        "7",
+        F7,
+        "依法依规做好省人大代表补选和市人大代表资格审查等工作",
+        "确保省、市人大代表队伍稳定性",
+        "100%",
+    ),
 ]
 
 OUT, SAT = "产出指标", "满意度指标"
@@ -189,7 +195,7 @@ def test_values_are_parsed(seed: Document) -> None:
 
 def _line_of(text: str) -> int:
     lines = SEED.read_text(encoding="utf-8").splitlines()
-    return [k for k, line in enumerate(lines, start=1) if line.strip() == text][0]
+    return next(k for k, line in enumerate(lines, start=1) if line.strip() == text)
 
 
 def test_provenance_names_file_page_and_line(seed: Document) -> None:

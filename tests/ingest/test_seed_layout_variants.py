@@ -26,7 +26,7 @@ def _strip(node: Any, expected: Any) -> Any:
     """``node`` without provenance, value objects cut down to the keys ``expected`` has."""
     if isinstance(node, dict):
         keys = node.keys() - {"source", "location"}
-        if VALUE_KEYS <= node.keys() and isinstance(expected, dict):
+        if node.keys() >= VALUE_KEYS and isinstance(expected, dict):
             keys = keys & expected.keys()
         return {
             k: _strip(node[k], expected.get(k) if isinstance(expected, dict) else None)

@@ -176,9 +176,7 @@ class Document:
 
     def departments(self) -> tuple[Department, ...]:
         """Supervising departments named in the document, in order of appearance."""
-        names = [o.department for o in self.overall_targets] + [
-            p.department for p in self.projects
-        ]
+        names = [o.department for o in self.overall_targets] + [p.department for p in self.projects]
         return tuple(Department(n) for n in dict.fromkeys(n for n in names if n))
 
     def units(self) -> tuple[BudgetUnit, ...]:

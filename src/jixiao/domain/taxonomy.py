@@ -123,9 +123,7 @@ class Taxonomy:
     def is_label_prefix(self, text: str) -> bool:
         """Whether ``text`` is a proper prefix of some known label (a wrapped cell's first part)."""
         key = normalize_label(text)
-        return bool(key) and any(
-            label.startswith(key) and label != key for label in self._by_label
-        )
+        return bool(key) and any(label.startswith(key) and label != key for label in self._by_label)
 
 
 def _common(cost_level1: bool) -> tuple[Category, ...]:
@@ -155,7 +153,12 @@ def _common(cost_level1: bool) -> tuple[Category, ...]:
             _CLIENT_SATISFACTION,
             2,
             SATISFACTION,
-            ("服务对象满意度", "服务对象满意", "满意度指标（二级）", "社会公众或服务对象满意度指标"),
+            (
+                "服务对象满意度",
+                "服务对象满意",
+                "满意度指标（二级）",
+                "社会公众或服务对象满意度指标",
+            ),
         ),
     ]
     level1 = [

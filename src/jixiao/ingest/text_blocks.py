@@ -107,7 +107,7 @@ class _Ctx:
     def value(self, value: TargetValue, line: Line) -> TargetValue:
         if value.reason:
             self.warn(UNPARSED_VALUE, f"指标值“{value.text}”无法识别：{value.reason}", line)
-        return replace(value, source=self.at(line))
+        return value.with_source(self.at(line))
 
 
 # -- page classification -------------------------------------------------------------------
@@ -264,9 +264,7 @@ def _parse_overall(pages: list[Page], ctx: _Ctx, is_last: bool) -> OverallTarget
         ctx.warn(MISSING_FIELD, "整体绩效目标表没有标题，无法确定单位名称", anchor)
     if not s.goals:
         ctx.warn(EMPTY_TABLE, "整体绩效目标表只有表头，没有任何目标", anchor)
-    return OverallTargets(
-        unit=unit, fiscal_year=year, goals=tuple(s.goals), source=ctx.at(anchor)
-    )
+    return OverallTargets(unit=unit, fiscal_year=year, goals=tuple(s.goals), source=ctx.at(anchor))
 
 
 def _starts_function(seq: str, s: _OverallState) -> bool:
@@ -323,7 +321,9 @@ def _parse_project(page: Page, ctx: _Ctx, doc_year: int | None, is_last: bool) -
 
     def flush_pending() -> None:
         for line in pending:
-            ctx.warn(UNUSED_TEXT, f"“{line.text}”既不是表头、字段，也不属于任何指标行，未导入", line)
+            ctx.warn(
+                UNUSED_TEXT, f"“{line.text}”既不是表头、字段，也不属于任何指标行，未导入", line
+            )
         pending.clear()
 
     def add_row(line: Line, label_text: str, values: list[TargetValue]) -> None:
@@ -461,8 +461,10 @@ def _fill_levels(rows: list[_Row], ctx: _Ctx, taxonomy: Taxonomy, project: str) 
     previous: _Row | None = None
     for row in rows:
         legacy = TAXONOMY_2015.resolve_level2(row.level1_label or "")
-        if row.level2 is None and legacy is not None and not taxonomy.belongs(
-            row.level1 or "", legacy.name
+        if (
+            row.level2 is None
+            and legacy is not None
+            and not taxonomy.belongs(row.level1 or "", legacy.name)
         ):
             # A row labelled only 成本指标: the older templates' level 2 under 产出指标,
             # still printed in tables of 2021-taxonomy years.

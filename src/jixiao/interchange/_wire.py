@@ -8,11 +8,11 @@ the domain model may grow.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
-FORMAT_ID = "jixiao/1"
+FORMAT_ID: Final = "jixiao/1"
 
 OpLiteral = Literal["=", ">=", "<=", ">", "<"]
 KindLiteral = Literal["quantitative", "qualitative", "date", "text"]
