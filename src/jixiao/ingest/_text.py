@@ -78,6 +78,7 @@ def decode(data: bytes, name: str) -> str:
     raise IngestError(name, "cannot be decoded as UTF-8, GB18030 or UTF-16 text")
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _PAGE_BREAK_BLANKS = 2  # this many blank lines in a row (or a form feed) end a page
 
 
@@ -103,7 +104,10 @@ def split_pages(text: str) -> tuple[Page, ...]:
             blocks = []
             page += 1
 
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Split on newlines only: str.splitlines() would also split on form feeds (page breaks).
+    if text.endswith(("\r\n", "\n", "\r")):
+        text = text[:-2] if text.endswith("\r\n") else text[:-1]
+    for number, raw in enumerate(_NEWLINE.split(text), start=1):
         segments = raw.split("\f")
         for k, segment in enumerate(segments):
             if k > 0:

@@ -118,7 +118,7 @@ def _page_kind(page: Page) -> str | None:
     if _OVERALL_TITLE.search(text) or ("职能" in text and "年度目标" in text):
         return "overall"
     if any(word in text for word in ("三级指标", "二级指标", "一级指标")) or any(
-        line.text.startswith("项目名称") for line in page.lines
+        parse_fields(line.text) is not None for line in page.lines
     ):
         return "project"
     return None

@@ -295,6 +295,13 @@ def load(data: Any, *, where: str = "<data>") -> Document:
 
 def loads(text: str | bytes, *, where: str = "<string>") -> Document:
     """A document from JSON text; raises :class:`FormatError` on bad JSON or bad fields."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                f"{where}: byte {exc.start}: not UTF-8 ({FORMAT_ID} files are UTF-8 JSON)"
+            ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

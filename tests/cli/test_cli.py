@@ -1,0 +1,86 @@
+"""The command line, run as a user runs it (a subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SEED, SEED_LAYOUT
+
+
+def jixiao(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "jixiao", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_table_view_shows_every_project() -> None:
+    result = jixiao("parse", str(SEED))
+    assert result.returncode == 0, result.stderr
+    for name in ("人大代表履职培训费", "信访工作经费", "无锡市人民代表大会常务委员会办公室"):
+        assert name in result.stdout
+    assert "＝461人次" in result.stdout
+    assert "1 张整体目标表，13 条目标；8 个项目，32 个指标；0 条警告" in result.stdout
+
+
+def test_not_a_table_exits_1_naming_file_and_line(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("会议纪要\n今天天气很好。\n", encoding="utf-8")
+    result = jixiao("parse", str(notes), "--json")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "notes.txt, page 1, line 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_exits_1(tmp_path: Path) -> None:
+    result = jixiao("parse", str(tmp_path / "nope.txt"))
+    assert result.returncode == 1
+    assert "nope.txt: does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_format_is_refused() -> None:
+    result = jixiao("parse", str(SEED), "--format", "docx")
+    assert result.returncode == 1
+    assert "unknown format 'docx'" in result.stderr
+
+
+def test_warnings_go_to_stderr_and_into_the_document() -> None:
+    result = jixiao("parse", str(SEED_LAYOUT / "cut_off.txt"), "--json")
+    assert result.returncode == 0
+    doc = json.loads(result.stdout)
+    assert [w["code"] for w in doc["warnings"]] == ["ingest.truncated"]
+    assert "warning" in result.stderr
+    assert "ingest.truncated" in result.stderr
+    assert "cut_off.txt, page 3, line" in result.stderr
+
+
+def test_json_output_reads_back(tmp_path: Path) -> None:
+    first = jixiao("parse", str(SEED), "--json")
+    saved = tmp_path / "seed.json"
+    saved.write_text(first.stdout, encoding="utf-8")
+    second = jixiao("parse", str(saved), "--json")
+    assert second.returncode == 0, second.stderr
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
+    assert a.pop("source")["sha256"] != b.pop("source")["sha256"]
+    assert a == b
+
+
+def test_schema_command_prints_the_schema() -> None:
+    result = jixiao("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert schema["properties"]["format"]["const"] == "jixiao/1"
+
+
+def test_version() -> None:
+    result = jixiao("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("jixiao ")
