@@ -26,4 +26,14 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$HASH" ]; then
     fi
     echo "$HASH" > "$STAMP"
 fi
+# Browser assets (htmx) come from the npm registry, never from the repository.
+if [ ! -f "$ROOT/node_modules/.package-lock.json" ] \
+    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "jixiao: npm is needed to install the web assets (apt-get install npm)" >&2
+        exit 1
+    fi
+    echo "==> installing web assets (npm ci)" >&2
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+fi
 export PATH="$VENV/bin:$PATH"

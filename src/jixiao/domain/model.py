@@ -186,6 +186,6 @@ class Document:
         ]
         seen: dict[str, BudgetUnit] = {}
         for name, department in pairs:
-            if name and name not in seen:
+            if name and (name not in seen or (seen[name].department is None and department)):
                 seen[name] = BudgetUnit(name, department)
         return tuple(seen.values())

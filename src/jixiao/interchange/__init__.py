@@ -53,6 +53,10 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "location_from_dict",
+    "location_to_dict",
+    "value_from_dict",
+    "value_to_dict",
 ]
 
 SCHEMA_PATH = Path(str(resources.files("jixiao.interchange").joinpath("jixiao-1.schema.json")))
@@ -166,6 +170,31 @@ def _to_wire(doc: Document) -> WireDocument:
             for w in doc.warnings
         ],
     )
+
+
+def value_to_dict(v: TargetValue | None) -> dict[str, Any] | None:
+    """One target value as its ``jixiao/1`` JSON object (with its source)."""
+    wire = _value(v)
+    return None if wire is None else wire.model_dump(mode="json")
+
+
+def value_from_dict(data: Any) -> TargetValue | None:
+    """A target value from its ``jixiao/1`` JSON object; raises FormatError when invalid."""
+    if data is None:
+        return None
+    try:
+        return _target(WireValue.model_validate(data))
+    except ValidationError as exc:
+        raise _format_error(exc, "value") from None
+
+
+def location_to_dict(p: Provenance | None) -> dict[str, Any] | None:
+    wire = _loc(p)
+    return None if wire is None else wire.model_dump(mode="json")
+
+
+def location_from_dict(data: Any) -> Provenance | None:
+    return None if data is None else _prov(WireLocation.model_validate(data))
 
 
 def dump(doc: Document) -> dict[str, Any]:

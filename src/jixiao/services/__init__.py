@@ -1,0 +1,68 @@
+"""The service layer: use cases and their transactions.  Web and CLI call only this.
+
+``Services(engine)`` binds the use cases to a database::
+
+    svc = Services.connect("sqlite:///jixiao.db", upgrade=True)
+    svc.tables.import_document(svc.uow(), actor, document)
+
+Each use case takes a fresh :class:`UnitOfWork` (``svc.uow()``) and commits it or leaves
+nothing behind.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from jixiao.domain.workflow import Actor, Role
+from jixiao.services import audit, tables, users
+from jixiao.services.errors import (
+    Conflict,
+    Duplicate,
+    Invalid,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+)
+from jixiao.services.uow import UnitOfWork
+from jixiao.store import db
+
+__all__ = [
+    "SYSTEM",
+    "Conflict",
+    "Duplicate",
+    "Invalid",
+    "NotFound",
+    "PermissionDenied",
+    "ServiceError",
+    "Services",
+    "UnitOfWork",
+    "audit",
+    "tables",
+    "users",
+]
+
+#: The actor for work the system does itself (set-up, command-line administration).
+SYSTEM = Actor(username="system", role=Role.ADMIN)
+
+
+class Services:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._factory = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def connect(cls, url: str | None = None, *, upgrade: bool = False) -> Services:
+        engine = db.make_engine(url)
+        if upgrade:
+            db.upgrade(engine)
+        return cls(engine)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self._factory)
+
+    def session(self) -> Session:
+        return self._factory()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

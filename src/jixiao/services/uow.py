@@ -1,0 +1,93 @@
+"""The unit of work: one transaction, and the audit entries written inside it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from jixiao.domain.audit import GENESIS, AuditEntry, chain_hash
+from jixiao.store.models import AuditHeadRow, AuditRow
+
+
+class UnitOfWork:
+    """``with UnitOfWork(factory) as uow: ...; uow.commit()`` — rolls back unless committed."""
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: object,
+        *,
+        table_id: int | None = None,
+        before: Any = None,
+        after: Any = None,
+    ) -> AuditEntry:
+        """Append an entry to the hash chain, in this transaction.
+
+        The head row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite transactions
+        start with ``BEGIN IMMEDIATE``), so concurrent writers extend the chain one by one.
+        """
+        session = self.session
+        session.flush()
+        head = session.execute(
+            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+        ).scalar_one_or_none()
+        if head is None:
+            head = AuditHeadRow(id=1, seq=0, hash=GENESIS)
+            session.add(head)
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            at=datetime.now(UTC).isoformat(timespec="microseconds"),
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            table_id=table_id,
+            before=before,
+            after=after,
+            prev_hash=head.hash,
+            hash="",
+        )
+        digest = chain_hash(head.hash, entry.content())
+        session.add(
+            AuditRow(
+                seq=entry.seq,
+                at=entry.at,
+                actor=actor,
+                action=action,
+                entity=entity,
+                entity_id=entry.entity_id,
+                table_id=table_id,
+                before=before,
+                after=after,
+                prev_hash=head.hash,
+                hash=digest,
+            )
+        )
+        head.seq, head.hash = entry.seq, digest
+        return entry

@@ -1,0 +1,174 @@
+"""What the use cases return to web and CLI: plain dataclasses, never ORM rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from jixiao.domain.model import Document
+from jixiao.domain.provenance import Provenance
+from jixiao.domain.values import TargetValue
+from jixiao.domain.workflow import STATUS_LABELS, Action, Status
+
+
+@dataclass(frozen=True, slots=True)
+class TableSummary:
+    id: int
+    kind: str  # "overall" | "project"
+    name: str
+    unit: str
+    department: str | None
+    fiscal_year: int | None
+    status: Status
+    version: int
+    rows: int
+    updated_at: datetime
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def kind_label(self) -> str:
+        return "部门整体" if self.kind == "overall" else "项目"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorView:
+    id: int
+    position: int
+    level1: str
+    level2: str
+    name: str
+    level1_label: str | None
+    level2_label: str | None
+    half_year: TargetValue | None
+    full_year: TargetValue | None
+    long_term: TargetValue | None
+    source: Provenance | None
+    lock: int
+
+
+@dataclass(frozen=True, slots=True)
+class GoalView:
+    id: int
+    position: int
+    seq: str
+    function: str
+    work: str
+    goal: str
+    target: TargetValue | None
+    source: Provenance | None
+    lock: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewView:
+    reviewer: str
+    role: str
+    grade: str
+    opinion: str
+    version: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CommentView:
+    id: int
+    author: str
+    role: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VersionView:
+    number: int
+    reason: str | None
+    approved_by: str
+    approved_at: datetime
+    snapshot: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TableDetail:
+    id: int
+    kind: str
+    name: str
+    unit: str
+    department: str | None
+    fiscal_year: int | None
+    start_year: int | None
+    end_year: int | None
+    funds: dict[str, float | None]
+    status: Status
+    version: int
+    adjust_reason: str | None
+    lock: int
+    source: Provenance | None
+    source_file: str | None
+    indicators: tuple[IndicatorView, ...] = ()
+    goals: tuple[GoalView, ...] = ()
+    reviews: tuple[ReviewView, ...] = ()
+    comments: tuple[CommentView, ...] = ()
+    versions: tuple[int, ...] = ()
+    actions: frozenset[Action] = field(default_factory=frozenset)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedTable:
+    kind: str
+    name: str
+    unit: str
+    fiscal_year: int | None
+    rows: int
+    exists: bool  # a table with the same key is already in the database
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    document: Document
+    tables: tuple[PlannedTable, ...]
+    duplicate_of: str | None  # set when the same file was imported before
+    problems: tuple[str, ...]  # reasons the import would be refused
+
+    @property
+    def importable(self) -> bool:
+        return not self.problems and self.duplicate_of is None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    source: str
+    table_ids: tuple[int, ...]
+    goals: int
+    indicators: int
+    warnings: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    unit: str | None
+    department: str | None
+    active: bool

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, engines, migrations, repositories and the unit of work."""

@@ -1,0 +1,267 @@
+"""SQLAlchemy models: the relational shape of the domain, plus users, audit and sources.
+
+Target values are stored as their ``jixiao/1`` JSON objects (text, kind, op, value, unit,
+…, source), so that nothing printed is lost and provenance travels with the value.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSONType, Any: JSONType}
+
+
+class DepartmentRow(Base):
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class UnitRow(Base):
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+
+    department: Mapped[DepartmentRow | None] = relationship(lazy="joined")
+
+
+class UserRow(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    unit: Mapped[UnitRow | None] = relationship(lazy="joined")
+    department: Mapped[DepartmentRow | None] = relationship(lazy="joined")
+
+
+class ApiTokenRow(Base):
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[UserRow] = relationship(lazy="joined")
+
+
+class SourceFileRow(Base):
+    """An imported source; its SHA-256 detects a re-import of the same file."""
+
+    __tablename__ = "source_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    layout: Mapped[str | None] = mapped_column(String(50))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(100))
+    warnings: Mapped[Any] = mapped_column(default=list)
+
+
+class TargetTableRow(Base):
+    """A unit's overall targets (kind 'overall') or a project's table (kind 'project')."""
+
+    __tablename__ = "target_table"
+    __table_args__ = (
+        UniqueConstraint("kind", "unit_id", "fiscal_year", "name", name="uq_target_table_key"),
+        Index("ix_target_table_year_status", "fiscal_year", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    fiscal_year: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    department: Mapped[str | None] = mapped_column(String(200))
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer)
+    funds_total: Mapped[float | None] = mapped_column(Float)
+    funds_fiscal: Mapped[float | None] = mapped_column(Float)
+    funds_carryover: Mapped[float | None] = mapped_column(Float)
+    funds_other: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    adjust_reason: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[Any] = mapped_column(nullable=True)
+    source_file_id: Mapped[int | None] = mapped_column(ForeignKey("source_file.id"))
+    lock: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    unit: Mapped[UnitRow] = relationship(lazy="joined")
+    indicators: Mapped[list[IndicatorRow]] = relationship(
+        order_by="IndicatorRow.position", cascade="all, delete-orphan", back_populates="table"
+    )
+    goals: Mapped[list[GoalRow]] = relationship(
+        order_by="GoalRow.position", cascade="all, delete-orphan", back_populates="table"
+    )
+
+    __mapper_args__ = {"version_id_col": lock}
+
+
+class IndicatorRow(Base):
+    __tablename__ = "indicator"
+    __table_args__ = (Index("ix_indicator_table_position", "table_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("target_table.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    level1: Mapped[str] = mapped_column(String(50))
+    level2: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(Text)
+    level1_label: Mapped[str | None] = mapped_column(String(100))
+    level2_label: Mapped[str | None] = mapped_column(String(100))
+    half_year: Mapped[Any] = mapped_column(nullable=True)
+    full_year: Mapped[Any] = mapped_column(nullable=True)
+    long_term: Mapped[Any] = mapped_column(nullable=True)
+    source: Mapped[Any] = mapped_column(nullable=True)
+    lock: Mapped[int] = mapped_column(Integer, default=1)
+
+    table: Mapped[TargetTableRow] = relationship(back_populates="indicators")
+
+    __mapper_args__ = {"version_id_col": lock}
+
+
+class GoalRow(Base):
+    __tablename__ = "goal"
+    __table_args__ = (Index("ix_goal_table_position", "table_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("target_table.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[str] = mapped_column(String(50))
+    function: Mapped[str] = mapped_column(Text)
+    work: Mapped[str] = mapped_column(Text)
+    goal: Mapped[str] = mapped_column(Text)
+    target: Mapped[Any] = mapped_column(nullable=True)
+    source: Mapped[Any] = mapped_column(nullable=True)
+    lock: Mapped[int] = mapped_column(Integer, default=1)
+
+    table: Mapped[TargetTableRow] = relationship(back_populates="goals")
+
+    __mapper_args__ = {"version_id_col": lock}
+
+
+class TableVersionRow(Base):
+    """An approved version of a table, kept whole (``jixiao/1`` JSON) and readable forever."""
+
+    __tablename__ = "table_version"
+    __table_args__ = (UniqueConstraint("table_id", "number", name="uq_table_version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("target_table.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    snapshot: Mapped[Any] = mapped_column()
+    approved_by: Mapped[str] = mapped_column(String(100))
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewRow(Base):
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("target_table.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    grade: Mapped[str] = mapped_column(String(2))
+    opinion: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CommentRow(Base):
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("target_table.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditRow(Base):
+    """Append-only, hash-chained log of every write (see jixiao.domain.audit)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str] = mapped_column(String(50))
+    table_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[Any] = mapped_column(nullable=True)
+    after: Mapped[Any] = mapped_column(nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """One row: the chain's last sequence number and hash, locked by each writer."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    hash: Mapped[str] = mapped_column(String(64))

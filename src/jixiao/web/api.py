@@ -1,0 +1,5 @@
+"""The JSON API (being written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api")

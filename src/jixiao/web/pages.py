@@ -1,0 +1,5 @@
+"""The pages (being written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
