@@ -14,7 +14,10 @@ ALLOWED: dict[str, set[str]] = {
     "domain": set(),
     "interchange": {"domain"},
     "ingest": {"domain", "interchange"},
-    "cli": {"domain", "ingest", "interchange"},
+    "store": {"domain", "interchange"},
+    "services": {"domain", "store", "ingest", "interchange"},
+    "web": {"domain", "services", "ingest", "interchange"},
+    "cli": {"domain", "services", "ingest", "interchange", "web"},
 }
 STDLIB_ONLY = {"domain"}
 

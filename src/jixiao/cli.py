@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -15,8 +15,12 @@ from rich.text import Text
 from jixiao import __version__
 from jixiao.domain.model import Document, Period, Project
 from jixiao.domain.values import TargetValue
+from jixiao.domain.workflow import ROLE_LABELS, Role
 from jixiao.ingest import FORMATS, IngestError, read_path
 from jixiao.interchange import dumps, json_schema
+
+if TYPE_CHECKING:
+    from jixiao.services import Services
 
 app = typer.Typer(
     name="jixiao",
@@ -138,6 +142,238 @@ def parse(
 def schema() -> None:
     """Print the JSON Schema of the jixiao/1 format."""
     sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+# -- database, users, audit, import, serve ------------------------------------------------
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///FILE or postgresql+psycopg://…). "
+        "Default: $JIXIAO_DB, else an SQLite file in the user's data folder.",
+    ),
+]
+
+db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
+user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+
+
+def _services(db: str | None, *, upgrade: bool = True) -> Services:
+    from jixiao.services import Services
+
+    try:
+        return Services.connect(db, upgrade=upgrade)
+    except Exception as exc:  # connection or migration failure: say which database
+        from jixiao.services import default_url
+
+        err.print(f"[bold red]error:[/] database {db or default_url()}: {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def _fail(exc: Exception) -> NoReturn:
+    message = getattr(exc, "message", None) or str(exc)
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the database or apply pending migrations."""
+    svc = _services(db)
+    out.print(f"database at revision {svc.revision()}: {svc.engine.url!r}")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[
+        Role, typer.Option("--role", help=" / ".join(f"{r.value} {ROLE_LABELS[r]}" for r in Role))
+    ],
+    unit: Annotated[str | None, typer.Option(help="预算单位 (role unit).")] = None,
+    department: Annotated[str | None, typer.Option(help="主管部门 (role department).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(help="Password (asked for when not given; $JIXIAO_PASSWORD also works)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Create a user."""
+    import os
+
+    from jixiao.services import SYSTEM, ServiceError, users
+
+    secret = password or os.environ.get("JIXIAO_PASSWORD")
+    if not secret:
+        secret = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    svc = _services(db)
+    try:
+        user = users.add_user(
+            svc.uow(),
+            SYSTEM.username,
+            username,
+            secret,
+            role,
+            display_name=name,
+            unit=unit,
+            department=department,
+        )
+    except ServiceError as exc:
+        _fail(exc)
+    where = user.unit or user.department or ""
+    out.print(
+        f"created user {user.username} ({ROLE_LABELS[Role(user.role)]}{' · ' + where if where else ''})"
+    )
+
+
+@user_app.command("list")
+def user_list(db: DbOption = None) -> None:
+    """List users."""
+    from jixiao.services import users
+
+    table = Table("用户名", "姓名", "角色", "单位/部门", "状态")
+    for u in users.list_users(_services(db).uow()):
+        table.add_row(
+            u.username,
+            u.display_name,
+            ROLE_LABELS[Role(u.role)],
+            u.unit or u.department or "",
+            "启用" if u.active else "停用",
+        )
+    out.print(table)
+
+
+@user_app.command("token")
+def user_token(
+    username: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
+    db: DbOption = None,
+) -> None:
+    """Create an API token (printed once; only its hash is stored)."""
+    from jixiao.services import ServiceError, users
+
+    try:
+        token = users.create_token(_services(db).uow(), username, name)
+    except ServiceError as exc:
+        _fail(exc)
+    sys.stdout.write(token + "\n")
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = None) -> None:
+    """Recompute the audit trail's hash chain; exit 1 naming the first bad entry."""
+    from jixiao.services import audit
+
+    result = audit.verify_chain(_services(db).uow())
+    if result.ok:
+        out.print(f"audit trail intact: {result.checked} entries verified")
+        return
+    err.print(
+        f"[bold red]audit trail broken[/] at entry {result.bad_seq}: {result.problem} "
+        f"({result.checked} entries before it verified)",
+        soft_wrap=True,
+    )
+    raise typer.Exit(1)
+
+
+@app.command("import")
+def import_files(
+    paths: Annotated[list[Path], typer.Argument(help="Files to import (any format parse reads).")],
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Input layout.")] = "auto",
+) -> None:
+    """Import files into the database, one transaction per file, with a summary."""
+    from rich.progress import Progress
+
+    from jixiao.services import SYSTEM, ServiceError, tables
+
+    svc = _services(db)
+    imported = refused = warned = 0
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("importing", total=len(paths))
+        for path in paths:
+            try:
+                doc = read_path(path, format=format)
+                result = tables.import_document(svc.uow(), SYSTEM, doc)
+            except (IngestError, ServiceError) as exc:
+                refused += 1
+                err.print(f"[red]refused[/] {path}: {getattr(exc, 'message', exc)}", soft_wrap=True)
+            else:
+                imported += 1
+                warned += 1 if result.warnings else 0
+                out.print(
+                    f"imported {path}: {len(result.table_ids)} tables, {result.goals} goals, "
+                    f"{result.indicators} indicators, {result.warnings} warnings"
+                )
+            progress.advance(task)
+    out.print(f"{imported} imported ({warned} with warnings), {refused} refused")
+    if refused:
+        raise typer.Exit(1)
+
+
+def _secret_key() -> str:
+    """$JIXIAO_SECRET, else a key kept in the user's data folder (sessions survive restarts)."""
+    import os
+    import secrets
+
+    from platformdirs import user_data_dir
+
+    env = os.environ.get("JIXIAO_SECRET")
+    if env:
+        return env
+    path = Path(user_data_dir("jixiao", appauthor=False)) / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo/--no-demo",
+            help="Import the seed and create demo users (done anyway on an empty database).",
+        ),
+    ] = False,
+) -> None:
+    """Run the web application (creates and migrates the database first)."""
+    import uvicorn
+
+    from jixiao.services import demo as demo_setup
+    from jixiao.web.app import create_app
+
+    svc = _services(db)
+    if demo or demo_setup.is_empty(svc):
+        seed = demo_setup.seed_path()
+        if seed is None:
+            _fail(RuntimeError("the seed document was not found (shared/seeds or tests/fixtures)"))
+        if not demo_setup.is_empty(svc):
+            err.print("database not empty: demo set-up skipped")
+        else:
+            created = demo_setup.set_up(svc, read_path(seed))
+            table = Table(
+                "用户名",
+                "角色",
+                "单位/部门",
+                title=f"演示用户（密码均为 {demo_setup.DEMO_PASSWORD}）",
+            )
+            for user in created:
+                table.add_row(user.username, user.role_label, user.unit or user.department or "")
+            out.print(f"imported the seed document {seed.name}")
+            out.print(table)
+    out.print(f"jixiao on http://{host}:{port}/  (database: {svc.engine.url!r})")
+    uvicorn.run(create_app(svc, secret_key=_secret_key()), host=host, port=port, log_level="info")
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ __all__ = [
     "Services",
     "UnitOfWork",
     "audit",
+    "default_url",
     "tables",
     "users",
 ]
@@ -64,5 +65,14 @@ class Services:
     def session(self) -> Session:
         return self._factory()
 
+    def revision(self) -> str | None:
+        """The migration the database is at."""
+        return db.current_revision(self.engine)
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def default_url() -> str:
+    """The database used when none is named (see :func:`jixiao.store.db.default_url`)."""
+    return db.default_url()

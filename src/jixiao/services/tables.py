@@ -83,7 +83,7 @@ def _require(actor: Actor, action: Action, row: TargetTableRow | None = None) ->
 def _get_table(session: Session, table_id: int, *, lock: bool = False) -> TargetTableRow:
     query = select(TargetTableRow).where(TargetTableRow.id == table_id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=TargetTableRow)
     row = session.execute(query).unique().scalar_one_or_none()
     if row is None:
         raise NotFound(f"绩效目标表 {table_id} 不存在")
