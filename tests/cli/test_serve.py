@@ -1,0 +1,118 @@
+"""The main job: `jixiao serve` on a new SQLite database, as scripts/run starts it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _jixiao(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "jixiao", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_serve_sets_up_demo_and_answers(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "COLUMNS": "200"}
+    env.pop("JIXIAO_DB", None)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert time.monotonic() < deadline, "jixiao serve did not answer in 60 s"
+                time.sleep(0.3)
+        assert response.status_code == 200
+        api = httpx.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=5)
+        assert api.status_code == 200
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=30)[0]
+    # The default database is an SQLite file in the user's data folder.
+    assert (tmp_path / "data" / "jixiao" / "jixiao.db").is_file()
+    assert "imported the seed document" in output
+    for username in ("danwei", "zhuguan", "caizheng", "renda", "shenji", "admin"):
+        assert username in output
+    assert "jixiao-demo" in output
+    # A second start finds the data and does not import again.
+    users = _jixiao("user", "list", env=env)
+    assert users.returncode == 0
+    assert "演示财政审核" in users.stdout
+    again = _jixiao(
+        "import", str(Path(__file__).parents[1] / "fixtures/seed/000_782886cd0aa7e389.txt"), env=env
+    )
+    assert again.returncode == 1
+    assert "同一文件" in again.stderr
+    assert "0 imported (0 with warnings), 1 refused" in again.stdout
+
+
+def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "COLUMNS": "200"}
+    up = _jixiao("db", "upgrade", "--db", url, env=env)
+    assert up.returncode == 0, up.stderr
+    assert "database at revision 0001" in up.stdout
+    add = _jixiao(
+        "user",
+        "add",
+        "cz",
+        "--role",
+        "finance",
+        "--password",
+        "long-password",
+        "--db",
+        url,
+        env=env,
+    )
+    assert add.returncode == 0, add.stderr
+    assert "created user cz (财政审核)" in add.stdout
+    dup = _jixiao(
+        "user",
+        "add",
+        "cz",
+        "--role",
+        "finance",
+        "--password",
+        "long-password",
+        "--db",
+        url,
+        env=env,
+    )
+    assert dup.returncode == 1
+    assert "已存在" in dup.stderr
+    token = _jixiao("user", "token", "cz", "--db", url, env=env)
+    assert token.returncode == 0
+    assert token.stdout.startswith("jx_")
+    verify = _jixiao("audit", "verify", "--db", url, env=env)
+    assert "2 entries verified" in verify.stdout
+    bad = _jixiao("db", "upgrade", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", env=env)
+    assert bad.returncode == 1
+    assert "error: database postgresql+psycopg://nobody@127.0.0.1:1/none" in bad.stderr
