@@ -15,6 +15,7 @@ ALLOWED: dict[str, set[str]] = {
     "interchange": {"domain"},
     "ingest": {"domain", "interchange"},
     "store": {"domain", "interchange"},
+    "synth": {"domain"},
     "services": {"domain", "store", "ingest", "interchange"},
     "web": {"domain", "services", "ingest", "interchange"},
     "cli": {"domain", "services", "ingest", "interchange", "web"},

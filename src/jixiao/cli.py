@@ -20,6 +20,7 @@ from jixiao.ingest import FORMATS, IngestError, read_path
 from jixiao.interchange import dumps, json_schema
 
 if TYPE_CHECKING:
+    from jixiao.domain.review import Finding, Report, ReviewConfig
     from jixiao.services import Services
 
 app = typer.Typer(
@@ -374,6 +375,157 @@ def serve(
             out.print(table)
     out.print(f"jixiao on http://{host}:{port}/  (database: {svc.engine.url!r})")
     uvicorn.run(create_app(svc, secret_key=_secret_key()), host=host, port=port, log_level="info")
+
+
+# -- review ---------------------------------------------------------------------------
+
+
+def _review_config(path: Path | None) -> ReviewConfig:
+    import tomllib
+
+    from jixiao.domain.review import ConfigError, ReviewConfig
+
+    candidate = path or (Path("jixiao.toml") if Path("jixiao.toml").is_file() else None)
+    if candidate is None:
+        return ReviewConfig()
+    try:
+        data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        _fail(RuntimeError(f"{candidate}: {exc}"))
+    try:
+        return ReviewConfig.from_mapping(data.get("review", {}), where=str(candidate))
+    except ConfigError as exc:
+        _fail(exc)
+
+
+def _is_db_url(text: str) -> bool:
+    return "://" in text and text.split("://", 1)[0].split("+")[0] in ("sqlite", "postgresql")
+
+
+@app.command()
+def review(
+    source: Annotated[
+        str, typer.Argument(help="A file any importer reads, or a database URL (sqlite:///…).")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print findings and grades as JSON.")
+    ] = False,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Only these rule codes or prefixes.")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Skip these rule codes or prefixes.")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="TOML file with a [review] table (default ./jixiao.toml)."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="With a database: only this fiscal year.")
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help="With a database: only this unit.")] = None,
+) -> None:
+    """Review performance targets (绩效目标审核); exit 1 when there are errors."""
+    from jixiao.domain.review import ConfigError, Severity, review_document
+
+    try:
+        cfg = _review_config(config).with_selection(select or None, ignore or None)
+    except ConfigError as exc:
+        _fail(exc)
+    if _is_db_url(source):
+        from jixiao.services import tables
+
+        document, _ = tables.load_document(
+            _services(source).uow(), tables.TableFilter(year=year, unit=unit, limit=1_000_000)
+        )
+    else:
+        try:
+            document = read_path(Path(source))
+        except IngestError as exc:
+            _fail(exc)
+    report = review_document(document, cfg)
+    if as_json:
+        data = {
+            "findings": [
+                {
+                    "code": f.code,
+                    "severity": f.severity.value,
+                    "dimension": f.dimension.value,
+                    "project": f.project,
+                    "indicator": f.indicator,
+                    "message": f.message,
+                    "location": _location_json(f.location),
+                }
+                for f in report.findings
+            ],
+            "grades": [
+                {"project": g.project, "grade": g.grade.value, "reasons": list(g.reasons)}
+                for g in report.grades
+            ],
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _show_review(report)
+    if any(f.severity is Severity.ERROR for f in report.findings):
+        raise typer.Exit(1)
+
+
+def _location_json(location: object) -> dict[str, object] | None:
+    from jixiao.interchange import location_to_dict
+
+    return location_to_dict(location)  # type: ignore[arg-type]
+
+
+def _show_review(report: Report) -> None:
+    from jixiao.domain.review import SEVERITY_LABELS, Severity
+
+    styles = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    by_table: dict[str | None, list[Finding]] = {}
+    for finding in report.findings:
+        by_table.setdefault(finding.project, []).append(finding)
+    for grade in report.grades:
+        out.print(f"\n[bold]{grade.project}[/]  建议审核等级：[bold]{grade.grade.value}[/]")
+        for finding in by_table.get(grade.project, []):
+            where = ""
+            if finding.location is not None and finding.location.line is not None:
+                where = f"line {finding.location.line}: "
+            label = SEVERITY_LABELS[finding.severity]
+            out.print(
+                f"  {where}[{styles[finding.severity]}]{finding.code} {label}[/] "
+                f"{finding.message}\n      [dim]{finding.hint}[/]",
+                soft_wrap=True,
+            )
+        for reason in grade.reasons:
+            out.print(f"  [dim]· {reason}[/]", soft_wrap=True)
+    counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
+    out.print(
+        f"\n{len(report.grades)} 张表：{counts[Severity.ERROR]} 个错误，"
+        f"{counts[Severity.WARNING]} 个警告，{counts[Severity.INFO]} 个提示"
+    )
+
+
+@app.command()
+def rules(
+    write_docs: Annotated[
+        Path | None, typer.Option("--write-docs", help="Write the rule pages into this folder.")
+    ] = None,
+) -> None:
+    """List the review rules (or write their documentation pages)."""
+    from jixiao.domain.review import RULES
+
+    if write_docs is not None:
+        from jixiao.domain.review.docs import render_all
+
+        write_docs.mkdir(parents=True, exist_ok=True)
+        pages = render_all()
+        for name, text in pages.items():
+            (write_docs / name).write_text(text, encoding="utf-8")
+        out.print(f"wrote {len(pages)} pages to {write_docs}")
+        return
+    table = Table("代码", "名称", "维度", "级别", "说明")
+    for code, rule in sorted(RULES.items()):
+        table.add_row(code, rule.name, rule.dimension.value, rule.severity.value, rule.summary)
+    out.print(table)
 
 
 def main() -> None:

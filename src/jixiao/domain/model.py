@@ -10,7 +10,6 @@ store's business.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -108,12 +107,16 @@ class Indicator:
         value: TargetValue | None = getattr(self, period.value)
         return value
 
-    def values(self) -> Iterator[tuple[Period, TargetValue]]:
+    def values(self) -> tuple[tuple[Period, TargetValue], ...]:
         """The periods that have a value, in period order."""
-        for period in Period:
-            value = self.value(period)
-            if value is not None:
-                yield period, value
+        found: list[tuple[Period, TargetValue]] = []
+        if self.half_year is not None:
+            found.append((Period.HALF_YEAR, self.half_year))
+        if self.full_year is not None:
+            found.append((Period.FULL_YEAR, self.full_year))
+        if self.long_term is not None:
+            found.append((Period.LONG_TERM, self.long_term))
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)

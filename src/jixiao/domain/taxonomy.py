@@ -42,7 +42,7 @@ _ECOLOGICAL_COST = "生态环境成本指标"
 
 
 def normalize_label(label: str) -> str:
-    """Fold a printed label for lookup: NFKC, no white space, no trailing colon or '类'."""
+    """Fold a printed label for lookup: NFKC, no white space, no trailing colon."""
     text = unicodedata.normalize("NFKC", label)
     text = re.sub(r"\s+", "", text)
     return text.rstrip(":：")
@@ -75,6 +75,7 @@ class Taxonomy:
     version: str
     categories: tuple[Category, ...]
     _by_label: Mapping[str, Category] = field(init=False, repr=False, compare=False)
+    _cache: dict[str, Resolved | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, Category] = {}
@@ -86,6 +87,7 @@ class Taxonomy:
                     raise ValueError(f"label {label!r} is ambiguous: {other.name} / {cat.name}")
                 index[key] = cat
         object.__setattr__(self, "_by_label", MappingProxyType(index))
+        object.__setattr__(self, "_cache", {})
 
     @property
     def level1(self) -> tuple[str, ...]:
@@ -98,10 +100,19 @@ class Taxonomy:
 
     def resolve(self, label: str) -> Resolved | None:
         """Resolve a printed label (canonical name or alias) or return None."""
+        try:
+            return self._cache[label]
+        except KeyError:
+            pass
         cat = self._by_label.get(normalize_label(label))
-        if cat is None:
-            return None
-        return Resolved(name=cat.name, level=cat.level, parent=cat.parent, label=label)
+        found = (
+            None
+            if cat is None
+            else Resolved(name=cat.name, level=cat.level, parent=cat.parent, label=label)
+        )
+        if len(self._cache) < 100_000:  # labels are few; bound it against odd input
+            self._cache[label] = found
+        return found
 
     def resolve_level1(self, label: str) -> str | None:
         found = self.resolve(label)

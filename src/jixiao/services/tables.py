@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from jixiao.domain.model import Document, Goal, Indicator, OverallTargets, Project
+from jixiao.domain.model import Document, Funds, Goal, Indicator, OverallTargets, Project
 from jixiao.domain.taxonomy import taxonomy_for_year
 from jixiao.domain.values import Kind, parse_value
 from jixiao.domain.workflow import (
@@ -565,6 +565,80 @@ def _goal_view(g: GoalRow) -> GoalView:
     )
 
 
+def _domain_project(row: TargetTableRow) -> Project:
+    funds = None
+    if any(x is not None for x in (row.funds_total, row.funds_fiscal, row.funds_carryover)):
+        funds = Funds(row.funds_total, row.funds_fiscal, row.funds_carryover, row.funds_other)
+    return Project(
+        name=row.name,
+        department=row.unit.department.name if row.unit.department else row.department,
+        unit=row.unit.name,
+        fiscal_year=row.fiscal_year,
+        start_year=row.start_year,
+        end_year=row.end_year,
+        funds=funds,
+        indicators=tuple(
+            Indicator(
+                level1=i.level1,
+                level2=i.level2,
+                name=i.name,
+                half_year=value_from_dict(i.half_year),
+                full_year=value_from_dict(i.full_year),
+                long_term=value_from_dict(i.long_term),
+                level1_label=i.level1_label,
+                level2_label=i.level2_label,
+                source=location_from_dict(i.source),
+            )
+            for i in row.indicators
+        ),
+        source=location_from_dict(row.source),
+    )
+
+
+def _domain_overall(row: TargetTableRow) -> OverallTargets:
+    return OverallTargets(
+        unit=row.unit.name,
+        fiscal_year=row.fiscal_year,
+        department=row.unit.department.name if row.unit.department else row.department,
+        goals=tuple(
+            Goal(
+                seq=g.seq,
+                function=g.function,
+                work=g.work,
+                goal=g.goal,
+                target=value_from_dict(g.target),
+                source=location_from_dict(g.source),
+            )
+            for g in row.goals
+        ),
+        source=location_from_dict(row.source),
+    )
+
+
+def load_document(uow: UnitOfWork, f: TableFilter) -> tuple[Document, dict[str, int]]:
+    """The tables matching ``f`` as one domain document, and each table's id by name."""
+    summaries, _ = list_tables(uow, f)
+    ids = [t.id for t in summaries]
+    with uow:
+        rows = (
+            uow.session.execute(select(TargetTableRow).where(TargetTableRow.id.in_(ids)))
+            .unique()
+            .scalars()
+            .all()
+        )
+        by_id = {r.id: r for r in rows}
+        ordered = [by_id[i] for i in ids if i in by_id]
+        overall = tuple(_domain_overall(r) for r in ordered if r.kind == OVERALL)
+        projects = tuple(_domain_project(r) for r in ordered if r.kind == PROJECT)
+        years = {r.fiscal_year for r in ordered}
+        document = Document(
+            fiscal_year=years.pop() if len(years) == 1 else None,
+            overall_targets=overall,
+            projects=projects,
+        )
+        return document, {r.name: r.id for r in ordered}
+
+
 def get_version(uow: UnitOfWork, table_id: int, number: int) -> VersionView:
     with uow:
         row = uow.session.execute(
@@ -951,6 +1025,7 @@ __all__ = [
     "history",
     "import_document",
     "list_tables",
+    "load_document",
     "preview_import",
     "review",
     "save_goal",
