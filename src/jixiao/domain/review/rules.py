@@ -24,6 +24,7 @@ from jixiao.domain.review._registry import (
 )
 from jixiao.domain.review.wordlists import (
     COST_RE,
+    COST_REDUCTION_RE,
     COUNT_UNITS,
     PROCEDURE_RE,
     RATE_RE,
@@ -81,9 +82,13 @@ def _is_hundred_percent(v: TargetValue | None) -> bool:
     )
 
 
+def _is_cost_name(name: str) -> bool:
+    return COST_RE.search(name) is not None and COST_REDUCTION_RE.search(name) is None
+
+
 def _is_cost(s: IndicatorSubject) -> bool:
     ind = s.indicator
-    return ind.level1 == COST or ind.level2 == COST or COST_RE.search(ind.name) is not None
+    return ind.level1 == COST or ind.level2 == COST or _is_cost_name(ind.name)
 
 
 def _where(s: IndicatorSubject, v: TargetValue | None = None) -> Any:
@@ -286,18 +291,24 @@ def funds_do_not_add_up(s: ProjectSubject, p: P) -> list[Emit]:
     summary="指标写的是工作程序或口号（“按要求开展……”），目标值不可衡量",
     hint="改写为可衡量的结果，如“培训合格率 ≥95%”“问题整改完成率 ＝100%”",
     explanation=(
-        "An indicator that restates a procedure ('carry out the training as required') with "
-        "＝100% cannot fail and measures nothing.  Word list: PROCEDURE_OPENINGS."
+        "An indicator that restates a procedure or duty ('carry out the training as "
+        "required', 'strengthen management') with ＝100%, a percentage of nothing named, or "
+        "a word such as 长期/是 cannot fail and measures nothing.  Indicators whose name "
+        "names a rate (RATE_WORDS) or whose target is a count are not flagged.  Word list: "
+        "PROCEDURE_OPENINGS."
     ),
     bad=Example(indicators=((OUT, QUA, "按要求开展人大代表履职培训", "＝100%", "＝100%"),)),
     good=GOOD,
 )
 def procedure_as_indicator(s: IndicatorSubject, p: P) -> tuple[Emit, ...]:
     name = s.indicator.name
+    if s.indicator.level1 == SATISFACTION:
+        return NONE
     if PROCEDURE_RE.match(name) is None or RATE_RE.search(name) is not None:
         return NONE
     target = _target(s)
-    if target is not None and target.kind is Kind.QUANTITATIVE and not _is_hundred_percent(target):
+    # A count (≥4次, ≥260家) measures the work; a bare percentage or a word does not.
+    if target is not None and target.kind is Kind.QUANTITATIVE and target.unit != "%":
         return NONE
     shown = f"“{_printed(target)}”" if target is not None else "目标值"
     return ((f"指标“{name}”描述的是工作程序而非结果，{shown}不可衡量", s.indicator.source),)
@@ -325,7 +336,7 @@ def level2_by_wording(s: IndicatorSubject, p: P) -> tuple[Emit, ...]:
         should = "满意度指标"
     elif TIMELINESS_RE.search(name) and ind.level1 == OUTPUT and ind.level2 != TIME:
         should = "时效指标"
-    elif COST_RE.search(name) and ind.level1 != COST and ind.level2 != COST:
+    elif _is_cost_name(name) and ind.level1 != COST and ind.level2 != COST:
         should = "成本指标"
     else:
         return NONE
@@ -668,20 +679,26 @@ def goal_without_target(s: GoalSubject, p: P) -> tuple[Emit, ...]:
     scope=Scope.GOAL,
     dimension=Dimension.RELEVANCE,
     severity=Severity.WARNING,
-    summary="年度目标的目标值“100%”没有说明衡量的是什么",
+    summary="年度目标的目标值不可衡量（“100%”未说明衡量什么，或不是数值）",
     hint="把目标改写为可衡量的结果（如“审议报告 2 次”“问题整改率 ≥90%”）",
     explanation=(
         "A goal such as 'compose a new chapter' with target 100% names no rate: 100% of what? "
-        "Goals whose wording names a rate (RATE_WORDS) are not flagged."
+        "A target in words (明显提升, 持续推进, 是) cannot be checked either.  Goals whose "
+        "wording names a rate (RATE_WORDS) are not flagged for 100%."
     ),
     bad=Example(goals=(("6", "监督政府工作", "加强监督", "谱写新篇章", "100%"),)),
     good=Example(goals=(("6", "监督政府工作", "跟踪审计整改", "审计发现问题整改率", "≥90%"),)),
 )
 def unmeasurable_goal(s: GoalSubject, p: P) -> tuple[Emit, ...]:
     target = s.goal.target
+    if target is None or (target.kind is Kind.TEXT and _is_placeholder(target)):
+        return NONE  # JX601 / JX105 speak of those
+    if target.kind in (Kind.TEXT, Kind.QUALITATIVE):
+        return (
+            (f"年度目标“{s.goal.goal}”的目标值“{_printed(target)}”不是可衡量的数值", s.goal.source),
+        )
     if not _is_hundred_percent(target) or RATE_RE.search(s.goal.goal + s.goal.work):
         return NONE
-    assert target is not None
     return (
         (f"年度目标“{s.goal.goal}”的目标值“{_printed(target)}”没有说明衡量的是什么", s.goal.source),
     )

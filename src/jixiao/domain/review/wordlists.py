@@ -32,6 +32,27 @@ PROCEDURE_OPENINGS: tuple[str, ...] = (
     "全面落实",
     "积极",
     "扎实",
+    # Duty verbs of administrative style ("strengthen …", "implement …", "promote …"):
+    # flagged only when the target is not a count (see JX201).
+    "加强",
+    "强化",
+    "规范",
+    "落实",
+    "贯彻",
+    "坚持",
+    "推进",
+    "推动",
+    "持续",
+    "全面",
+    "深化",
+    "维护",
+    "服务",
+    "助力",
+    "促进",
+    "依法",
+    "牢固树立",
+    "开展",
+    "及时做好",
 )
 
 #: Words of slogans: grand aims that no number can check.
@@ -54,6 +75,21 @@ SLOGAN_WORDS: tuple[str, ...] = (
     "再创佳绩",
     "高质量发展",
     "现代化建设",
+    "获得感",
+    "幸福感",
+    "安全感",
+    "贡献力量",
+    "上台阶",
+    "跨越式",
+    "跨越发展",
+    "新成效",
+    "新突破",
+    "坚实步伐",
+    "攻坚战",
+    "压舱石",
+    "人民满意",
+    "坚强保障",
+    "底线",
 )
 
 #: Words that make an indicator a rate or ratio (a percentage is then its natural unit).
@@ -66,12 +102,17 @@ RATE_WORDS: tuple[str, ...] = (
     "百分比",
     "完成度",
     "达标",
+    "满意度",
+    "知晓度",
+    "指数",
 )
 
 #: Words that place an indicator by meaning (for the level-2 placement rule).
 TIMELINESS_WORDS: tuple[str, ...] = ("及时", "时限", "时效", "按期", "按时", "完成时间", "进度")
 SATISFACTION_WORDS: tuple[str, ...] = ("满意",)
-COST_WORDS: tuple[str, ...] = ("成本", "单价", "费用", "经费支出", "人均费用")
+COST_WORDS: tuple[str, ...] = ("成本", "单价", "造价", "费用", "经费支出", "人均费用")
+#: A cost that goes down is a benefit (融资成本下降幅度), not a cost indicator.
+COST_REDUCTION_WORDS: tuple[str, ...] = ("下降", "降低", "节约", "节省", "减少")
 
 #: Units of counts that accumulate over the year (half-year ≤ full-year expected).
 COUNT_UNITS: tuple[str, ...] = (
@@ -117,3 +158,4 @@ RATE_RE = pattern(RATE_WORDS)
 TIMELINESS_RE = pattern(TIMELINESS_WORDS)
 SATISFACTION_RE = pattern(SATISFACTION_WORDS)
 COST_RE = pattern(COST_WORDS)
+COST_REDUCTION_RE = pattern(COST_REDUCTION_WORDS)
