@@ -154,3 +154,47 @@ def test_shuffled_projects_still_import() -> None:
         p.name for p in read_bytes(SEED_TEXT.encode(), "s.txt").projects
     )
     assert doc.warnings == ()
+
+
+def test_a_bare_sequence_number_block_starts_a_function() -> None:
+    lines = SEED_LINES[: SEED_LINES.index("依法确定年度发展目标") + 5]
+    k = lines.index("2 领导或者主持本级人民代表大会的选举")
+    lines[k : k + 1] = ["2", "", "领导或者主持本级人民代表大会的选举"]
+    doc = read_bytes("\n".join(lines).encode(), "split.txt")
+    goals = doc.overall_targets[0].goals
+    assert [(g.seq, g.function) for g in goals][1] == ("2", "领导或者主持本级人民代表大会的选举")
+    assert len(goals) == 3
+
+
+def test_a_bare_number_target_on_its_own_is_read() -> None:
+    lines = list(SEED_LINES)
+    k = lines.index("推动法律法规落到实处 2次")
+    lines[k : k + 1] = ["推动法律法规落到实处", "", "2"]
+    doc = read_bytes("\n".join(lines).encode(), "bare.txt")
+    target = doc.overall_targets[0].goals[0].target
+    assert target is not None and (target.value, target.unit) == (2, "")
+    assert doc.goal_count == 13
+
+
+def test_a_name_that_starts_like_a_field_stays_a_name() -> None:
+    text = SEED_TEXT.replace("人大代表履职培训情况", "财政拨款到位率", 1)
+    doc = read_bytes(text.encode(), "name.txt")
+    assert doc.projects[0].indicators[0].name == "财政拨款到位率"
+    assert doc.projects[0].funds is None
+    assert doc.warnings == ()
+
+
+def test_two_project_names_on_one_page_are_reported() -> None:
+    text = SEED_TEXT.replace("开始时间 2022年", "开始时间 2022年\n\n项目名称 另一个项目", 1)
+    doc = read_bytes(text.encode(), "two.txt")
+    assert doc.projects[0].name == "人大代表履职培训费"
+    assert [w.code for w in doc.warnings] == ["ingest.ambiguous-rows"]
+
+
+def test_unit_from_a_title_without_year() -> None:
+    text = SEED_TEXT.replace(
+        "无锡市人民代表大会常务委员会办公室2023年部门单位整体支出预算绩效目标表",
+        "扬州市财政局部门单位整体支出预算绩效目标表",
+    )
+    doc = read_bytes(text.encode(), "noyear.txt")
+    assert doc.overall_targets[0].unit == "扬州市财政局"

@@ -118,6 +118,10 @@ def test_minimal_document_loads() -> None:
         (lambda d: d["projects"][0]["indicators"][0].pop("name"), "name"),
         (lambda d: d["projects"][0].update(colour="red"), "colour"),
         (lambda d: d.pop("warnings"), "warnings"),
+        (lambda d: d.update(fiscal_year="2023"), "fiscal_year"),
+        (lambda d: d["projects"][0]["indicators"][0]["full_year"].update(value=True), "value"),
+        (lambda d: d["projects"][0]["indicators"][0]["full_year"].update(start="12/2025"), "start"),
+        (lambda d: d["projects"][0].update(source={"file": "x", "page": 0}), "page"),
     ],
 )
 def test_invalid_documents_name_the_field(mutate: Any, named: str) -> None:
@@ -128,6 +132,17 @@ def test_invalid_documents_name_the_field(mutate: Any, named: str) -> None:
     message = str(caught.value)
     assert message.startswith("upload.json: not a valid jixiao/1 document")
     assert named in message
+
+
+def test_schema_describes_provenance() -> None:
+    location = json_schema()["$defs"]["WireLocation"]
+    assert set(location["properties"]) == {"file", "page", "line", "sheet", "cell"}
+    assert location["additionalProperties"] is False
+
+
+def test_provenance_leaves_out_unknown_parts(seed: Document) -> None:
+    source = dump(seed)["projects"][0]["indicators"][0]["full_year"]["source"]
+    assert set(source) == {"file", "page", "line"}
 
 
 def test_bad_json_names_line_and_column() -> None:

@@ -89,7 +89,7 @@ class Indicator:
     """A level-3 indicator (三级指标) with its targets per period.
 
     ``level1``/``level2`` are canonical taxonomy names; ``level1_label``/``level2_label``
-    keep the labels as printed when they differ.
+    keep the labels as printed (None when the source printed none, e.g. a row typed in).
     """
 
     level1: str

@@ -506,6 +506,11 @@ _MAX_DIGITS = 40
 _UNIT_EXTRA_CHARS = frozenset("%‰‱°/·()²³'")
 
 
+#: Units printed in tables are short (人次, 万元, 服务周期, 个工作日, 平方公里); longer
+#: "units" are prose that happens to follow a number.
+_MAX_UNIT = 6
+
+
 def _is_unit_char(ch: str) -> bool:
     if ch in _UNIT_EXTRA_CHARS:
         return True
@@ -554,6 +559,9 @@ def _parse_quantity(body: str, prefix: _Prefix | None, shown: str) -> tuple[Op, 
         raise _Unreadable(f"单位中含有运算符：{shown}")
     if not all(_is_unit_char(ch) for ch in unit):
         raise _Unreadable(f"单位无效：{shown}")
+    if len(unit) > _MAX_UNIT:
+        # "4 讨论决定重大事项" is a number followed by prose, not a quantity.
+        raise _Unreadable(f"单位过长，可能是数字后接文字：{shown}")
     for word, _ in _VALUE_SUFFIXES:
         if unit.endswith(word):
             raise _Unreadable(f"运算符重复：{shown}")

@@ -39,8 +39,8 @@ def _read_json(data: bytes, name: str, sha256: str) -> Document:
         doc = loads(data, where=name)
     except FormatError as exc:
         raise IngestError(name, str(exc).removeprefix(f"{name}: ")) from None
-    source = doc.source or SourceInfo(file=name)
-    return replace(doc, source=replace(source, sha256=sha256))
+    # The document now comes from this JSON file (its values keep their own provenance).
+    return replace(doc, source=SourceInfo(file=name, sha256=sha256, layout="json"))
 
 
 def read_bytes(data: bytes, name: str, *, format: str = "auto") -> Document:

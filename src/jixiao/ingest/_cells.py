@@ -127,10 +127,12 @@ FIELD_KEYS: dict[str, str] = {
     "其他资金": "funds.other",
 }
 
+# A key counts only when a separator (space, colon) or the line's end follows it, so that a
+# name such as 财政拨款到位率 is not read as the field 财政拨款.
 _FIELD_RE = re.compile(
     "("
     + "|".join(re.escape(k) for k in sorted(FIELD_KEYS, key=len, reverse=True))
-    + r")\s*[:：]?\s*"
+    + r")(?:\s*[:：]\s*|\s+|$)"
 )
 
 

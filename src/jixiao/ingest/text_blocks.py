@@ -67,6 +67,7 @@ UNPARSED_VALUE = "ingest.unparsed-value"
 YEAR_MISMATCH = "ingest.year-mismatch"
 
 _OVERALL_TITLE = re.compile(r"整体(?:支出)?(?:预算)?绩效目标表")
+_TITLE_UNIT_TAIL = re.compile(r"(?:部门单位|部门[（(]单位[）)]|部门|单位)$")
 _TABLE_TITLE = re.compile(r"绩效目标(?:申报)?表")
 _YEAR_LINE = re.compile(r"^[（(]?((?:19|20)\d{2})\s*年度?[）)]?$")
 
@@ -138,7 +139,10 @@ def sniff(source: TextSource) -> float:
 
 
 def _is_overall_header(text: str) -> bool:
-    rest = _OVERALL_HEADER_WORDS.sub("", fold(text))
+    folded = fold(text)
+    if folded.isdigit():
+        return False  # a sequence number or a bare target on its own, not a header
+    rest = _OVERALL_HEADER_WORDS.sub("", folded)
     return all(ch in _OVERALL_HEADER_REST for ch in rest)
 
 
@@ -215,7 +219,11 @@ def _parse_overall(pages: list[Page], ctx: _Ctx, is_last: bool) -> OverallTarget
             title_line = first
             year = find_year(text)
             match = re.search(r"(?:19|20)\d{2}\s*年", text)
-            unit = text[: match.start()].strip() if match else _OVERALL_TITLE.split(text)[0]
+            unit = (
+                text[: match.start()].strip()
+                if match
+                else _TITLE_UNIT_TAIL.sub("", _OVERALL_TITLE.split(text)[0]).strip()
+            )
             continue
         if _is_overall_header(text):
             continue
@@ -224,6 +232,11 @@ def _parse_overall(pages: list[Page], ctx: _Ctx, is_last: bool) -> OverallTarget
             s.seq, s.function_line = pending_seq
             s.function, s.works_in_function = text, 0
             pending_seq = None
+            continue
+        if s.goal is not None and _block_value(block) is not None:
+            # A goal waits for its target: a bare number here is that target, not the
+            # next function's sequence number.
+            emit(_block_value(block), first)
             continue
         seq_match = _SEQ.match(first.text)
         if seq_match and _starts_function(seq_match.group(1), s):
@@ -250,12 +263,9 @@ def _parse_overall(pages: list[Page], ctx: _Ctx, is_last: bool) -> OverallTarget
             if target is not None:
                 emit(target, target_line)
         else:
-            value = _block_value(block)
-            if value is not None:
-                emit(value, first)
-            else:
-                close_open_item(first, at_end=False)
-                s.work, s.work_line = text, first
+            # The goal got no target; this block starts the next work item.
+            close_open_item(first, at_end=False)
+            s.work, s.work_line = text, first
     if pending_seq is not None:
         ctx.warn(TRUNCATED, f"文档在此结束，序号 {pending_seq[0]} 后没有职能", pending_seq[1])
     close_open_item(None, at_end=is_last)
@@ -288,7 +298,6 @@ class _Row:
     level1_label: str | None
     level2: str | None
     level2_label: str | None
-    explicit_level1: bool
     name: str | None = None
     name_line: Line | None = None
 
@@ -347,7 +356,6 @@ def _parse_project(page: Page, ctx: _Ctx, doc_year: int | None, is_last: bool) -
                 level1_label=parsed.level1_label,
                 level2=parsed.level2,
                 level2_label=parsed.level2_label,
-                explicit_level1=parsed.level1 is not None,
                 name=parsed.rest or None,
                 name_line=line if parsed.rest else None,
             )
@@ -371,8 +379,15 @@ def _parse_project(page: Page, ctx: _Ctx, doc_year: int | None, is_last: bool) -
             found = parse_fields(text)
             if found is not None:
                 flush_pending()
+                if "name" in found and "name" in fields and found["name"] != fields["name"][0]:
+                    ctx.warn(
+                        AMBIGUOUS_ROWS,
+                        f"同一页上有两个项目名称（“{fields['name'][0]}”与“{found['name']}”），"
+                        "页面可能包含两张表，指标行归属无法确定",
+                        line,
+                    )
                 for key, value in found.items():
-                    fields[key] = (value, line)
+                    fields.setdefault(key, (value, line))
                 continue
             year_match = _YEAR_LINE.match(text)
             if year_match:
@@ -470,7 +485,6 @@ def _fill_levels(rows: list[_Row], ctx: _Ctx, taxonomy: Taxonomy, project: str) 
             # still printed in tables of 2021-taxonomy years.
             row.level1, row.level1_label = legacy.parent, None
             row.level2, row.level2_label = legacy.name, legacy.label
-            row.explicit_level1 = False
         if row.level2 is None and previous is not None and row.level1 in (None, previous.level1):
             # A row of a merged level-2 cell prints its values only.
             row.level2, row.level2_label = previous.level2, previous.level2_label
@@ -691,7 +705,7 @@ def _finish(
     years = [o.fiscal_year for o in overall] + [p.fiscal_year for p in projects]
     years = years or empty_years
     known = [y for y in years if y is not None]
-    fiscal_year = max(set(known), key=known.count) if known else None
+    fiscal_year = max(dict.fromkeys(known), key=known.count) if known else None
     for table in _with_years(overall, projects):
         if table[0] is not None and fiscal_year is not None and table[0] != fiscal_year:
             ctx.warn(

@@ -5,6 +5,8 @@ Public API::
     dump(doc) -> dict          loads(text) -> Document
     dumps(doc) -> str          load(data) -> Document
     json_schema() -> dict      FORMAT_ID, SCHEMA_PATH, FormatError
+    value_to_dict(v) / value_from_dict(d)         one target value
+    location_to_dict(p) / location_from_dict(d)   one provenance
 
 See docs/format.md for the format itself.
 """
@@ -175,7 +177,7 @@ def _to_wire(doc: Document) -> WireDocument:
 def value_to_dict(v: TargetValue | None) -> dict[str, Any] | None:
     """One target value as its ``jixiao/1`` JSON object (with its source)."""
     wire = _value(v)
-    return None if wire is None else wire.model_dump(mode="json")
+    return None if wire is None else _drop_unknown_places(wire.model_dump(mode="json"))
 
 
 def value_from_dict(data: Any) -> TargetValue | None:
@@ -189,17 +191,43 @@ def value_from_dict(data: Any) -> TargetValue | None:
 
 
 def location_to_dict(p: Provenance | None) -> dict[str, Any] | None:
+    """One provenance as its ``jixiao/1`` JSON object (unknown parts left out)."""
     wire = _loc(p)
-    return None if wire is None else wire.model_dump(mode="json")
+    return None if wire is None else wire.model_dump(mode="json", exclude_none=True)
 
 
 def location_from_dict(data: Any) -> Provenance | None:
-    return None if data is None else _prov(WireLocation.model_validate(data))
+    """A provenance from its JSON object; raises FormatError when invalid."""
+    if data is None:
+        return None
+    try:
+        return _prov(WireLocation.model_validate(data))
+    except ValidationError as exc:
+        raise _format_error(exc, "location") from None
+
+
+_LOCATION_KEYS = frozenset({"source", "location"})
+
+
+def _drop_unknown_places(node: Any) -> Any:
+    """Leave out the null parts of provenance objects (page/line/sheet/cell)."""
+    if isinstance(node, dict):
+        return {
+            k: (
+                {kk: vv for kk, vv in v.items() if vv is not None}
+                if k in _LOCATION_KEYS and isinstance(v, dict) and "file" in v
+                else _drop_unknown_places(v)
+            )
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_drop_unknown_places(x) for x in node]
+    return node
 
 
 def dump(doc: Document) -> dict[str, Any]:
     """The document as a JSON-ready dict."""
-    data: dict[str, Any] = _to_wire(doc).model_dump(mode="json")
+    data: dict[str, Any] = _drop_unknown_places(_to_wire(doc).model_dump(mode="json"))
     return data
 
 

@@ -8,18 +8,21 @@ the domain model may grow.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT_ID: Final = "jixiao/1"
+
+ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 OpLiteral = Literal["=", ">=", "<=", ">", "<"]
 KindLiteral = Literal["quantitative", "qualitative", "date", "text"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict: "2023" is not an integer and true is not a number, as the schema says.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class WireLocation(_Model):
@@ -30,11 +33,6 @@ class WireLocation(_Model):
     line: Annotated[int, Field(ge=1)] | None = None
     sheet: str | None = None
     cell: str | None = None
-
-    @model_serializer(mode="wrap")
-    def _drop_nulls(self, handler: Any) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        return {k: v for k, v in data.items() if v is not None}
 
 
 class WireValue(_Model):
@@ -47,8 +45,12 @@ class WireValue(_Model):
     )
     value: int | float | None = Field(default=None, description="The number (quantitative).")
     unit: str = Field(default="", description="Unit of the number, '' when none.")
-    start: str | None = Field(default=None, description="Date/period start, ISO (YYYY[-MM[-DD]]).")
-    end: str | None = Field(default=None, description="Date/period end, ISO (YYYY[-MM[-DD]]).")
+    start: Annotated[str, Field(pattern=ISO_DATE)] | None = Field(
+        default=None, description="Date/period start, ISO (YYYY[-MM[-DD]])."
+    )
+    end: Annotated[str, Field(pattern=ISO_DATE)] | None = Field(
+        default=None, description="Date/period end, ISO (YYYY[-MM[-DD]])."
+    )
     grade: str | None = Field(default=None, description="Qualitative grade word.")
     reason: str = Field(default="", description="Why a 'text' value could not be parsed.")
     source: WireLocation | None = None
