@@ -311,3 +311,19 @@ def test_users_passwords_and_tokens(svc: Services) -> None:
     token = users.create_token(svc.uow(), "danwei", "script")
     assert users.actor_for_token(svc.uow(), token) == actor
     assert users.actor_for_token(svc.uow(), token + "x") is None
+
+
+def test_review_a_stored_table(seeded: Services) -> None:
+    from jixiao.domain.workflow import Grade
+    from jixiao.services import review
+
+    tid = _project(seeded, "《人大之声》制作经费")
+    result = review.review_table(seeded.uow(), tid)
+    codes = [f.code for f in result.findings]
+    assert "JX101" in codes and "JX106" in codes
+    assert result.grade is Grade.FAIR
+    opinion = result.opinion()
+    assert opinion.startswith("经审核，发现以下问题：")
+    assert "缺少效益指标" in opinion
+    with pytest.raises(NotFound):
+        review.review_table(seeded.uow(), 99999)

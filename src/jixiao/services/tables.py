@@ -565,7 +565,7 @@ def _goal_view(g: GoalRow) -> GoalView:
     )
 
 
-def _domain_project(row: TargetTableRow) -> Project:
+def domain_project(row: TargetTableRow) -> Project:
     funds = None
     if any(x is not None for x in (row.funds_total, row.funds_fiscal, row.funds_carryover)):
         funds = Funds(row.funds_total, row.funds_fiscal, row.funds_carryover, row.funds_other)
@@ -595,7 +595,7 @@ def _domain_project(row: TargetTableRow) -> Project:
     )
 
 
-def _domain_overall(row: TargetTableRow) -> OverallTargets:
+def domain_overall(row: TargetTableRow) -> OverallTargets:
     return OverallTargets(
         unit=row.unit.name,
         fiscal_year=row.fiscal_year,
@@ -628,8 +628,8 @@ def load_document(uow: UnitOfWork, f: TableFilter) -> tuple[Document, dict[str, 
         )
         by_id = {r.id: r for r in rows}
         ordered = [by_id[i] for i in ids if i in by_id]
-        overall = tuple(_domain_overall(r) for r in ordered if r.kind == OVERALL)
-        projects = tuple(_domain_project(r) for r in ordered if r.kind == PROJECT)
+        overall = tuple(domain_overall(r) for r in ordered if r.kind == OVERALL)
+        projects = tuple(domain_project(r) for r in ordered if r.kind == PROJECT)
         years = {r.fiscal_year for r in ordered}
         document = Document(
             fiscal_year=years.pop() if len(years) == 1 else None,

@@ -1,0 +1,52 @@
+"""Use case: review a stored table with the rule engine (findings and a suggested grade)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jixiao.domain.review import (
+    Finding,
+    ReviewConfig,
+    review_overall,
+    review_project,
+    suggest_grade,
+)
+from jixiao.domain.taxonomy import OUTPUT
+from jixiao.domain.workflow import Grade
+from jixiao.services import tables
+from jixiao.services.errors import NotFound
+from jixiao.services.uow import UnitOfWork
+from jixiao.store.models import TargetTableRow
+
+
+@dataclass(frozen=True, slots=True)
+class TableReview:
+    table_id: int
+    findings: tuple[Finding, ...]
+    grade: Grade
+    reasons: tuple[str, ...]
+
+    def opinion(self) -> str:
+        """A draft review opinion (审核意见) from the findings, for the reviewer to edit."""
+        if not self.findings:
+            return "经审核，未发现问题。"
+        lines = ["经审核，发现以下问题："]
+        for k, finding in enumerate(self.findings, start=1):
+            lines.append(f"{k}. {finding.message}（{finding.code}）。建议：{finding.hint}。")
+        return "\n".join(lines)
+
+
+def review_table(uow: UnitOfWork, table_id: int, config: ReviewConfig | None = None) -> TableReview:
+    with uow:
+        row = uow.session.get(TargetTableRow, table_id)
+        if row is None:
+            raise NotFound(f"绩效目标表 {table_id} 不存在")
+        if row.kind == tables.OVERALL:
+            found = review_overall(tables.domain_overall(row), config)
+            grade, reasons = suggest_grade(found, config)
+        else:
+            project = tables.domain_project(row)
+            found = review_project(project, config)
+            has_outputs = any(i.level1 == OUTPUT for i in project.indicators)
+            grade, reasons = suggest_grade(found, config, has_outputs=has_outputs)
+        return TableReview(table_id, tuple(found), grade, reasons)
