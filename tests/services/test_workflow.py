@@ -81,7 +81,7 @@ def test_import_is_all_or_nothing(seeded: Services) -> None:
 
 
 def test_unit_may_import_only_its_own_tables(svc: Services) -> None:
-    with pytest.raises(Invalid, match="只能导入本单位"):
+    with pytest.raises(PermissionDenied, match="只能导入本单位"):
         tables.import_document(svc.uow(), OTHER_UNIT, read_path(SEED))
     with pytest.raises(PermissionDenied):
         tables.import_document(svc.uow(), CONGRESS, read_path(SEED))
@@ -291,7 +291,7 @@ def test_create_and_delete_rows(seeded: Services) -> None:
 def test_users_passwords_and_tokens(svc: Services) -> None:
     user = users.add_user(svc.uow(), "system", "danwei", "correct-horse", "unit", unit=UNIT)
     assert user.unit == UNIT
-    with pytest.raises(Invalid, match="已存在"):
+    with pytest.raises(Duplicate, match="已存在"):
         users.add_user(svc.uow(), "system", "danwei", "correct-horse", "unit", unit=UNIT)
     with pytest.raises(Invalid, match="未知角色"):
         users.add_user(svc.uow(), "system", "x", "correct-horse", "boss")

@@ -148,8 +148,8 @@ def check(actor: Actor, action: Action, table: TableRef | None = None) -> Decisi
     label = ACTION_LABELS[action]
     if actor.role not in _ROLES_FOR[action]:
         return _deny(f"角色“{ROLE_LABELS[actor.role]}”无权{label}")
-    if table is None:
-        return _OK
+    if table is None or action is Action.COMMENT:
+        return _OK  # comments and inquiries (意见、询问) are open to every role on every table
     if actor.role is Role.UNIT and actor.unit != table.unit:
         return _deny(f"只能{label}本单位（{actor.unit or '未指定'}）的绩效目标表")
     if actor.role is Role.DEPARTMENT and (

@@ -188,6 +188,10 @@ def _plan(doc: Document, actor: Actor) -> tuple[list[_Planned], list[str]]:
     return planned, problems
 
 
+def _foreign(item: _Planned, actor: Actor) -> str:
+    return f"“{item.name}”属于{item.unit}，只能导入本单位（{actor.unit}）的目标表"
+
+
 def _existing(session: Session, item: _Planned) -> TargetTableRow | None:
     return (
         session.execute(
@@ -296,6 +300,11 @@ def import_document(uow: UnitOfWork, actor: Actor, doc: Document) -> ImportResul
         if duplicate:
             raise Duplicate(duplicate)
         planned, problems = _plan(doc, actor)
+        foreign = [
+            _foreign(i, actor) for i in planned if actor.role is Role.UNIT and i.unit != actor.unit
+        ]
+        if foreign:
+            raise PermissionDenied("；".join(foreign))
         for item in planned:
             if _existing(session, item) is not None:
                 problems.append(f"{item.unit}“{item.name}”（{item.fiscal_year} 年度）已在系统中")
@@ -415,8 +424,12 @@ def list_tables(uow: UnitOfWork, f: TableFilter) -> tuple[list[TableSummary], in
         if f.kind:
             query = query.where(TargetTableRow.kind == f.kind)
         if f.q:
-            like = f"%{f.q}%"
-            query = query.where(or_(TargetTableRow.name.like(like), UnitRow.name.like(like)))
+            query = query.where(
+                or_(
+                    TargetTableRow.name.icontains(f.q, autoescape=True),
+                    UnitRow.name.icontains(f.q, autoescape=True),
+                )
+            )
         total = session.execute(
             select(func.count()).select_from(query.with_only_columns(TargetTableRow.id).subquery())
         ).scalar_one()
@@ -692,14 +705,20 @@ def _check_levels(year: int | None, level1: str, level2: str) -> tuple[str, str]
 
 
 def _stale(what: str, row: IndicatorRow | GoalRow, session: Session, table_id: int) -> Conflict:
+    entity = "indicator" if isinstance(row, IndicatorRow) else "goal"
     last = session.execute(
         select(AuditRow)
-        .where(AuditRow.table_id == table_id, AuditRow.entity_id == str(row.id))
+        .where(
+            AuditRow.table_id == table_id,
+            AuditRow.entity == entity,
+            AuditRow.entity_id == str(row.id),
+        )
         .order_by(AuditRow.seq.desc())
         .limit(1)
     ).scalar_one_or_none()
     who = f"已被 {last.actor} 于 {last.at[:19].replace('T', ' ')} 修改" if last else "已被他人修改"
     current = _indicator_dict(row) if isinstance(row, IndicatorRow) else _goal_dict(row)
+    current = {"id": row.id, "lock": row.lock, **current}
     return Conflict(f"{what}{who}，您的修改未保存。请查看最新内容后重新编辑。", current)
 
 
@@ -757,7 +776,7 @@ def save_indicator(
         if not any(values.values()):
             raise Invalid("至少需要一个指标值", "full_year")
         if row is None:
-            row = IndicatorRow(position=len(table.indicators), source=None)
+            row = IndicatorRow(position=_next_position(table.indicators), source=None)
             table.indicators.append(row)
         if row.level1 != level1:
             row.level1_label = None  # the printed label no longer applies
@@ -780,6 +799,10 @@ def save_indicator(
         return _indicator_view(row)
 
 
+def _next_position(rows: Sequence[IndicatorRow] | Sequence[GoalRow]) -> int:
+    return max((r.position for r in rows), default=-1) + 1
+
+
 def _set_value(row: IndicatorRow | GoalRow, attr: str, value: dict[str, Any] | None) -> None:
     """Store a value unless it reads as before (keeping the old one's provenance)."""
     old = getattr(row, attr)
@@ -797,9 +820,9 @@ def delete_indicator(
         if row.lock != expected_lock:
             raise _stale(f"指标“{row.name}”", row, uow.session, table_id)
         before = _indicator_dict(row)
+        # Other rows keep their positions (gaps are fine): renumbering would change their
+        # locks and make other editors' saves look stale.
         table.indicators.remove(row)
-        for k, other in enumerate(table.indicators):
-            other.position = k
         uow.audit(
             actor.username, "delete", "indicator", indicator_id, table_id=table_id, before=before
         )
@@ -841,7 +864,7 @@ def save_goal(
             else (row.target if row else None)
         )
         if row is None:
-            row = GoalRow(position=len(table.goals), source=None)
+            row = GoalRow(position=_next_position(table.goals), source=None)
             table.goals.append(row)
         row.seq, row.function = merged["seq"].strip(), merged["function"].strip()
         row.work, row.goal = merged["work"].strip(), merged["goal"].strip()
@@ -870,8 +893,6 @@ def delete_goal(
             raise _stale(f"工作“{row.work}”", row, uow.session, table_id)
         before = _goal_dict(row)
         table.goals.remove(row)
-        for k, other in enumerate(table.goals):
-            other.position = k
         uow.audit(actor.username, "delete", "goal", goal_id, table_id=table_id, before=before)
         uow.commit()
 

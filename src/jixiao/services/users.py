@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from jixiao.domain.workflow import ROLE_LABELS, Actor, Role
-from jixiao.services.errors import Invalid, NotFound
+from jixiao.services.errors import Duplicate, Invalid, NotFound
 from jixiao.services.uow import UnitOfWork
 from jixiao.services.views import UserView
 from jixiao.store.models import ApiTokenRow, DepartmentRow, UnitRow, UserRow
@@ -63,6 +63,10 @@ def add_user(
     username = username.strip()
     if not username:
         raise Invalid("用户名不能为空", "username")
+    if len(username) > 100:
+        raise Invalid("用户名不能超过 100 个字符", "username")
+    if display_name is not None and len(display_name) > 200:
+        raise Invalid("姓名不能超过 200 个字符", "display_name")
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"密码至少 {MIN_PASSWORD} 个字符", "password")
     if role is Role.UNIT and not unit:
@@ -72,7 +76,7 @@ def add_user(
     with uow:
         s = uow.session
         if s.execute(select(UserRow).where(UserRow.username == username)).first():
-            raise Invalid(f"用户名“{username}”已存在", "username")
+            raise Duplicate(f"用户名“{username}”已存在")
         dept_row = None
         if department:
             dept_row = s.execute(
@@ -154,6 +158,9 @@ def _token_hash(token: str) -> str:
 
 def create_token(uow: UnitOfWork, username: str, name: str) -> str:
     """A new API token for the user; only its hash is stored, so show it once."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise Invalid("令牌名称须为 1 至 100 个字符", "name")
     token = "jx_" + secrets.token_urlsafe(32)
     with uow:
         user = (
@@ -182,6 +189,11 @@ def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
         )
         if row is None or not row.user.active:
             return None
-        row.last_used_at = datetime.now(UTC)
-        uow.commit()
+        now = datetime.now(UTC)
+        last = row.last_used_at
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)  # SQLite returns naive UTC
+        if last is None or now - last > timedelta(minutes=5):
+            row.last_used_at = now
+            uow.commit()
         return _actor(row.user)

@@ -62,23 +62,37 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def optional_actor(request: Request) -> Actor | None:
-    """The actor behind a bearer token or the session cookie, or None."""
+def _identify(request: Request) -> tuple[Actor | None, bool]:
+    """Who is asking, and whether by session cookie.  Sync on purpose: FastAPI runs it in
+    its thread pool, so the database look-ups do not block the event loop."""
     svc = services(request)
     token = _bearer(request)
     if token is not None:
         actor = users.actor_for_token(svc.uow(), token)
         if actor is None:
-            raise HTTPException(status_code=401, detail="API 令牌无效或已停用")
-        return actor
+            raise HTTPException(
+                status_code=401,
+                detail="API 令牌无效或已停用",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return actor, False
     username = request.session.get("user")
     if not username:
-        return None
+        return None, False
     actor = users.actor(svc.uow(), str(username))
     if actor is None:
         request.session.clear()
-        return None
-    await check_csrf(request)
+        return None, False
+    return actor, True
+
+
+async def optional_actor(
+    request: Request, identified: Annotated[tuple[Actor | None, bool], Depends(_identify)]
+) -> Actor | None:
+    """The actor behind a bearer token or the session cookie (CSRF-checked), or None."""
+    actor, by_cookie = identified
+    if by_cookie:
+        await check_csrf(request)
     return actor
 
 
