@@ -17,7 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"domain", "interchange"},
     "synth": {"domain"},
     "services": {"domain", "store", "ingest", "interchange"},
-    "web": {"domain", "services", "ingest", "interchange"},
+    "web": {"domain", "services", "interchange"},
     "cli": {"domain", "services", "ingest", "interchange", "web"},
 }
 STDLIB_ONLY = {"domain"}

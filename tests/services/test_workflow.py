@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -327,3 +329,38 @@ def test_review_a_stored_table(seeded: Services) -> None:
     assert "缺少效益指标" in opinion
     with pytest.raises(NotFound):
         review.review_table(seeded.uow(), 99999)
+
+
+def test_row_edits_touch_the_table_and_conflicts_speak_local_time(
+    seeded: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tid = _project(seeded)
+    before = tables.get_table(seeded.uow(), tid)
+    ind = before.indicators[0]
+    tables.save_indicator(
+        seeded.uow(),
+        UNIT_ACTOR,
+        tid,
+        {"name": "培训人次"},
+        indicator_id=ind.id,
+        expected_lock=ind.lock,
+    )
+    summary = tables.list_tables(seeded.uow(), tables.TableFilter(q="人大代表履职培训费"))[0][0]
+    imported_at = tables.history(seeded.uow(), tid)[-1].at
+    assert summary.updated_at.replace(tzinfo=None) > datetime.fromisoformat(imported_at).replace(
+        tzinfo=None
+    )
+    monkeypatch.setenv("JIXIAO_TZ", "Asia/Shanghai")
+    edited = tables.history(seeded.uow(), tid)[0].at
+    with pytest.raises(Conflict) as caught:
+        tables.save_indicator(
+            seeded.uow(),
+            UNIT_ACTOR,
+            tid,
+            {"name": "x"},
+            indicator_id=ind.id,
+            expected_lock=ind.lock,
+        )
+    assert tables.local_time(edited) in caught.value.message
+    utc = datetime.fromisoformat(edited)
+    assert tables.local_time(edited) == (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")

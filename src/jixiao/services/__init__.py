@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from jixiao.domain.workflow import Actor, Role
-from jixiao.services import audit, review, tables, users
+from jixiao.services import audit, imports, review, tables, users
 from jixiao.services.errors import (
     Conflict,
     Duplicate,
@@ -39,6 +39,7 @@ __all__ = [
     "UnitOfWork",
     "audit",
     "default_url",
+    "imports",
     "review",
     "tables",
     "users",

@@ -7,9 +7,12 @@ workflow rules, changes rows, appends audit entries, and commits — or changes 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -60,6 +63,7 @@ from jixiao.store.models import (
     TableVersionRow,
     TargetTableRow,
     UnitRow,
+    utcnow,
 )
 
 OVERALL, PROJECT = "overall", "project"
@@ -368,6 +372,20 @@ def import_document(uow: UnitOfWork, actor: Actor, doc: Document) -> ImportResul
             indicators=doc.indicator_count,
             warnings=len(doc.warnings),
         )
+
+
+def local_time(iso: str) -> str:
+    """An audit timestamp (ISO, UTC) in the display time zone ($JIXIAO_TZ, default
+    Asia/Shanghai), as users read times."""
+    when = datetime.fromisoformat(iso)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    zone = os.environ.get("JIXIAO_TZ", "Asia/Shanghai")
+    try:
+        tz: tzinfo = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = timezone(timedelta(hours=8), "CST")
+    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _num(value: float | int | None) -> float | None:
@@ -716,7 +734,7 @@ def _stale(what: str, row: IndicatorRow | GoalRow, session: Session, table_id: i
         .order_by(AuditRow.seq.desc())
         .limit(1)
     ).scalar_one_or_none()
-    who = f"已被 {last.actor} 于 {last.at[:19].replace('T', ' ')} 修改" if last else "已被他人修改"
+    who = f"已被 {last.actor} 于 {local_time(last.at)} 修改" if last else "已被他人修改"
     current = _indicator_dict(row) if isinstance(row, IndicatorRow) else _goal_dict(row)
     current = {"id": row.id, "lock": row.lock, **current}
     return Conflict(f"{what}{who}，您的修改未保存。请查看最新内容后重新编辑。", current)
@@ -724,11 +742,12 @@ def _stale(what: str, row: IndicatorRow | GoalRow, session: Session, table_id: i
 
 def _editable_table(uow: UnitOfWork, actor: Actor, table_id: int, kind: str) -> TargetTableRow:
     row = _get_table(uow.session, table_id, lock=True)
+    _require(actor, Action.EDIT, row)
     if row.kind != kind:
         raise Invalid(
             f"绩效目标表 {table_id} 不是{'项目' if kind == PROJECT else '部门整体'}目标表"
         )
-    _require(actor, Action.EDIT, row)
+    row.updated_at = utcnow()  # the table changes when any of its rows does
     return row
 
 
@@ -953,13 +972,14 @@ def review(
     uow: UnitOfWork, actor: Actor, table_id: int, grade: Grade | str, opinion: str
 ) -> Status:
     """Record a review; 优/良 pass it on, 中/差 send it back to the unit (退回)."""
-    try:
-        grade = Grade(grade)
-    except ValueError:
-        raise Invalid(f"审核等级必须是 优、良、中、差 之一，收到“{grade}”", "grade") from None
-    if not opinion.strip():
-        raise Invalid("审核意见不能为空", "opinion")
     with uow:
+        _require(actor, Action.REVIEW, _get_table(uow.session, table_id))
+        try:
+            grade = Grade(grade)
+        except ValueError:
+            raise Invalid(f"审核等级必须是 优、良、中、差 之一，收到“{grade}”", "grade") from None
+        if not opinion.strip():
+            raise Invalid("审核意见不能为空", "opinion")
         row = _transition(
             uow,
             actor,

@@ -35,9 +35,17 @@ from jixiao.domain.workflow import (
     TableRef,
     check,
 )
-from jixiao.ingest import FORMATS, IngestError, read_bytes
 from jixiao.interchange import location_to_dict, value_to_dict
-from jixiao.services import Conflict, Invalid, NotFound, PermissionDenied, audit, tables, users
+from jixiao.services import (
+    Conflict,
+    Invalid,
+    NotFound,
+    PermissionDenied,
+    audit,
+    imports,
+    tables,
+    users,
+)
 from jixiao.services.views import (
     CommentView,
     GoalView,
@@ -849,29 +857,11 @@ def _read_upload(file: UploadFile, format: str) -> Document:
     data = file.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise Invalid(f"文件“{name}”超过 {MAX_UPLOAD // (1024 * 1024)} MB，无法导入", "file")
-    if format not in FORMATS:
-        raise Invalid(f"未知格式“{format}”，可选：{'、'.join(FORMATS)}", "format")
-    try:
-        return read_bytes(data, name, format=format)
-    except IngestError as exc:
-        raise Invalid(f"无法读取文件：{exc}", "file") from None
-
-
-def _check_units(actor: Actor, doc: Document) -> None:
-    """A 单位填报 user imports only its own unit's tables: refuse others with 403.
-
-    (The service reports them as a problem of the file, 422; for the API it is a
-    permission.)  Projects without a unit are imported for the actor's unit.
-    """
-    if actor.role is not Role.UNIT:
-        return
-    units = [o.unit for o in doc.overall_targets] + [p.unit for p in doc.projects if p.unit]
-    for unit in dict.fromkeys(units):
-        _require(actor, Action.IMPORT, TableRef(unit=unit, department=None, status=Status.DRAFT))
+    return imports.read_upload(data, name, format=format)
 
 
 Upload = Annotated[UploadFile, File(description="绩效目标表文件（文本版式或 jixiao/1 JSON）")]
-FormatField = Annotated[str, Form(description=f"文件格式：{'、'.join(FORMATS)}")]
+FormatField = Annotated[str, Form(description=f"文件格式：{'、'.join(imports.FORMATS)}")]
 
 
 @router.post(
@@ -923,7 +913,6 @@ def import_file(
 ) -> ImportResultOut:
     _require(actor, Action.IMPORT)
     doc = _read_upload(file, format)
-    _check_units(actor, doc)
     r = tables.import_document(svc.uow(), actor, doc)
     return ImportResultOut(
         source=r.source,

@@ -46,7 +46,6 @@ from jixiao.domain.workflow import (
     TableRef,
     check,
 )
-from jixiao.ingest import IngestError, read_bytes
 from jixiao.interchange import location_from_dict, value_from_dict
 from jixiao.services import (
     Conflict,
@@ -55,6 +54,7 @@ from jixiao.services import (
     PermissionDenied,
     ServiceError,
     Services,
+    imports,
     tables,
     users,
 )
@@ -1287,9 +1287,9 @@ async def _run(fn: Callable[..., Response], *args: Any) -> Response:
 
 def _preview(request: Request, actor: Actor, svc: Services, name: str, data: bytes) -> Response:
     try:
-        doc = read_bytes(data, name)
-    except IngestError as exc:
-        return _import_page(request, actor, 422, error=f"无法读取文件：{exc}")
+        doc = imports.read_upload(data, name)
+    except Invalid as exc:
+        return _import_page(request, actor, 422, error=exc.message)
     preview = tables.preview_import(svc.uow(), actor, doc)
     token = _uploads(request).put(actor.username, name, data) if preview.importable else None
     return _import_page(
@@ -1309,11 +1309,9 @@ def import_confirm(request: Request, actor: OptionalActor, svc: Svc, form: Form)
             request, actor, 410, error="上传的文件已过期或不存在，请重新选择文件并预览"
         )
     try:
-        doc = read_bytes(pending.data, pending.name)
+        doc = imports.read_upload(pending.data, pending.name)
         result = tables.import_document(svc.uow(), actor, doc)
-    except IngestError as exc:
-        return _import_page(request, actor, 422, error=f"无法读取文件：{exc}")
-    except (Invalid, PermissionDenied, ServiceError) as exc:
+    except ServiceError as exc:
         _uploads(request).drop(token)
         return _import_page(request, actor, exc.status, error=f"导入未完成：{exc.message}")
     _uploads(request).drop(token)
