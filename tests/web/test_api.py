@@ -272,6 +272,21 @@ def test_table_detail_refusals(world: World) -> None:
     assert error(world.get(None, f"/api/tables/{world.overall}"), 401)
 
 
+def test_findings_of_a_table(world: World) -> None:
+    table_id = world.projects[1]  # 代表活动经费: quantity stated as ＝100%
+    body = world.get("congress", f"/api/tables/{table_id}/findings").json()
+    codes = [f["code"] for f in body["findings"]]
+    assert "JX101" in codes and "JX301" in codes
+    qty = next(f for f in body["findings"] if f["code"] == "JX301")
+    assert qty["indicator"] == "保障参加活动的人大代表履职情况"
+    assert qty["severity"] == "warning" and qty["dimension"] == "适当性"
+    assert qty["location"]["line"] == 166
+    assert body["grade"] == "中"
+    assert body["opinion"].startswith("经审核，发现以下问题：")
+    assert error(world.get("audit", "/api/tables/999999/findings"), 404, "NotFound")
+    assert error(world.get(None, f"/api/tables/{table_id}/findings"), 401)
+
+
 def test_history_and_approved_versions(world: World) -> None:
     table_id = world.projects[1]
     history = world.get("audit", f"/api/tables/{table_id}/history").json()
@@ -314,6 +329,7 @@ PATHS = {
     "/api/tables": {"get"},
     "/api/tables/{table_id}": {"get"},
     "/api/tables/{table_id}/history": {"get"},
+    "/api/tables/{table_id}/findings": {"get"},
     "/api/tables/{table_id}/versions/{number}": {"get"},
     "/api/tables/{table_id}/indicators": {"post"},
     "/api/tables/{table_id}/indicators/{indicator_id}": {"put", "delete"},

@@ -46,6 +46,7 @@ from jixiao.services import (
     tables,
     users,
 )
+from jixiao.services import review as reviewing
 from jixiao.services.views import (
     CommentView,
     GoalView,
@@ -645,6 +646,55 @@ def table_history(svc: Svc, actor: CurrentActor, table_id: TableId) -> list[Hist
         )
         for h in tables.history(svc.uow(), table_id)
     ]
+
+
+class FindingOut(_Out):
+    code: str
+    severity: str
+    dimension: str
+    project: str | None
+    indicator: str | None
+    message: str
+    hint: str
+    location: LocationOut | None
+
+
+class FindingsOut(_Out):
+    """The rule engine's review of a table: findings, a suggested grade, a draft opinion."""
+
+    findings: list[FindingOut]
+    grade: str
+    reasons: list[str]
+    opinion: str
+
+
+@router.get(
+    "/tables/{table_id}/findings",
+    response_model=FindingsOut,
+    tags=["绩效目标表"],
+    summary="审核发现（规则自动检查）与建议等级",
+    responses=_errors(404),
+)
+def table_findings(svc: Svc, actor: CurrentActor, table_id: TableId) -> FindingsOut:
+    result = reviewing.review_table(svc.uow(), table_id)
+    return FindingsOut(
+        findings=[
+            FindingOut(
+                code=f.code,
+                severity=f.severity.value,
+                dimension=f.dimension.value,
+                project=f.project,
+                indicator=f.indicator,
+                message=f.message,
+                hint=f.hint,
+                location=_location(f.location),
+            )
+            for f in result.findings
+        ],
+        grade=result.grade.value,
+        reasons=list(result.reasons),
+        opinion=result.opinion(),
+    )
 
 
 @router.get(

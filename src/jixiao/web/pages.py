@@ -33,6 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from jixiao.domain.provenance import Provenance
+from jixiao.domain.review import SEVERITY_LABELS
 from jixiao.domain.taxonomy import taxonomy_for_year
 from jixiao.domain.values import Kind, TargetValue, format_value
 from jixiao.domain.workflow import (
@@ -58,6 +59,7 @@ from jixiao.services import (
     tables,
     users,
 )
+from jixiao.services import review as reviewing
 from jixiao.services.tables import TableFilter
 from jixiao.services.views import (
     GoalView,
@@ -210,6 +212,7 @@ templates.env.globals.update(
     Action=Action,
     Status=Status,
     Kind=Kind,
+    SEVERITY_LABELS=SEVERITY_LABELS,
     GRADES=[
         (Grade.EXCELLENT.value, "直接通过"),
         (Grade.GOOD.value, "小幅调整后通过"),
@@ -514,9 +517,19 @@ def _table_page(
 
 @router.get("/tables/{table_id}")
 def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> Response:
+    """The table; ``?accept=N&accept=M`` (the findings panel's form) drafts a review
+    opinion from those findings for a reviewer to edit before submitting."""
     if actor is None:
         return _login_redirect(request)
-    return _table_page(request, actor, _detail(svc, actor, table_id))
+    detail = _detail(svc, actor, table_id)
+    findings = reviewing.review_table(svc.uow(), table_id)
+    forms: dict[str, RowForm] = {}
+    accepted = [int(x) for x in request.query_params.getlist("accept") if x.isdigit()]
+    if accepted and Action.REVIEW in detail.actions:
+        chosen = [f for k, f in enumerate(findings.findings) if k in accepted]
+        draft = replace(findings, findings=tuple(chosen)).opinion()
+        forms["review"] = RowForm(values={"opinion": draft, "grade": findings.grade.value})
+    return _table_page(request, actor, detail, forms=forms, findings=findings)
 
 
 # -- inline editing: indicators and goals -------------------------------------------------
