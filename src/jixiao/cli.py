@@ -381,20 +381,12 @@ def serve(
 
 
 def _review_config(path: Path | None) -> ReviewConfig:
-    import tomllib
+    from jixiao.services import Invalid
+    from jixiao.services import review as reviewing
 
-    from jixiao.domain.review import ConfigError, ReviewConfig
-
-    candidate = path or (Path("jixiao.toml") if Path("jixiao.toml").is_file() else None)
-    if candidate is None:
-        return ReviewConfig()
     try:
-        data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        _fail(RuntimeError(f"{candidate}: {exc}"))
-    try:
-        return ReviewConfig.from_mapping(data.get("review", {}), where=str(candidate))
-    except ConfigError as exc:
+        return reviewing.load_config(path)
+    except Invalid as exc:
         _fail(exc)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from jixiao.domain.workflow import Status
 from jixiao.ingest import read_path
-from jixiao.services import Services, demo, tables
+from jixiao.services import Invalid, Services, demo, tables
 from jixiao.web.app import create_app
 from tests.conftest import SEED
 from tests.web.test_pages import cheap_passwords, login, table_id
@@ -72,3 +73,22 @@ def test_accept_is_ignored_for_those_who_cannot_review(client: TestClient, svc: 
     page = login(client, "renda").get(f"/tables/{tid}?accept=0").text
     assert 'id="review-opinion"' not in page
     assert "审核发现" in page
+
+
+def test_the_configured_rules_apply_in_the_app(
+    svc: Services, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cheap_passwords(monkeypatch)
+    demo.set_up(svc, read_path(SEED))
+    config = tmp_path / "jixiao.toml"
+    config.write_text('[review]\nignore = ["JX106"]\n', encoding="utf-8")
+    monkeypatch.setenv("JIXIAO_CONFIG", str(config))
+    app_client = TestClient(create_app(svc, secret_key="test-config"))
+    page = login(app_client, "danwei").get(f"/tables/{table_id(svc, VOICE)}").text
+    assert "JX101" in page
+    assert "JX106" not in page
+    config.write_text("[review.rules.JX106]\nlevel = 2\n", encoding="utf-8")
+    with pytest.raises(Invalid) as caught:
+        create_app(svc)
+    assert str(config) in caught.value.message
+    assert "review.rules.JX106.level: unknown parameter" in caught.value.message

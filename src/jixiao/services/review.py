@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from jixiao.domain.review import (
+    ConfigError,
     Finding,
     ReviewConfig,
     review_overall,
@@ -14,9 +18,41 @@ from jixiao.domain.review import (
 from jixiao.domain.taxonomy import OUTPUT
 from jixiao.domain.workflow import Grade
 from jixiao.services import tables
-from jixiao.services.errors import NotFound
+from jixiao.services.errors import Invalid, NotFound
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.models import TargetTableRow
+
+
+def config_path(path: Path | None = None) -> Path | None:
+    """The configuration file in use: ``path``, else $JIXIAO_CONFIG, else ./jixiao.toml."""
+    if path is not None:
+        return path
+    env = os.environ.get("JIXIAO_CONFIG")
+    if env:
+        return Path(env)
+    local = Path("jixiao.toml")
+    return local if local.is_file() else None
+
+
+def load_config(path: Path | None = None) -> ReviewConfig:
+    """The ``[review]`` table of the configuration file (defaults when there is none).
+
+    A file that cannot be read or holds a bad setting is :class:`Invalid`, naming the file
+    and the setting.
+    """
+    found = config_path(path)
+    if found is None:
+        return ReviewConfig()
+    try:
+        data = tomllib.loads(found.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise Invalid(f"{found}: cannot be read: {exc.strerror or exc}", "config") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise Invalid(f"{found}: not valid TOML: {exc}", "config") from None
+    try:
+        return ReviewConfig.from_mapping(data.get("review", {}), where=str(found))
+    except ConfigError as exc:
+        raise Invalid(str(exc), "config") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi import status as http
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -675,8 +675,10 @@ class FindingsOut(_Out):
     summary="审核发现（规则自动检查）与建议等级",
     responses=_errors(404),
 )
-def table_findings(svc: Svc, actor: CurrentActor, table_id: TableId) -> FindingsOut:
-    result = reviewing.review_table(svc.uow(), table_id)
+def table_findings(
+    request: Request, svc: Svc, actor: CurrentActor, table_id: TableId
+) -> FindingsOut:
+    result = reviewing.review_table(svc.uow(), table_id, request.app.state.review_config)
     return FindingsOut(
         findings=[
             FindingOut(

@@ -12,7 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from jixiao import __version__
+from jixiao.domain.review import ReviewConfig
 from jixiao.services import ServiceError, Services
+from jixiao.services import review as reviewing
 
 STATIC = Path(__file__).parent / "static"
 
@@ -25,7 +27,14 @@ def vendor_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "node_modules"
 
 
-def create_app(services: Services, *, secret_key: str | None = None) -> FastAPI:
+def create_app(
+    services: Services,
+    *,
+    secret_key: str | None = None,
+    review_config: ReviewConfig | None = None,
+) -> FastAPI:
+    """The app over ``services``.  ``review_config`` defaults to the configuration file's
+    ``[review]`` table ($JIXIAO_CONFIG or ./jixiao.toml), as the CLI's ``review`` uses."""
     app = FastAPI(
         title="jixiao 绩效 API",
         version=__version__,
@@ -35,6 +44,7 @@ def create_app(services: Services, *, secret_key: str | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
+    app.state.review_config = review_config or reviewing.load_config()
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key or secrets.token_urlsafe(32),

@@ -522,7 +522,7 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
     if actor is None:
         return _login_redirect(request)
     detail = _detail(svc, actor, table_id)
-    findings = reviewing.review_table(svc.uow(), table_id)
+    findings = reviewing.review_table(svc.uow(), table_id, request.app.state.review_config)
     forms: dict[str, RowForm] = {}
     accepted = [int(x) for x in request.query_params.getlist("accept") if x.isdigit()]
     if accepted and Action.REVIEW in detail.actions:

@@ -13,7 +13,7 @@ from jixiao.domain.review import (
     Severity,
     build_example,
     review_document,
-    review_overall,
+    review_example,
     review_project,
     suggest_grade,
 )
@@ -26,9 +26,7 @@ CODES = sorted(RULES)
 
 
 def _codes(example: Example) -> set[str]:
-    built = build_example(example)
-    found = review_project(built) if isinstance(built, Project) else review_overall(built)
-    return {f.code for f in found}
+    return {f.code for f in review_example(example)}
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -96,6 +94,24 @@ def test_seed_well_formed_indicator_has_no_finding(seed: Document) -> None:
     assert not [f for f in findings if f.indicator == "参加履职培训的人大代表满意度"]
     # "服务对象满意度 ≥90%" starts with a duty verb (服务) but is a measure.
     assert not [f for f in findings if f.indicator == "服务对象满意度" and f.code != "JX307"]
+
+
+def test_previous_actuals_flow_through_review_document(seed: Document) -> None:
+    from jixiao.domain.values import parse_value
+
+    previous = {
+        "信访工作经费": {"受理人民群众对相关机关和国家工作人员等的投诉和意见": parse_value("130件")}
+    }
+    found = [
+        f for f in review_document(seed, previous_actuals=previous).findings if f.code == "JX310"
+    ]
+    assert [(f.project, f.message) for f in found] == [
+        (
+            "信访工作经费",
+            "指标“受理人民群众对相关机关和国家工作人员等的投诉和意见”全年目标 ≥100件 低于上年实际完成值 130件",
+        )
+    ]
+    assert not [f for f in review_document(seed).findings if f.code == "JX310"]
 
 
 def test_seed_grades(seed: Document) -> None:

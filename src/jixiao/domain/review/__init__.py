@@ -35,6 +35,7 @@ from jixiao.domain.review._registry import (
     build_example,
 )
 from jixiao.domain.taxonomy import OUTPUT, taxonomy_for_year
+from jixiao.domain.values import TargetValue, parse_value
 from jixiao.domain.workflow import Grade
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "Example",
     "Finding",
     "Grading",
+    "PreviousActuals",
     "Report",
     "ReviewConfig",
     "Rule",
@@ -52,6 +54,7 @@ __all__ = [
     "TableGrade",
     "build_example",
     "review_document",
+    "review_example",
     "review_overall",
     "review_project",
     "suggest_grade",
@@ -191,12 +194,22 @@ def _compiled(config: ReviewConfig) -> _Compiled:
     return found
 
 
-def review_project(project: Project, config: ReviewConfig | None = None) -> list[Finding]:
+#: Last year's actual values: project name → indicator name → value.
+PreviousActuals = Mapping[str, Mapping[str, TargetValue]]
+
+
+def review_project(
+    project: Project,
+    config: ReviewConfig | None = None,
+    previous: Mapping[str, TargetValue] | None = None,
+) -> list[Finding]:
+    """Review one project; ``previous`` holds last year's actuals by indicator name."""
     compiled = _compiled(config or DEFAULT)
     subject = ProjectSubject(
         project=project,
         has_half_year=any(i.half_year is not None for i in project.indicators),
         taxonomy_version=taxonomy_for_year(project.fiscal_year).version,
+        previous=previous or {},
     )
     found: list[Finding] = []
     for rule, params, severity in compiled.by_scope[Scope.PROJECT]:
@@ -270,6 +283,15 @@ def review_overall(overall: OverallTargets, config: ReviewConfig | None = None) 
     return found
 
 
+def review_example(example: Example, config: ReviewConfig | None = None) -> list[Finding]:
+    """Review a rule's example (for its tests and its documentation page)."""
+    built = build_example(example)
+    if isinstance(built, OverallTargets):
+        return review_overall(built, config)
+    previous = {name: parse_value(text) for name, text in example.previous.items()}
+    return review_project(built, config, previous)
+
+
 def suggest_grade(
     findings: Iterable[Finding], config: ReviewConfig | None = None, *, has_outputs: bool = True
 ) -> tuple[Grade, tuple[str, ...]]:
@@ -304,9 +326,14 @@ def suggest_grade(
     return Grade.EXCELLENT, ("未发现问题" if not findings else "仅有提示", *reasons)
 
 
-def review_document(doc: Document, config: ReviewConfig | None = None) -> Report:
-    """Review every table of a document."""
+def review_document(
+    doc: Document,
+    config: ReviewConfig | None = None,
+    previous_actuals: PreviousActuals | None = None,
+) -> Report:
+    """Review every table of a document (with last year's actuals where known)."""
     config = config or DEFAULT
+    previous_actuals = previous_actuals or {}
     findings: list[Finding] = []
     grades: list[TableGrade] = []
     for overall in doc.overall_targets:
@@ -315,7 +342,7 @@ def review_document(doc: Document, config: ReviewConfig | None = None) -> Report
         grade, reasons = suggest_grade(found, config)
         grades.append(TableGrade(overall.unit, grade, reasons))
     for project in doc.projects:
-        found = review_project(project, config)
+        found = review_project(project, config, previous_actuals.get(project.name))
         findings.extend(found)
         has_outputs = any(i.level1 == OUTPUT for i in project.indicators)
         grade, reasons = suggest_grade(found, config, has_outputs=has_outputs)

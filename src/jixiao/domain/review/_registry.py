@@ -68,6 +68,7 @@ class Example:
     goals: tuple[tuple[str, str, str, str, str | None], ...] = ()
     project: Mapping[str, Any] = field(default_factory=dict)  # extra Project fields
     overall: bool = False  # an overall table (also when ``goals`` is empty)
+    previous: Mapping[str, str] = field(default_factory=dict)  # last year's actuals, printed
 
 
 Emit = tuple[str, Provenance | None]
@@ -139,6 +140,9 @@ class ProjectSubject:
     project: Project
     has_half_year: bool  # the table has a half-year column in use
     taxonomy_version: str
+    # Last year's actual values of this project's indicators, by indicator name (empty
+    # when not known): for the rule on targets set below what was already achieved.
+    previous: Mapping[str, TargetValue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,7 @@ from jixiao.domain.review import (
     SEVERITY_LABELS,
     Rule,
     build_example,
-    review_overall,
-    review_project,
+    review_example,
 )
 from jixiao.domain.review._registry import Example
 
@@ -31,6 +30,11 @@ def _table(example: Example) -> str:
         if extras:
             lines.append("")
             lines.append("Project fields: " + "; ".join(extras))
+        if example.previous:
+            lines.append("")
+            lines.append(
+                "Last year's actuals: " + "; ".join(f"{k} {v}" for k, v in example.previous.items())
+            )
         return "\n".join(lines)
     lines = ["| 序号 | 职能 | 工作及项目名称 | 年度目标 | 目标值 |", "|---|---|---|---|---|"]
     for g in built.goals:
@@ -42,9 +46,7 @@ def _table(example: Example) -> str:
 
 
 def _messages(rule: Rule, example: Example) -> list[str]:
-    built = build_example(example)
-    found = review_project(built) if isinstance(built, Project) else review_overall(built)
-    return [f.message for f in found if f.code == rule.code]
+    return [f.message for f in review_example(example) if f.code == rule.code]
 
 
 def render_rule(rule: Rule) -> str:

@@ -572,6 +572,64 @@ def always_true_target(s: IndicatorSubject, p: P) -> tuple[Emit, ...]:
     return ((f"指标“{s.indicator.name}”全年目标“{_printed(target)}”恒成立", _where(s, target)),)
 
 
+@rule(
+    "JX309",
+    "quantity-without-unit",
+    scope=Scope.INDICATOR,
+    dimension=Dimension.APPROPRIATENESS,
+    severity=Severity.WARNING,
+    summary="数量指标没有计量单位",
+    hint="写明计量单位，如 ≥300人次、≥12场",
+    explanation="A count without its unit (≥300 of what?) cannot be checked against actuals.",
+    bad=Example(indicators=((OUT, QTY, "培训人大代表人次", "≥200", "≥461"),)),
+    good=GOOD,
+)
+def quantity_without_unit(s: IndicatorSubject, p: P) -> tuple[Emit, ...]:
+    target = _target(s)
+    if s.indicator.level2 != QTY or target is None or target.kind is not Kind.QUANTITATIVE:
+        return NONE
+    if target.unit:
+        return NONE
+    return (
+        (f"数量指标“{s.indicator.name}”的目标“{_printed(target)}”没有计量单位", _where(s, target)),
+    )
+
+
+@rule(
+    "JX310",
+    "target-below-last-actual",
+    scope=Scope.INDICATOR,
+    dimension=Dimension.APPROPRIATENESS,
+    severity=Severity.WARNING,
+    summary="目标低于上年实际完成值（目标设定偏低）",
+    hint="参考上年实际完成情况设定目标；确需降低的请说明理由",
+    explanation=(
+        "A positive target set below what the project already achieved last year is too "
+        "easy (设定明显偏低).  Needs last year's actual values of the same indicator; "
+        "without them the rule is silent."
+    ),
+    bad=Example(indicators=_GOOD, previous={"培训人大代表人次": "520人次"}),
+    good=Example(indicators=_GOOD, previous={"培训人大代表人次": "430人次"}),
+)
+def target_below_last_actual(s: IndicatorSubject, p: P) -> tuple[Emit, ...]:
+    actual = s.project.previous.get(s.indicator.name)
+    target = _target(s)
+    if actual is None or target is None or target.kind is not Kind.QUANTITATIVE:
+        return NONE
+    if target.op not in (Op.GE, Op.GT, Op.EQ) or actual.kind is not Kind.QUANTITATIVE:
+        return NONE
+    if actual.unit not in ("", target.unit) or actual.value is None or target.value is None:
+        return NONE
+    if actual.value <= target.value:
+        return NONE
+    return (
+        (
+            f"指标“{s.indicator.name}”全年目标 {_printed(target)} 低于上年实际完成值 {_printed(actual)}",
+            _where(s, target),
+        ),
+    )
+
+
 # -- 可行性 feasibility -------------------------------------------------------------------
 
 
