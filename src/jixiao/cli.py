@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -375,6 +375,217 @@ def serve(
             out.print(table)
     out.print(f"jixiao on http://{host}:{port}/  (database: {svc.engine.url!r})")
     uvicorn.run(create_app(svc, secret_key=_secret_key()), host=host, port=port, log_level="info")
+
+
+# -- monitoring and self-evaluation -------------------------------------------------------
+
+
+def _targets_document(source: str, year: int | None = None, unit: str | None = None) -> Document:
+    """Targets from a file any importer reads, or from a database URL."""
+    if _is_db_url(source):
+        from jixiao.services import tables
+
+        document, _ = tables.load_document(
+            _services(source).uow(), tables.TableFilter(year=year, unit=unit, limit=1_000_000)
+        )
+        return document
+    try:
+        return read_path(Path(source))
+    except IngestError as exc:
+        _fail(exc)
+
+
+def _paired(
+    source: str, actuals_file: Path, period: str
+) -> tuple[Document, list[tuple[Project, Any]], Any]:
+    from jixiao.domain.actuals import ActualsError, pair
+    from jixiao.interchange import FormatError
+    from jixiao.interchange.actuals import loads_actuals
+
+    try:
+        actuals = loads_actuals(actuals_file.read_bytes(), where=str(actuals_file))
+    except OSError as exc:
+        _fail(RuntimeError(f"{actuals_file}: cannot be read: {exc.strerror or exc}"))
+    except FormatError as exc:
+        _fail(exc)
+    if actuals.period.value != period:
+        wanted = "full_year (年末)" if period == "full_year" else "half_year (运行监控)"
+        _fail(RuntimeError(f"{actuals_file}: period is {actuals.period.value}, expected {wanted}"))
+    document = _targets_document(source, actuals.fiscal_year)
+    try:
+        return document, pair(document.projects, actuals), actuals
+    except ActualsError as exc:
+        _fail(RuntimeError(f"{actuals_file}: " + "；".join(exc.problems) + "。未作任何计算。"))
+
+
+@app.command()
+def monitor(
+    targets: Annotated[
+        str, typer.Argument(help="Targets: a file any importer reads, or a database URL.")
+    ],
+    actuals: Annotated[
+        Path, typer.Option("--actuals", help="jixiao-actuals/1 file (period half_year).")
+    ],
+    month: Annotated[
+        int | None,
+        typer.Option(
+            "--month", min=1, max=12, help="Checkpoint month (default: the file's, else 6)."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the monitoring tables as JSON.")
+    ] = False,
+) -> None:
+    """运行监控: budget execution and indicator lights at the checkpoint; exit 1 on findings."""
+    from jixiao.domain.monitoring import LIGHT_LABELS, MonitoringConfig, monitor_project, summarize
+
+    _, pairs, doc = _paired(targets, actuals, "half_year")
+    config = MonitoringConfig(month=month or doc.month or 6)
+    monitors = [(p.unit or "", monitor_project(p, a, config)) for p, a in pairs]
+    summaries = summarize(monitors)
+    findings = [f for _, m in monitors for f in m.findings]
+    if as_json:
+        data = {
+            "month": config.month,
+            "projects": [_jsonable(m) for _, m in monitors],
+            "units": [_jsonable(u) for u in summaries],
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        styles = {"green": "green", "yellow": "yellow", "red": "bold red", "none": "dim"}
+        for _, m in monitors:
+            light = m.execution_light.value
+            rate = f"{m.time_adjusted:.1f}%" if m.time_adjusted is not None else "—"
+            out.print(
+                f"\n[bold]{m.name}[/]  预算执行（时间进度调整后）{rate} "
+                f"[{styles[light]}]{LIGHT_LABELS[m.execution_light]}[/]"
+            )
+            table = Table("三级指标", "年度指标值", "当前完成值", "进度", "灯", "依据")
+            for i in m.indicators:
+                table.add_row(
+                    i.name,
+                    i.target or "",
+                    i.current or "",
+                    f"{i.progress:.0f}%" if i.progress is not None else "",
+                    f"[{styles[i.light.value]}]{LIGHT_LABELS[i.light]}[/]",
+                    i.basis,
+                )
+            out.print(table)
+            for f in m.findings:
+                out.print(f"  [yellow]{f.code}[/] {f.message}", soft_wrap=True)
+        out.print(f"\n{len(monitors)} 个项目，{len(findings)} 个监控问题（第 {config.month} 月）")
+    if findings:
+        raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    targets: Annotated[
+        str, typer.Argument(help="Targets: a file any importer reads, or a database URL.")
+    ],
+    actuals: Annotated[
+        Path, typer.Option("--actuals", help="jixiao-actuals/1 file (period full_year).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+) -> None:
+    """绩效自评: score each project by the scheme (DOMAIN.md §5), with a summary per unit."""
+    from jixiao.domain.scoring import ScoringError, score_project
+
+    _, pairs, _ = _paired(targets, actuals, "full_year")
+    try:
+        scores = [(p.unit or "", score_project(p, a)) for p, a in pairs]
+    except ScoringError as exc:
+        _fail(RuntimeError(f"{actuals}: {exc}。未作任何计算。"))
+    units: dict[str, list[Any]] = {}
+    for unit, score in scores:
+        units.setdefault(unit, []).append(score)
+    summary = [
+        {
+            "unit": unit,
+            "projects": len(items),
+            "average": round(sum(s.total for s in items) / len(items), 2),
+            "grades": {
+                g: sum(1 for s in items if s.grade.value == g) for g in ("优", "良", "中", "差")
+            },
+        }
+        for unit, items in units.items()
+    ]
+    if as_json:
+        data = {
+            "projects": [
+                {
+                    "name": s.name,
+                    "budget_score": s.budget_score,
+                    "execution_rate": s.execution_rate,
+                    "indicators": [
+                        {
+                            "name": i.name,
+                            "level1": i.level1,
+                            "target": i.target,
+                            "actual": i.actual,
+                            "weight": round(i.weight, 2),
+                            "score": i.score,
+                            "reason_needed": i.reason_needed,
+                            "rule": i.rule,
+                        }
+                        for i in s.indicators
+                    ],
+                    "total": s.total,
+                    "grade": s.grade.value,
+                    "problems": list(s.problems),
+                }
+                for _, s in scores
+            ],
+            "units": summary,
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    for _, s in scores:
+        rate = f"{s.execution_rate * 100:.1f}%" if s.execution_rate is not None else "—"
+        table = Table(
+            "一级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "说明",
+            title=f"{s.name}：{s.total} 分，{s.grade.value}（预算执行率 {rate}，得 {s.budget_score} 分）",
+        )
+        for i in s.indicators:
+            flag = "[yellow]需说明偏差原因[/] " if i.reason_needed else ""
+            table.add_row(
+                i.level1,
+                i.name,
+                i.target or "",
+                i.actual or "",
+                f"{i.weight:.2f}",
+                f"{i.score:.2f}",
+                flag + i.rule,
+            )
+        out.print(table)
+        for problem in s.problems:
+            out.print(f"  [yellow]·[/] {problem}", soft_wrap=True)
+    for row in summary:
+        out.print(
+            f"{row['unit']}：{row['projects']} 个项目，平均 {row['average']} 分，{row['grades']}"
+        )
+
+
+def _jsonable(obj: Any) -> Any:
+    """Dataclasses, enums and tuples as JSON-ready values (for --json output)."""
+    import dataclasses
+    from enum import Enum
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, Enum):
+        return obj.value
+    if isinstance(obj, dict):
+        return {str(_jsonable(k)): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(x) for x in obj]
+    return obj
 
 
 # -- review ---------------------------------------------------------------------------
