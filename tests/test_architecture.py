@@ -13,12 +13,13 @@ PACKAGE = Path(__file__).parents[1] / "src" / "jixiao"
 ALLOWED: dict[str, set[str]] = {
     "domain": set(),
     "interchange": {"domain"},
+    "export": {"domain", "interchange"},
     "ingest": {"domain", "interchange"},
     "store": {"domain", "interchange"},
     "synth": {"domain"},
-    "services": {"domain", "store", "ingest", "interchange"},
+    "services": {"domain", "store", "ingest", "interchange", "export"},
     "web": {"domain", "services", "interchange"},
-    "cli": {"domain", "services", "ingest", "interchange", "web"},
+    "cli": {"domain", "services", "ingest", "interchange", "web", "export"},
 }
 STDLIB_ONLY = {"domain"}
 
