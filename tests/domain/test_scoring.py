@@ -882,3 +882,86 @@ def test_property_total_within_0_and_100(
     assert cents(s.total) == parts
     weights = cents(s.budget_weight) + sum(cents(i.weight) for i in s.indicators)
     assert weights == 100
+
+
+# -- the unit as a whole (部门整体) ----------------------------------------------------------
+
+
+def _overall(*targets: str | None) -> Any:
+    from jixiao.domain.model import Goal, OverallTargets
+
+    return OverallTargets(
+        unit="某单位",
+        fiscal_year=2023,
+        goals=tuple(
+            Goal(str(n), f"职能{n}", f"工作{n}", f"目标{n}", None if t is None else parse_value(t))
+            for n, t in enumerate(targets, 1)
+        ),
+    )
+
+
+def test_overall_shares_ninety_points_among_work_items() -> None:
+    from jixiao.domain.scoring import WORK_ITEMS, score_overall
+
+    overall = _overall("2次", "≥90%", "430件")
+    actuals = ProjectActuals(
+        "某单位",
+        Period.FULL_YEAR,
+        budget=200,
+        executed=180,  # 90% → 10 × 0.9 = 9
+        indicators=(
+            act("工作1", "2次"),
+            act("工作2", "95%"),
+            # 412 ÷ 430 × 30 = 28.7441… → 28.74
+            act("工作3", "412件", deviation=REASON, measures="按实际来访量测算"),
+        ),
+    )
+    score = score_overall(overall, actuals)
+    assert [i.weight for i in score.indicators] == [30, 30, 30]
+    assert [i.score for i in score.indicators] == [30, 30, 28.74]
+    assert score.budget_score == 9
+    assert score.total == 97.74
+    assert score.grade is Grade.EXCELLENT
+    assert score.name == "某单位"
+    first = score.indicators[0]
+    assert (first.name, first.level1, first.level2, first.group) == (
+        "工作1",
+        "职能1",
+        "目标1",
+        WORK_ITEMS,
+    )
+    assert [g.name for g in score.groups] == [WORK_ITEMS]
+
+
+def test_overall_work_item_not_applicable_is_left_out_and_rescaled() -> None:
+    from jixiao.domain.scoring import score_overall
+
+    overall = _overall("1次", "1次", "1次")
+    actuals = ProjectActuals(
+        "某单位",
+        Period.FULL_YEAR,
+        budget=100,
+        executed=100,
+        indicators=(
+            act("工作1"),
+            act("工作2"),
+            IndicatorActual("工作3", None, not_applicable=True),
+        ),
+    )
+    score = score_overall(overall, actuals)
+    assert [i.weight for i in score.indicators] == [45, 45, 0]
+    assert score.total == 100
+
+
+def test_overall_refuses_actuals_of_another_unit_and_unknown_work_items() -> None:
+    from jixiao.domain.scoring import score_overall
+
+    overall = _overall("1次")
+    with pytest.raises(ScoringError, match="不是单位“某单位”"):
+        score_overall(overall, ProjectActuals("别的单位", Period.FULL_YEAR))
+    with pytest.raises(ScoringError, match="没有指标“工作9”"):
+        score_overall(
+            overall, ProjectActuals("某单位", Period.FULL_YEAR, indicators=(act("工作9"),))
+        )
+    with pytest.raises(ScoringError, match="没有年度目标"):
+        score_overall(_overall(), ProjectActuals("某单位", Period.FULL_YEAR))

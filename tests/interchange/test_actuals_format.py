@@ -91,3 +91,42 @@ def test_bad_json_and_schema() -> None:
     with pytest.raises(FormatError, match=r"x\.json: invalid JSON"):
         loads_actuals(b"{", where="x.json")
     assert actuals_schema()["properties"]["format"]["const"] == "jixiao-actuals/1"
+
+
+def test_overall_actuals_of_a_unit_as_a_whole() -> None:
+    doc = load_actuals(
+        {
+            "format": "jixiao-actuals/1",
+            "fiscal_year": 2023,
+            "period": "full_year",
+            "projects": [],
+            "overall": [
+                {
+                    "unit": "某单位",
+                    "budget": 100,
+                    "executed": 90,
+                    "actuals": {"做好信访工作": "412件"},
+                    "reasons": {"做好信访工作": "来访减少"},
+                }
+            ],
+        }
+    )
+    (unit,) = doc.overall
+    assert (unit.project, unit.budget, unit.executed) == ("某单位", 100, 90)
+    (item,) = unit.indicators
+    assert item.indicator == "做好信访工作"
+    assert item.value is not None and item.value.value == 412
+    assert item.deviation is not None and item.deviation.text == "来访减少"
+
+
+def test_overall_needs_the_unit() -> None:
+    with pytest.raises(FormatError, match=r"overall\.0\.unit"):
+        load_actuals(
+            {
+                "format": "jixiao-actuals/1",
+                "fiscal_year": 2023,
+                "period": "full_year",
+                "projects": [],
+                "overall": [{"name": "某单位"}],
+            }
+        )

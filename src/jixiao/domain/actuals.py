@@ -96,6 +96,8 @@ class ActualsDocument:
     period: Period
     projects: tuple[ProjectActuals, ...] = ()
     month: int | None = None  # the checkpoint month, when the file says
+    # Units as a whole (部门整体): ``project`` is the unit, indicators are its work items.
+    overall: tuple[ProjectActuals, ...] = ()
 
 
 class ActualsError(ValueError):

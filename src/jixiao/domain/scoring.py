@@ -3,6 +3,7 @@
 Public API::
 
     score_project(project, actuals, scheme=DEFAULT_SCHEME, *, weights=None) -> ProjectScore
+    score_overall(overall, actuals, scheme=DEFAULT_SCHEME) -> ProjectScore   (部门整体)
     grade_for(total, scheme=DEFAULT_SCHEME) -> Grade
     ScoringScheme(...), ScoringScheme.from_mapping(data, where), scheme.to_mapping()
     DEFAULT_SCHEME
@@ -105,7 +106,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from fractions import Fraction
 from itertools import pairwise
@@ -113,7 +114,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
 
 from jixiao.domain.actuals import IndicatorActual, ManualScore, ProjectActuals
-from jixiao.domain.model import Indicator, Period, Project
+from jixiao.domain.model import Indicator, OverallTargets, Period, Project
 from jixiao.domain.taxonomy import COST, EFFECT, OUTPUT, SATISFACTION, TAXONOMY_2021
 from jixiao.domain.values import (
     GRADE_SCALES,
@@ -134,6 +135,7 @@ __all__ = [
     "NOT_ACHIEVED",
     "PARTLY_ACHIEVED",
     "RESULTS",
+    "WORK_ITEMS",
     "GroupScore",
     "IndicatorScore",
     "NegativeRule",
@@ -142,6 +144,8 @@ __all__ = [
     "ScoringError",
     "ScoringScheme",
     "grade_for",
+    "overall_project",
+    "score_overall",
     "score_project",
 ]
 
@@ -1104,3 +1108,74 @@ def _score(
         budget_weight=float(Decimal(budget_cents) / 100),
         groups=group_scores,
     )
+
+
+# -- the unit as a whole (部门整体) ----------------------------------------------------------
+
+#: The scoring group of a unit's work items in its overall self-evaluation.
+WORK_ITEMS = "年度工作任务"
+
+
+def overall_project(overall: OverallTargets) -> Project:
+    """A unit's overall targets as a project to score: one indicator per work item.
+
+    Each goal row (部门职能 → 工作任务 → 年度目标 → 指标值) becomes an output indicator named
+    by its work item (工作任务), with the goal's target as the annual target; actuals name
+    the work items the same way (a work item listed twice takes its actuals in order).
+    """
+    return Project(
+        name=f"{overall.unit}（部门整体）",
+        department=overall.department,
+        unit=overall.unit,
+        fiscal_year=overall.fiscal_year,
+        indicators=tuple(
+            Indicator(
+                level1=OUTPUT,
+                level2=WORK_ITEMS,
+                name=goal.work,
+                full_year=goal.target,
+                source=goal.source,
+            )
+            for goal in overall.goals
+        ),
+        source=overall.source,
+    )
+
+
+def score_overall(
+    overall: OverallTargets,
+    actuals: ProjectActuals,
+    scheme: ScoringScheme = DEFAULT_SCHEME,
+) -> ProjectScore:
+    """The unit's overall self-evaluation (部门整体支出绩效自评) from its work items.
+
+    Budget execution scores ``scheme.budget_points`` from the unit's 全年预算数 and 执行数, as
+    for a project; the rest (90 by default) is shared equally by the work items, each
+    scored by the rules for indicators (quantitative by direction, qualitative by band,
+    manual adjustments with a reason).  ``actuals.project`` is the unit's name and its
+    indicator names are the work items (工作任务).  In the result, an indicator's
+    ``level1`` is the goal's function (部门职能), ``level2`` its annual goal (年度目标) and
+    ``group`` :data:`WORK_ITEMS`.
+    """
+    if actuals.project != overall.unit:
+        raise ScoringError([f"完成情况属于“{actuals.project}”，不是单位“{overall.unit}”"])
+    if not overall.goals:
+        raise ScoringError([f"单位“{overall.unit}”的整体绩效目标表没有年度目标"])
+    project = overall_project(overall)
+    flat = ScoringScheme(
+        budget_points=scheme.budget_points,
+        group_points={OUTPUT: 100 - scheme.budget_points},
+        group_of={},
+        negative_rule=scheme.negative_rule,
+        qualitative_defaults=scheme.qualitative_defaults,
+        qualitative_bands=scheme.qualitative_bands,
+        grades=scheme.grades,
+        execution_explain_below=scheme.execution_explain_below,
+    )
+    scored = score_project(project, replace(actuals, project=project.name), flat)
+    indicators = tuple(
+        replace(item, level1=goal.function, level2=goal.goal, group=WORK_ITEMS)
+        for item, goal in zip(scored.indicators, overall.goals, strict=True)
+    )
+    groups = tuple(replace(g, name=WORK_ITEMS) for g in scored.groups)
+    return replace(scored, name=overall.unit, indicators=indicators, groups=groups)

@@ -9,7 +9,9 @@
 per project: ``budget_initial`` (年初预算数), ``execution_reason``, ``forecasts`` and
 ``likelihood`` (checkpoint), ``categories`` (偏差原因 category per indicator),
 ``measures`` (改进/整改措施), ``manual_scores`` ({name: {score, reason}}),
-``not_applicable`` (indicator names).  See docs/format.md.
+``not_applicable`` (indicator names).  ``overall`` (optional) lists units as a whole
+(部门整体): the same keys with ``unit`` for ``name``, indicator names being the work items
+(工作任务) of the unit's overall targets.  See docs/format.md.
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ class WireManual(_Model):
     reason: Annotated[str, Field(min_length=1)]
 
 
-class WireProjectActuals(_Model):
-    name: Annotated[str, Field(min_length=1)]
+class _WireReport(_Model):
+    """What projects and units (as a whole) report alike."""
+
     budget: Amount | None = None
     executed: Amount | None = None
     budget_initial: Amount | None = None
@@ -64,15 +67,26 @@ class WireProjectActuals(_Model):
     not_applicable: list[str] = Field(default_factory=list)
 
 
+class WireProjectActuals(_WireReport):
+    name: Annotated[str, Field(min_length=1)]
+
+
+class WireOverallActuals(_WireReport):
+    """A unit's overall actuals (部门整体): keyed by its work items (工作任务)."""
+
+    unit: Annotated[str, Field(min_length=1)]
+
+
 class WireActuals(_Model):
     format: Literal["jixiao-actuals/1"]
     fiscal_year: int | None
     period: Literal["half_year", "full_year"]
     month: Annotated[int, Field(ge=1, le=12)] | None = None
     projects: list[WireProjectActuals]
+    overall: list[WireOverallActuals] = Field(default_factory=list)
 
 
-def _project(w: WireProjectActuals, period: Period) -> ProjectActuals:
+def _project(w: _WireReport, owner: str, period: Period) -> ProjectActuals:
     names = dict.fromkeys(
         [
             *w.actuals,
@@ -111,7 +125,7 @@ def _project(w: WireProjectActuals, period: Period) -> ProjectActuals:
             )
         )
     return ProjectActuals(
-        project=w.name,
+        project=owner,
         period=period,
         budget=w.budget,
         executed=w.executed,
@@ -137,7 +151,8 @@ def load_actuals(data: Any, *, where: str = "<data>") -> ActualsDocument:
     return ActualsDocument(
         fiscal_year=wire.fiscal_year,
         period=period,
-        projects=tuple(_project(p, period) for p in wire.projects),
+        projects=tuple(_project(p, p.name, period) for p in wire.projects),
+        overall=tuple(_project(u, u.unit, period) for u in wire.overall),
         month=wire.month,
     )
 
