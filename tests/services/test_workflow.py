@@ -125,7 +125,7 @@ def test_full_workflow_with_adjustment_and_versions(seeded: Services) -> None:
     assert tables.review(seeded.uow(), FINANCE, tid, "优", "同意") is Status.REVIEWED
     assert tables.approve(seeded.uow(), FINANCE, tid) is Status.APPROVED
     locked = tables.get_table(seeded.uow(), tid, UNIT_ACTOR)
-    assert locked.actions == {Action.ADJUST, Action.COMMENT}
+    assert locked.actions == {Action.ADJUST, Action.COMMENT, Action.REPORT, Action.RESCORE}
     with pytest.raises(PermissionDenied, match="须通过调整修改"):
         tables.save_indicator(
             seeded.uow(),

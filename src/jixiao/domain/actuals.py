@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from jixiao.domain.model import Period, Project
 from jixiao.domain.provenance import Provenance
-from jixiao.domain.values import Number, TargetValue
+from jixiao.domain.values import Kind, Number, TargetValue
 
 
 class Likelihood(StrEnum):
@@ -137,3 +137,43 @@ def pair(
     if problems:
         raise ActualsError(problems)
     return pairs
+
+
+def not_reported(value: TargetValue | None) -> bool:
+    """No value: no cell, blank, or a not-filled marker (/, 无, *, XX)."""
+    if value is None or not value.text.strip():
+        return True
+    return value.kind is Kind.TEXT and value.reason.startswith(("空值", "未填写", "占位符"))
+
+
+_KIND_NEEDED = {Kind.QUANTITATIVE: "数值", Kind.DATE: "日期"}
+
+
+def value_problems(project: Project, actuals: ProjectActuals) -> list[str]:
+    """Values that cannot be values of their indicator, in Chinese, naming each item.
+
+    A quantitative target needs a number (text such as “很多” or “已完成” is refused), a
+    date target a date; the reported value (当前/实际完成值) and the forecast (全年预计完成情况)
+    are checked.  Values not reported and indicators the project does not have are left to
+    :func:`pair`.
+    """
+    by_name: dict[str, TargetValue | None] = {}
+    for indicator in project.indicators:
+        by_name.setdefault(
+            indicator.name, indicator.full_year or indicator.long_term or indicator.half_year
+        )
+    problems: list[str] = []
+    for item in actuals.indicators:
+        target = by_name.get(item.indicator)
+        if target is None or target.kind not in _KIND_NEEDED:
+            continue
+        for label, value in (("完成值", item.value), ("全年预计完成情况", item.forecast)):
+            if not_reported(value) or item.not_applicable:
+                continue
+            assert value is not None
+            if value.kind is not target.kind:
+                problems.append(
+                    f"项目“{actuals.project}”指标“{item.indicator}”的{label}“{value.text.strip()}”"
+                    f"不是{_KIND_NEEDED[target.kind]}（指标值为“{target.text.strip()}”）"
+                )
+    return problems

@@ -62,6 +62,8 @@ class Action(StrEnum):
     ADJUST = "adjust"  # 调整
     COMMENT = "comment"  # 意见 / 询问
     MANAGE_USERS = "manage_users"
+    REPORT = "report"  # 填报完成情况: actuals at the checkpoint and at year end
+    RESCORE = "rescore"  # 人工评分: a manual score (adjustment) with its reason
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -73,6 +75,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ADJUST: "调整",
     Action.COMMENT: "发表意见",
     Action.MANAGE_USERS: "管理用户",
+    Action.REPORT: "填报完成情况",
+    Action.RESCORE: "人工评分",
 }
 
 
@@ -125,6 +129,9 @@ _ALLOWED_FROM: dict[Action, tuple[Status, ...]] = {
     Action.REVIEW: (Status.SUBMITTED,),
     Action.APPROVE: (Status.REVIEWED,),
     Action.ADJUST: (Status.APPROVED,),
+    # Actuals and scores are reported against approved targets only.
+    Action.REPORT: (Status.APPROVED,),
+    Action.RESCORE: (Status.APPROVED,),
 }
 
 _ROLES_FOR: dict[Action, tuple[Role, ...]] = {
@@ -136,6 +143,10 @@ _ROLES_FOR: dict[Action, tuple[Role, ...]] = {
     Action.ADJUST: (Role.UNIT, Role.FINANCE),
     Action.COMMENT: tuple(Role),
     Action.MANAGE_USERS: (Role.ADMIN,),
+    # The unit reports; an administrator may load a file of actuals for any unit.
+    Action.REPORT: (Role.UNIT, Role.ADMIN),
+    # The unit scores its own self-evaluation; reviewers may mark a score down (DOMAIN.md §5).
+    Action.RESCORE: (Role.UNIT, Role.DEPARTMENT, Role.FINANCE),
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from jixiao.domain.model import Document
-from jixiao.domain.workflow import ROLE_LABELS, Role
+from jixiao.domain.workflow import ROLE_LABELS, Actor, Role
 from jixiao.services import SYSTEM, Services, tables, users
 from jixiao.store.models import TargetTableRow, UserRow
 
@@ -50,8 +50,33 @@ def is_empty(svc: Services) -> bool:
         )
 
 
-def set_up(svc: Services, document: Document) -> list[DemoUser]:
-    """Import ``document`` and create the demo users (the database must be empty)."""
+def approve_all(svc: Services, users_: list[DemoUser]) -> int:
+    """Take every draft table through the workflow: the unit submits, finance reviews (优)
+    and approves — the demo's published targets are approved targets.  Returns the count."""
+    unit_user = next(u for u in users_ if u.role is Role.UNIT)
+    finance_user = next(u for u in users_ if u.role is Role.FINANCE)
+    unit = Actor(unit_user.username, Role.UNIT, unit=unit_user.unit)
+    finance = Actor(finance_user.username, Role.FINANCE)
+    rows, _ = tables.list_tables(svc.uow(), tables.TableFilter(unit=unit_user.unit, limit=10_000))
+    for row in rows:
+        tables.submit(svc.uow(), unit, row.id)
+        tables.review(svc.uow(), finance, row.id, "优", "同意（演示数据）")
+        tables.approve(svc.uow(), finance, row.id)
+    return len(rows)
+
+
+def example_actuals() -> list[Path]:
+    """The example actuals of the seed (docs/examples), when the checkout has them."""
+    folder = Path(__file__).resolve().parents[3] / "docs" / "examples"
+    return sorted(folder.glob("seed-actuals-*.json"))
+
+
+def set_up(svc: Services, document: Document, *, with_actuals: bool = False) -> list[DemoUser]:
+    """Import ``document`` and create the demo users (the database must be empty).
+
+    ``with_actuals``: also approve the tables and load the example actuals (checkpoint and
+    year end), so that monitoring and self-evaluation have something to show.
+    """
     tables.import_document(svc.uow(), SYSTEM, document)
     created = demo_users(document)
     for user in created:
@@ -65,6 +90,16 @@ def set_up(svc: Services, document: Document) -> list[DemoUser]:
             unit=user.unit,
             department=user.department,
         )
+    if with_actuals:
+        from jixiao.interchange.actuals import loads_actuals
+        from jixiao.services import actuals
+
+        approve_all(svc, created)
+        unit_user = next(u for u in created if u.role is Role.UNIT)
+        reporter = Actor(unit_user.username, Role.UNIT, unit=unit_user.unit)
+        for path in example_actuals():
+            doc = loads_actuals(path.read_bytes(), where=str(path))
+            actuals.save_document(svc.uow(), reporter, doc, where=path.name)
     return created
 
 

@@ -6,6 +6,7 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jixiao.domain.review import (
     ConfigError,
@@ -34,23 +35,38 @@ def config_path(path: Path | None = None) -> Path | None:
     return local if local.is_file() else None
 
 
-def load_config(path: Path | None = None) -> ReviewConfig:
-    """The ``[review]`` table of the configuration file (defaults when there is none).
+def config_table(name: str, path: Path | None = None) -> tuple[Path | None, dict[str, Any]]:
+    """The file in use and its ``[name]`` table (empty when there is no file or no table).
 
-    A file that cannot be read or holds a bad setting is :class:`Invalid`, naming the file
-    and the setting.
+    A file that cannot be read, is not TOML, or whose ``[name]`` is not a table is
+    :class:`Invalid`, naming the file.
     """
     found = config_path(path)
     if found is None:
-        return ReviewConfig()
+        return None, {}
     try:
         data = tomllib.loads(found.read_text(encoding="utf-8"))
     except OSError as exc:
         raise Invalid(f"{found}: cannot be read: {exc.strerror or exc}", "config") from None
     except tomllib.TOMLDecodeError as exc:
         raise Invalid(f"{found}: not valid TOML: {exc}", "config") from None
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise Invalid(f"{found}: [{name}] must be a table", "config")
+    return found, table
+
+
+def load_config(path: Path | None = None) -> ReviewConfig:
+    """The ``[review]`` table of the configuration file (defaults when there is none).
+
+    A file that cannot be read or holds a bad setting is :class:`Invalid`, naming the file
+    and the setting.
+    """
+    found, data = config_table("review", path)
+    if found is None:
+        return ReviewConfig()
     try:
-        return ReviewConfig.from_mapping(data.get("review", {}), where=str(found))
+        return ReviewConfig.from_mapping(data, where=str(found))
     except ConfigError as exc:
         raise Invalid(str(exc), "config") from None
 
@@ -81,8 +97,10 @@ def review_table(uow: UnitOfWork, table_id: int, config: ReviewConfig | None = N
             found = review_overall(tables.domain_overall(row), config)
             grade, reasons = suggest_grade(found, config)
         else:
+            from jixiao.services.actuals import previous_actuals
+
             project = tables.domain_project(row)
-            found = review_project(project, config)
+            found = review_project(project, config, previous_actuals(uow.session, row))
             has_outputs = any(i.level1 == OUTPUT for i in project.indicators)
             grade, reasons = suggest_grade(found, config, has_outputs=has_outputs)
         return TableReview(table_id, tuple(found), grade, reasons)

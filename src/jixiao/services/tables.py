@@ -508,6 +508,8 @@ def _actions(actor: Actor | None, row: TargetTableRow) -> frozenset[Action]:
         Action.APPROVE,
         Action.ADJUST,
         Action.COMMENT,
+        Action.REPORT,
+        Action.RESCORE,
     )
     return frozenset(a for a in table_actions if check(actor, a, ref))
 

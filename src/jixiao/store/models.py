@@ -265,3 +265,66 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class ActualReportRow(Base):
+    """A table's actuals for one period (运行监控 at the checkpoint, 绩效自评 at year end).
+
+    For a project table the rows are its indicators; for an overall table (部门整体) its
+    goals (work items).  Money in 万元.
+    """
+
+    __tablename__ = "actual_report"
+    __table_args__ = (UniqueConstraint("table_id", "period", name="uq_actual_report_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("target_table.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(10))  # "half_year" | "full_year"
+    month: Mapped[int | None] = mapped_column(Integer)  # the checkpoint month
+    budget_initial: Mapped[float | None] = mapped_column(Float)  # 年初预算数
+    budget: Mapped[float | None] = mapped_column(Float)  # 全年预算数 (adjusted)
+    executed: Mapped[float | None] = mapped_column(Float)  # 执行数
+    execution_reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[Any] = mapped_column(nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    lock: Mapped[int] = mapped_column(Integer, default=1)
+
+    items: Mapped[list[ActualItemRow]] = relationship(
+        order_by="ActualItemRow.id", cascade="all, delete-orphan", back_populates="report"
+    )
+
+    __mapper_args__ = {"version_id_col": lock}
+
+
+class ActualItemRow(Base):
+    """What was achieved for one indicator (or one goal of an overall table)."""
+
+    __tablename__ = "actual_item"
+    __table_args__ = (
+        UniqueConstraint("report_id", "indicator_id", name="uq_actual_item_indicator"),
+        UniqueConstraint("report_id", "goal_id", name="uq_actual_item_goal"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("actual_report.id", ondelete="CASCADE"), index=True
+    )
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator.id", ondelete="CASCADE"), index=True
+    )
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    value: Mapped[Any] = mapped_column(nullable=True)  # 当前/实际完成值 (jixiao/1 value)
+    forecast: Mapped[Any] = mapped_column(nullable=True)  # 全年预计完成情况
+    likelihood: Mapped[str | None] = mapped_column(String(10))  # 完成目标可能性
+    deviation_category: Mapped[str | None] = mapped_column(String(20))
+    deviation: Mapped[str] = mapped_column(Text, default="")  # 偏差原因
+    measures: Mapped[str] = mapped_column(Text, default="")  # 改进/整改措施
+    manual_score: Mapped[float | None] = mapped_column(Float)  # 人工评分
+    manual_reason: Mapped[str | None] = mapped_column(Text)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[Any] = mapped_column(nullable=True)
+
+    report: Mapped[ActualReportRow] = relationship(back_populates="items")
