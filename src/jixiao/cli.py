@@ -382,6 +382,8 @@ def serve(
 
 def _targets_document(source: str, year: int | None = None, unit: str | None = None) -> Document:
     """Targets from a file any importer reads, or from a database URL."""
+    from rich.markup import escape
+
     if _is_db_url(source):
         from jixiao.services import tables
 
@@ -392,12 +394,14 @@ def _targets_document(source: str, year: int | None = None, unit: str | None = N
     try:
         return read_path(Path(source))
     except IngestError as exc:
-        _fail(exc)
+        _fail(RuntimeError(escape(str(exc))))
 
 
 def _paired(
     source: str, actuals_file: Path, period: str
 ) -> tuple[Document, list[tuple[Project, Any]], Any]:
+    from rich.markup import escape  # names and paths are the user's text, not markup
+
     from jixiao.domain.actuals import ActualsError, pair
     from jixiao.interchange import FormatError
     from jixiao.interchange.actuals import loads_actuals
@@ -405,17 +409,42 @@ def _paired(
     try:
         actuals = loads_actuals(actuals_file.read_bytes(), where=str(actuals_file))
     except OSError as exc:
-        _fail(RuntimeError(f"{actuals_file}: cannot be read: {exc.strerror or exc}"))
+        _fail(RuntimeError(escape(f"{actuals_file}: cannot be read: {exc.strerror or exc}")))
     except FormatError as exc:
-        _fail(exc)
+        _fail(RuntimeError(escape(str(exc))))
     if actuals.period.value != period:
         wanted = "full_year (年末)" if period == "full_year" else "half_year (运行监控)"
-        _fail(RuntimeError(f"{actuals_file}: period is {actuals.period.value}, expected {wanted}"))
+        _fail(
+            RuntimeError(
+                escape(f"{actuals_file}: period is {actuals.period.value}, expected {wanted}")
+            )
+        )
     document = _targets_document(source, actuals.fiscal_year)
     try:
-        return document, pair(document.projects, actuals), actuals
+        pairs = pair(document.projects, actuals)
     except ActualsError as exc:
-        _fail(RuntimeError(f"{actuals_file}: " + "；".join(exc.problems) + "。未作任何计算。"))
+        _fail(
+            RuntimeError(escape(f"{actuals_file}: " + "；".join(exc.problems) + "。未作任何计算。"))
+        )
+    # A database is filtered by the actuals' year; a file may hold another year's targets.
+    other_year = [
+        f"项目“{p.name}”的绩效目标为 {p.fiscal_year} 年度"
+        for p, _ in pairs
+        if actuals.fiscal_year is not None
+        and p.fiscal_year is not None
+        and p.fiscal_year != actuals.fiscal_year
+    ]
+    if other_year:
+        _fail(
+            RuntimeError(
+                escape(
+                    f"{actuals_file}: 完成情况为 {actuals.fiscal_year} 年度，"
+                    + "；".join(other_year)
+                    + "。未作任何计算。"
+                )
+            )
+        )
+    return document, pairs, actuals
 
 
 @app.command()
@@ -489,13 +518,17 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
 ) -> None:
     """绩效自评: score each project by the scheme (DOMAIN.md §5), with a summary per unit."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from rich.markup import escape
+
     from jixiao.domain.scoring import ScoringError, score_project
 
     _, pairs, _ = _paired(targets, actuals, "full_year")
     try:
         scores = [(p.unit or "", score_project(p, a)) for p, a in pairs]
     except ScoringError as exc:
-        _fail(RuntimeError(f"{actuals}: {exc}。未作任何计算。"))
+        _fail(RuntimeError(escape(f"{actuals}: {exc}。未作任何计算。")))
     units: dict[str, list[Any]] = {}
     for unit, score in scores:
         units.setdefault(unit, []).append(score)
@@ -503,7 +536,12 @@ def evaluate(
         {
             "unit": unit,
             "projects": len(items),
-            "average": round(sum(s.total for s in items) / len(items), 2),
+            # half up on the exact mean, as every score is (float round: 75.125 → 75.12)
+            "average": float(
+                (sum((Decimal(repr(s.total)) for s in items), Decimal(0)) / len(items)).quantize(
+                    Decimal("0.01"), rounding=ROUND_HALF_UP
+                )
+            ),
             "grades": {
                 g: sum(1 for s in items if s.grade.value == g) for g in ("优", "良", "中", "差")
             },
