@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from jixiao.store.db import head_revision
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -79,7 +81,8 @@ def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "COLUMNS": "200"}
     up = _jixiao("db", "upgrade", "--db", url, env=env)
     assert up.returncode == 0, up.stderr
-    assert "database at revision 0001" in up.stdout
+    assert f"database at revision {head_revision()}" in up.stdout
+    assert head_revision() == "0002"
     add = _jixiao(
         "user",
         "add",

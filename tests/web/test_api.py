@@ -246,8 +246,11 @@ def test_actions_depend_on_who_asks(world: World) -> None:
     assert world.table(table_id, "department")["actions"] == ["review", "comment"]
     assert world.table(table_id, "finance")["actions"] == ["review", "comment"]
     world.bring_to(table_id, Status.APPROVED)
-    assert world.table(table_id, "unit")["actions"] == ["adjust", "comment"]
-    assert world.table(table_id, "finance")["actions"] == ["adjust", "comment"]
+    # Approved targets: the unit reports actuals and scores its self-evaluation; finance may
+    # adjust a score (人工评分), but reports nothing.
+    assert world.table(table_id, "unit")["actions"] == ["adjust", "comment", "report", "rescore"]
+    assert world.table(table_id, "finance")["actions"] == ["adjust", "comment", "rescore"]
+    assert world.table(table_id, "congress")["actions"] == ["comment"]
 
 
 def test_overall_table_detail(world: World) -> None:

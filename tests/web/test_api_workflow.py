@@ -48,7 +48,7 @@ def test_a_table_goes_round_the_workflow(world: World) -> None:
 
     approved = _step(world, "finance", f"{base}/approve")
     assert (approved["status"], approved["status_label"]) == ("approved", "已批复")
-    assert approved["actions"] == ["adjust", "comment"]
+    assert approved["actions"] == ["adjust", "comment", "rescore"]
     detail = world.table(table_id)
     assert detail["versions"] == [1]
     assert [(r["reviewer"], r["role"], r["grade"], r["opinion"]) for r in detail["reviews"]] == [

@@ -173,7 +173,16 @@ def value_problems(project: Project, actuals: ProjectActuals) -> list[str]:
             assert value is not None
             if value.kind is not target.kind:
                 problems.append(
-                    f"项目“{actuals.project}”指标“{item.indicator}”的{label}“{value.text.strip()}”"
+                    _cell(item)
+                    + f"项目“{actuals.project}”指标“{item.indicator}”的{label}“{value.text.strip()}”"
                     f"不是{_KIND_NEEDED[target.kind]}（指标值为“{target.text.strip()}”）"
                 )
     return problems
+
+
+def _cell(item: IndicatorActual) -> str:
+    """``sheet!cell：`` when the actual came from a workbook cell, else nothing."""
+    where = item.source
+    if where is None or where.cell is None:
+        return ""
+    return f"{where.sheet}!{where.cell}：" if where.sheet else f"{where.cell}："

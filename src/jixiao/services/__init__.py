@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from jixiao.domain.workflow import Actor, Role
-from jixiao.services import audit, imports, review, tables, users
+from jixiao.services import actuals, audit, imports, review, tables, users
 from jixiao.services.errors import (
     Conflict,
     Duplicate,
@@ -37,6 +37,7 @@ __all__ = [
     "ServiceError",
     "Services",
     "UnitOfWork",
+    "actuals",
     "audit",
     "default_url",
     "imports",

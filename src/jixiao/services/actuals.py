@@ -245,10 +245,17 @@ def _unmatched(row: TargetTableRow, actuals: ProjectActuals) -> list[str]:
     for item in actuals.indicators:
         seen[item.indicator] = n = seen.get(item.indicator, 0) + 1
         if item.indicator not in counts:
-            problems.append(f"{_label(row)}没有{what}“{item.indicator}”")
+            problems.append(f"{_cell(item)}{_label(row)}没有{what}“{item.indicator}”")
         elif n == counts[item.indicator] + 1:
             problems.append(f"{_label(row)}的{what}“{item.indicator}”重复填写")
     return problems
+
+
+def _cell(item: IndicatorActual) -> str:
+    where = item.source
+    if where is None or where.cell is None:
+        return ""
+    return f"{where.sheet}!{where.cell}：" if where.sheet else f"{where.cell}："
 
 
 def _slots(
@@ -870,6 +877,136 @@ def monitor_unit(
         )
 
 
+# -- files: the unit's XLSX template, uploads, the official workbooks ---------------------
+
+
+def overall_name(unit: str) -> str:
+    """How a unit's overall table (部门整体) appears among the projects of its template."""
+    return f"{unit}（部门整体）"
+
+
+def template(
+    uow: UnitOfWork, unit: str, year: int | None, period: str | Period, *, month: int | None = None
+) -> bytes:
+    """The unit's XLSX template for the period, pre-filled with what it already reported.
+
+    The overall table's work items come first, as the project “<unit>（部门整体）”.
+    """
+    from jixiao.interchange.actuals_xlsx import write_actuals_template
+
+    wanted = _period(period)
+    with uow:
+        rows = _unit_tables(uow.session, unit, year)
+        targets: list[Project] = []
+        filled: dict[str, ProjectActuals] = {}
+        for row in sorted(rows, key=lambda r: r.kind != tables.OVERALL):
+            target = _target(row)
+            if row.kind == tables.OVERALL:
+                target = replace(target, name=overall_name(unit))
+            targets.append(target)
+            stored = _report(uow.session, row.id, wanted)
+            if stored is not None:
+                filled[target.name] = replace(_domain_report(row, stored), project=target.name)
+                if month is None and stored.month is not None:
+                    month = stored.month
+    return write_actuals_template(
+        targets, unit=unit, fiscal_year=year, period=wanted, month=month, filled=filled
+    )
+
+
+def read_upload(name: str, data: bytes) -> ActualsDocument:
+    """An uploaded actuals file: the XLSX template or a ``jixiao-actuals/1`` JSON file.
+
+    Raises :class:`Invalid` naming the file (and, for workbooks, every bad cell).
+    """
+    from jixiao.interchange import FormatError
+    from jixiao.interchange.actuals import loads_actuals
+    from jixiao.interchange.actuals_xlsx import read_actuals_template
+
+    try:
+        if data[:2] == b"PK" or name.lower().endswith((".xlsx", ".xlsm")):
+            doc = read_actuals_template(data, where=name)
+        else:
+            doc = loads_actuals(data, where=name)
+    except FormatError as exc:
+        raise Invalid(str(exc), "file") from None
+    # The template lists units as a whole among the projects: move them back.
+    overall = [p for p in doc.projects if p.project.endswith("（部门整体）")]
+    if not overall:
+        return doc
+    return replace(
+        doc,
+        projects=tuple(p for p in doc.projects if p not in overall),
+        overall=doc.overall
+        + tuple(replace(p, project=p.project.removesuffix("（部门整体）")) for p in overall),
+    )
+
+
+def import_file(
+    uow: UnitOfWork,
+    actor: Actor,
+    name: str,
+    data: bytes,
+    *,
+    unit: str | None = None,
+    scheme: ScoringScheme | None = None,
+) -> SaveResult:
+    """Read an uploaded file (:func:`read_upload`) and save it (:func:`save_document`)."""
+    return save_document(uow, actor, read_upload(name, data), where=name, unit=unit, scheme=scheme)
+
+
+def self_evaluation_workbook(
+    uow: UnitOfWork,
+    unit: str,
+    year: int,
+    *,
+    table_id: int | None = None,
+    scheme: ScoringScheme | None = None,
+) -> bytes:
+    """The official 绩效自评表 workbook of a unit (or of one of its projects).
+
+    Tables without a score (nothing reported, or input that cannot be scored) are left
+    out; :class:`Invalid` when none is left.
+    """
+    from jixiao.export import self_evaluation_workbook as workbook
+
+    evaluation = evaluate_unit(uow, unit, year, scheme)
+    projects = [p for p in evaluation.projects if table_id is None or p.table_id == table_id]
+    items = [
+        (p.target, p.actuals, p.score)
+        for p in projects
+        if p.score is not None and p.actuals is not None and isinstance(p.target, Project)
+    ]
+    overall = None
+    o = evaluation.overall
+    if (
+        table_id in (None, o.table_id if o else None)
+        and o is not None
+        and o.score is not None
+        and o.actuals is not None
+        and isinstance(o.target, OverallTargets)
+    ):
+        overall = (o.target, o.actuals, o.score)
+        if table_id is not None:
+            items = []
+    if not items and overall is None:
+        raise Invalid("没有可导出的绩效自评结果（尚未填报全年实际完成情况）", "table")
+    return workbook(items, fiscal_year=year, unit=unit, overall=overall)
+
+
+def monitoring_workbook(
+    uow: UnitOfWork, unit: str, year: int, config: MonitoringConfig | None = None
+) -> bytes:
+    """The 绩效监控表 workbook of a unit's projects at the checkpoint."""
+    from jixiao.export import monitoring_workbook as workbook
+
+    found = monitor_unit(uow, unit, year, config)
+    if not found.monitors:
+        raise Invalid("没有可导出的运行监控结果（尚未填报半年完成情况）", "table")
+    summaries = [found.summary] if found.summary is not None else []
+    return workbook([m for _, m in found.monitors], summaries, fiscal_year=year, month=found.month)
+
+
 def previous_actuals(session: Session, row: TargetTableRow) -> dict[str, Any]:
     """Last year's year-end actuals of the same project of the same unit, by indicator name.
 
@@ -915,13 +1052,19 @@ __all__ = [
     "evaluate_table",
     "evaluate_unit",
     "form",
+    "import_file",
     "monitor_table",
     "monitor_unit",
     "monitoring_config",
+    "monitoring_workbook",
+    "overall_name",
     "previous_actuals",
+    "read_upload",
     "report",
     "save_document",
     "save_report",
     "scoring_scheme",
+    "self_evaluation_workbook",
     "set_manual_score",
+    "template",
 ]

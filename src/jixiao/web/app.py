@@ -12,8 +12,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from jixiao import __version__
+from jixiao.domain.monitoring import MonitoringConfig
 from jixiao.domain.review import ReviewConfig
-from jixiao.services import ServiceError, Services
+from jixiao.domain.scoring import ScoringScheme
+from jixiao.services import ServiceError, Services, actuals
 from jixiao.services import review as reviewing
 
 STATIC = Path(__file__).parent / "static"
@@ -32,9 +34,12 @@ def create_app(
     *,
     secret_key: str | None = None,
     review_config: ReviewConfig | None = None,
+    scoring_scheme: ScoringScheme | None = None,
+    monitoring_config: MonitoringConfig | None = None,
 ) -> FastAPI:
-    """The app over ``services``.  ``review_config`` defaults to the configuration file's
-    ``[review]`` table ($JIXIAO_CONFIG or ./jixiao.toml), as the CLI's ``review`` uses."""
+    """The app over ``services``.  The review, scoring and monitoring settings default to
+    the configuration file's ``[review]``, ``[scoring]`` and ``[monitoring]`` tables
+    ($JIXIAO_CONFIG or ./jixiao.toml), as the CLI uses them."""
     app = FastAPI(
         title="jixiao 绩效 API",
         version=__version__,
@@ -45,6 +50,8 @@ def create_app(
     )
     app.state.services = services
     app.state.review_config = review_config or reviewing.load_config()
+    app.state.scoring_scheme = scoring_scheme or actuals.scoring_scheme()
+    app.state.monitoring_config = monitoring_config or actuals.monitoring_config()
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key or secrets.token_urlsafe(32),
@@ -65,10 +72,11 @@ def create_app(
             body["current"] = current
         return JSONResponse(body, status_code=exc.status)
 
-    from jixiao.web import api, pages
+    from jixiao.web import api, pages, performance
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(performance.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     vendor = vendor_dir()
     if vendor.is_dir():

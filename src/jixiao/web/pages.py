@@ -32,6 +32,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from jixiao.domain.monitoring import LIGHT_LABELS
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.review import SEVERITY_LABELS
 from jixiao.domain.taxonomy import taxonomy_for_year
@@ -55,6 +56,7 @@ from jixiao.services import (
     PermissionDenied,
     ServiceError,
     Services,
+    actuals,
     imports,
     tables,
     users,
@@ -213,6 +215,7 @@ templates.env.globals.update(
     Status=Status,
     Kind=Kind,
     SEVERITY_LABELS=SEVERITY_LABELS,
+    LIGHT_LABELS=LIGHT_LABELS,
     GRADES=[
         (Grade.EXCELLENT.value, "直接通过"),
         (Grade.GOOD.value, "小幅调整后通过"),
@@ -529,7 +532,12 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
         chosen = [f for k, f in enumerate(findings.findings) if k in accepted]
         draft = replace(findings, findings=tuple(chosen)).opinion()
         forms["review"] = RowForm(values={"opinion": draft, "grade": findings.grade.value})
-    return _table_page(request, actor, detail, forms=forms, findings=findings)
+    performance = None
+    if detail.status is Status.APPROVED:
+        performance = actuals.evaluate_table(svc.uow(), table_id, request.app.state.scoring_scheme)
+    return _table_page(
+        request, actor, detail, forms=forms, findings=findings, performance=performance
+    )
 
 
 # -- inline editing: indicators and goals -------------------------------------------------

@@ -1,0 +1,483 @@
+"""Pages for monitoring (运行监控) and self-evaluation (绩效自评).
+
+- ``/tables/{id}/actuals/{period}``: a table's actuals beside its targets — the form for the
+  unit (all or nothing: every problem is listed and what was typed stays), and the result
+  for everyone: each indicator's light at the checkpoint, its score at year end, with the
+  rule that gave it; manual scores (with a reason) for the roles that may give them.
+- ``/units/{unit}/performance?year=``: a unit's summary (its overall self-evaluation and
+  every project's score and lights), the XLSX template to fill in, the upload, and the
+  official workbooks (绩效自评表, 绩效监控表).
+- ``/performance``: the units to choose from.
+
+Thin: every number comes from ``services.actuals`` (the same code the CLI and the
+exports use).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+
+from jixiao.domain.actuals import (
+    Deviation,
+    DeviationCategory,
+    IndicatorActual,
+    Likelihood,
+    ProjectActuals,
+)
+from jixiao.domain.model import Period
+from jixiao.domain.monitoring import LIGHT_LABELS, Light
+from jixiao.domain.values import parse_value
+from jixiao.domain.workflow import Action, Actor, Role, check
+from jixiao.services import Conflict, Invalid, Services, tables
+from jixiao.services import actuals as performance
+from jixiao.web.deps import OptionalActor, Svc
+from jixiao.web.pages import (
+    MAX_UPLOAD,
+    Form,
+    PageRoute,
+    _flash,
+    _int,
+    _login_redirect,
+    _page,
+    _see_other,
+    _text,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+PERIODS = {"half_year": "运行监控", "full_year": "绩效自评"}
+LIKELIHOODS = [x.value for x in Likelihood]
+CATEGORIES = [x.value for x in DeviationCategory]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(period: str) -> Period:
+    if period not in PERIODS:
+        raise Invalid(f"期间应为 half_year（运行监控）或 full_year（绩效自评），不是“{period}”")
+    return Period(period)
+
+
+def _money(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _stored_values(page: performance.ActualsForm) -> dict[str, str]:
+    """The form's fields as stored (what the inputs show on first load)."""
+    report = page.report
+    values: dict[str, str] = {}
+    if report is not None:
+        values.update(
+            budget_initial=_money(report.budget_initial),
+            budget=_money(report.budget),
+            executed=_money(report.executed),
+            execution_reason=report.execution_reason,
+        )
+    if page.month is not None:
+        values["month"] = str(page.month)
+    for row in page.rows:
+        a = row.actual
+        if a is None:
+            continue
+        k = row.row_id
+        values[f"value-{k}"] = a.value.text if a.value else ""
+        values[f"forecast-{k}"] = a.forecast.text if a.forecast else ""
+        values[f"likelihood-{k}"] = a.likelihood.value if a.likelihood else ""
+        values[f"category-{k}"] = (
+            a.deviation.category.value if a.deviation and a.deviation.category else ""
+        )
+        values[f"deviation-{k}"] = a.deviation.text if a.deviation else ""
+        values[f"measures-{k}"] = a.measures
+        values[f"na-{k}"] = "1" if a.not_applicable else ""
+    return values
+
+
+def _amount(form: FormData, name: str, label: str, errors: dict[str, str]) -> float | None:
+    text = _text(form, name).strip().replace(",", "").replace("，", "")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        errors[name] = f"{label}应为数字（万元），不是“{text}”"
+        return None
+    if not math.isfinite(value) or value < 0:
+        errors[name] = f"{label}应为不小于 0 的数字（万元）"
+        return None
+    return value
+
+
+def _typed(
+    form: FormData, page: performance.ActualsForm, period: Period
+) -> tuple[ProjectActuals, int | None, dict[str, str]]:
+    """The posted form as actuals; field errors keyed by input name."""
+    errors: dict[str, str] = {}
+    budget_initial = _amount(form, "budget_initial", "年初预算数", errors)
+    budget = _amount(form, "budget", "全年预算数", errors)
+    executed = _amount(form, "executed", "执行数", errors)
+    month = None
+    if period is Period.HALF_YEAR:
+        month = _int(_text(form, "month"))
+        if month is None or not 1 <= month <= 12:
+            errors["month"] = "监控月份应为 1 到 12 的整数"
+    items = []
+    for row in page.rows:
+        k = row.row_id
+        text = {f: _text(form, f"{f}-{k}").strip() for f in PER_ROW}
+        not_applicable = bool(text["na"])
+        if not any(text.values()):
+            continue
+        likelihood = text["likelihood"]
+        category = text["category"]
+        if likelihood and likelihood not in LIKELIHOODS:
+            errors[f"likelihood-{k}"] = "完成目标可能性应为：" + "、".join(LIKELIHOODS)
+            likelihood = ""
+        if category and category not in CATEGORIES:
+            errors[f"category-{k}"] = "偏差原因类别应为：" + "、".join(CATEGORIES)
+            category = ""
+        deviation = None
+        if text["deviation"] or category:
+            deviation = Deviation(
+                text["deviation"], DeviationCategory(category) if category else None
+            )
+        items.append(
+            IndicatorActual(
+                indicator=row.name,
+                value=parse_value(text["value"]) if text["value"] else None,
+                forecast=parse_value(text["forecast"]) if text["forecast"] else None,
+                likelihood=Likelihood(likelihood) if likelihood else None,
+                deviation=deviation,
+                measures=text["measures"],
+                not_applicable=not_applicable,
+            )
+        )
+    actuals = ProjectActuals(
+        project=page.name,
+        period=period,
+        budget=budget,
+        executed=executed,
+        budget_initial=budget_initial,
+        execution_reason=_text(form, "execution_reason").strip(),
+        indicators=tuple(items),
+    )
+    return actuals, month, errors
+
+
+PER_ROW = ("value", "forecast", "likelihood", "category", "deviation", "measures", "na")
+
+
+def _result(svc: Services, request: Request, page: performance.ActualsForm) -> dict[str, Any]:
+    """The score (year end) or the lights (checkpoint) of what is stored."""
+    if page.period is Period.FULL_YEAR:
+        evaluation = performance.evaluate_table(svc.uow(), page.table_id, _scheme(request))
+        scores: dict[int, Any] = {}
+        if evaluation.score is not None:
+            for row, scored in zip(page.rows, evaluation.score.indicators, strict=True):
+                scores[row.row_id] = scored
+        return {"evaluation": evaluation, "scores": scores, "monitor": None, "lights": {}}
+    if page.kind != tables.PROJECT:
+        return {"evaluation": None, "scores": {}, "monitor": None, "lights": {}}
+    monitor = performance.monitor_table(svc.uow(), page.table_id, _monitoring(request))
+    lights: dict[int, Any] = {}
+    if monitor is not None:
+        for row, light in zip(page.rows, monitor.indicators, strict=True):
+            lights[row.row_id] = light
+    return {"evaluation": None, "scores": {}, "monitor": monitor, "lights": lights}
+
+
+def _scheme(request: Request) -> Any:
+    return request.app.state.scoring_scheme
+
+
+def _monitoring(request: Request) -> Any:
+    return request.app.state.monitoring_config
+
+
+def _actuals_page(
+    request: Request,
+    actor: Actor,
+    svc: Services,
+    table_id: int,
+    period: Period,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    problems: tuple[str, ...] = (),
+    status_code: int = 200,
+) -> Response:
+    page = performance.form(svc.uow(), table_id, period, actor)
+    detail = tables.get_table(svc.uow(), table_id, actor)
+    return _page(
+        request,
+        "actuals.html",
+        actor,
+        status_code,
+        t=detail,
+        page=page,
+        period=period.value,
+        periods=PERIODS,
+        values=values if values is not None else _stored_values(page),
+        errors=errors or {},
+        problems=problems,
+        likelihoods=LIKELIHOODS,
+        categories=CATEGORIES,
+        default_month=_monitoring(request).month,
+        **_result(svc, request, page),
+    )
+
+
+@router.get("/tables/{table_id}/actuals/{period}")
+def actuals_page(
+    request: Request, table_id: int, period: str, actor: OptionalActor, svc: Svc
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    return _actuals_page(request, actor, svc, table_id, _period(period))
+
+
+@router.post("/tables/{table_id}/actuals/{period}")
+def save_actuals(
+    request: Request, table_id: int, period: str, actor: OptionalActor, svc: Svc, form: Form
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    wanted = _period(period)
+    page = performance.form(svc.uow(), table_id, wanted, actor)
+    typed = {k: v for k, v in form.items() if isinstance(v, str)}
+    actuals, month, errors = _typed(form, page, wanted)
+    if errors:
+        return _actuals_page(
+            request,
+            actor,
+            svc,
+            table_id,
+            wanted,
+            values=typed,
+            errors=errors,
+            problems=tuple(errors.values()),
+            status_code=422,
+        )
+    try:
+        performance.save_report(
+            svc.uow(),
+            actor,
+            table_id,
+            actuals,
+            month=month,
+            expected_lock=_int(_text(form, "lock")),
+            scheme=_scheme(request),
+        )
+    except performance.Refused as exc:
+        return _actuals_page(
+            request,
+            actor,
+            svc,
+            table_id,
+            wanted,
+            values=typed,
+            problems=exc.problems,
+            status_code=422,
+        )
+    except Conflict as exc:
+        return _actuals_page(
+            request,
+            actor,
+            svc,
+            table_id,
+            wanted,
+            values=typed,
+            problems=(exc.message,),
+            status_code=409,
+        )
+    _flash(request, f"已保存{PERIODS[wanted.value]}完成情况")
+    return _see_other(f"/tables/{table_id}/actuals/{wanted.value}")
+
+
+@router.post("/tables/{table_id}/actuals/full_year/score/{row_id}")
+def manual_score(
+    request: Request, table_id: int, row_id: int, actor: OptionalActor, svc: Svc, form: Form
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    text = _text(form, "score").strip()
+    score: float | None = None
+    if text:
+        try:
+            score = float(text)
+        except ValueError:
+            score = math.nan
+    back = f"/tables/{table_id}/actuals/full_year#row-{row_id}"
+    if score is not None and not math.isfinite(score):
+        _flash(request, f"人工评分应为数字，不是“{text}”", "error")
+        return _see_other(back)
+    try:
+        performance.set_manual_score(
+            svc.uow(),
+            actor,
+            table_id,
+            row_id,
+            score,
+            _text(form, "reason"),
+            scheme=_scheme(request),
+        )
+    except Invalid as exc:
+        _flash(request, exc.message, "error")
+        return _see_other(back)
+    _flash(request, "已清除人工评分" if score is None else f"已记录人工评分 {score:g} 分")
+    return _see_other(back)
+
+
+# -- a unit's summary -------------------------------------------------------------------
+
+
+def _unit_url(unit: str, year: int | None) -> str:
+    return f"/units/{quote(unit, safe='')}/performance" + (f"?year={year}" if year else "")
+
+
+@router.get("/performance")
+def performance_index(request: Request, actor: OptionalActor, svc: Svc) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    options = tables.filter_options(svc.uow())
+    if actor.role is Role.UNIT and actor.unit:
+        year = options["years"][0] if options["years"] else None
+        return _see_other(_unit_url(actor.unit, year))
+    summaries, _ = tables.list_tables(svc.uow(), tables.TableFilter(kind="overall", limit=10_000))
+    pairs = sorted({(s.unit, s.fiscal_year) for s in summaries}, key=lambda p: (-(p[1] or 0), p[0]))
+    return _page(
+        request, "performance_index.html", actor, nav="performance", units=pairs, unit_url=_unit_url
+    )
+
+
+@router.get("/units/{unit}/performance")
+def unit_page(
+    request: Request, unit: str, actor: OptionalActor, svc: Svc, year: str | None = None
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    fiscal_year = _int(year)
+    evaluation = performance.evaluate_unit(svc.uow(), unit, fiscal_year, _scheme(request))
+    monitoring = performance.monitor_unit(svc.uow(), unit, fiscal_year, _monitoring(request))
+    may_report = check(actor, Action.REPORT) and (actor.role is not Role.UNIT or actor.unit == unit)
+    upload_problems = request.session.pop("upload_problems", None)
+    return _page(
+        request,
+        "unit_performance.html",
+        actor,
+        nav="performance",
+        unit=unit,
+        year=fiscal_year,
+        evaluation=evaluation,
+        monitoring=monitoring,
+        may_report=may_report,
+        unit_q=quote(unit, safe=""),
+        upload_problems=upload_problems,
+        light_labels=LIGHT_LABELS,
+        Light=Light,
+    )
+
+
+def _xlsx(data: bytes, filename: str) -> Response:
+    return Response(
+        data,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
+
+
+def _year(year: str | None) -> int:
+    value = _int(year)
+    if value is None:
+        raise Invalid("请指定年度（?year=）", "year")
+    return value
+
+
+@router.get("/units/{unit}/self-evaluation.xlsx")
+def unit_self_evaluation(
+    request: Request,
+    unit: str,
+    actor: OptionalActor,
+    svc: Svc,
+    year: str | None = None,
+    table: str | None = None,
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    fiscal_year = _year(year)
+    data = performance.self_evaluation_workbook(
+        svc.uow(), unit, fiscal_year, table_id=_int(table), scheme=_scheme(request)
+    )
+    return _xlsx(data, f"{unit}{fiscal_year}年度绩效自评表.xlsx")
+
+
+@router.get("/units/{unit}/monitoring.xlsx")
+def unit_monitoring(
+    request: Request, unit: str, actor: OptionalActor, svc: Svc, year: str | None = None
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    fiscal_year = _year(year)
+    data = performance.monitoring_workbook(svc.uow(), unit, fiscal_year, _monitoring(request))
+    return _xlsx(data, f"{unit}{fiscal_year}年度绩效监控表.xlsx")
+
+
+@router.get("/units/{unit}/actuals-template.xlsx")
+def unit_template(
+    request: Request,
+    unit: str,
+    actor: OptionalActor,
+    svc: Svc,
+    year: str | None = None,
+    period: str = "full_year",
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    wanted = _period(period)
+    fiscal_year = _int(year)
+    month = _monitoring(request).month if wanted is Period.HALF_YEAR else None
+    data = performance.template(svc.uow(), unit, fiscal_year, wanted, month=month)
+    label = "运行监控" if wanted is Period.HALF_YEAR else "绩效自评"
+    return _xlsx(data, f"{unit}{fiscal_year or ''}年度{label}填报模板.xlsx")
+
+
+@router.post("/units/{unit}/actuals")
+async def upload_actuals(
+    request: Request, unit: str, actor: OptionalActor, svc: Svc, form: Form
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    year = _int(_text(form, "year"))
+    back = _unit_url(unit, year)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        _flash(request, "请选择要上传的文件（填报模板 .xlsx 或 jixiao-actuals/1 .json）", "error")
+        return _see_other(back)
+    data = await upload.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        _flash(request, f"{upload.filename}：文件超过 {MAX_UPLOAD // 1024 // 1024} MB", "error")
+        return _see_other(back)
+    try:
+        result = await run_in_threadpool(
+            performance.import_file,
+            svc.uow(),
+            actor,
+            upload.filename,
+            data,
+            unit=unit,
+            scheme=_scheme(request),
+        )
+    except performance.Refused as exc:
+        request.session["upload_problems"] = [upload.filename, list(exc.problems)]
+        return _see_other(back + ("&" if "?" in back else "?") + "problems=1#upload")
+    except Invalid as exc:
+        request.session["upload_problems"] = [upload.filename, exc.message.splitlines()]
+        return _see_other(back + ("&" if "?" in back else "?") + "problems=1#upload")
+    label = PERIODS[result.period.value]
+    _flash(request, f"已导入{upload.filename}：{len(result.reports)} 张表的{label}完成情况")
+    return _see_other(_unit_url(unit, result.fiscal_year or year))
