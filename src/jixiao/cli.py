@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -161,7 +162,11 @@ user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+actuals_app = typer.Typer(
+    help="Actuals (实际完成情况) in the database: templates and imports.", no_args_is_help=True
+)
 app.add_typer(audit_app, name="audit")
+app.add_typer(actuals_app, name="actuals")
 
 
 def _services(db: str | None, *, upgrade: bool = True) -> Services:
@@ -178,7 +183,8 @@ def _services(db: str | None, *, upgrade: bool = True) -> Services:
 
 def _fail(exc: Exception) -> NoReturn:
     message = getattr(exc, "message", None) or str(exc)
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    # Names, paths and values in messages are the user's text, never Rich markup.
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -287,6 +293,13 @@ def import_files(
     paths: Annotated[list[Path], typer.Argument(help="Files to import (any format parse reads).")],
     db: DbOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Input layout.")] = "auto",
+    approved: Annotated[
+        bool,
+        typer.Option(
+            "--approved",
+            help="The files are published, approved targets: record them as approved (登记批复).",
+        ),
+    ] = False,
 ) -> None:
     """Import files into the database, one transaction per file, with a summary."""
     from rich.progress import Progress
@@ -301,6 +314,11 @@ def import_files(
             try:
                 doc = read_path(path, format=format)
                 result = tables.import_document(svc.uow(), SYSTEM, doc)
+                if approved:
+                    for table_id in result.table_ids:
+                        tables.record_approved(
+                            svc.uow(), SYSTEM, table_id, f"公开文件 {path.name}（导入时登记批复）"
+                        )
             except (IngestError, ServiceError) as exc:
                 refused += 1
                 err.print(f"[red]refused[/] {path}: {getattr(exc, 'message', exc)}", soft_wrap=True)
@@ -315,6 +333,85 @@ def import_files(
     out.print(f"{imported} imported ({warned} with warnings), {refused} refused")
     if refused:
         raise typer.Exit(1)
+
+
+@actuals_app.command("import")
+def actuals_import(
+    paths: Annotated[
+        list[Path], typer.Argument(help="jixiao-actuals/1 JSON files or filled XLSX templates.")
+    ],
+    db: DbOption = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Look projects up in this unit only.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML file with a [scoring] table.")
+    ] = None,
+) -> None:
+    """Save actuals into the database: each file whole or not at all, audited."""
+    from jixiao.services import SYSTEM, Invalid, ServiceError
+    from jixiao.services import actuals as performance
+
+    svc = _services(db)
+    try:
+        scheme = performance.scoring_scheme(config)
+    except Invalid as exc:
+        _fail(exc)
+    refused = 0
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            refused += 1
+            err.print(f"[red]refused[/] {escape(str(path))}: cannot be read: {exc.strerror}")
+            continue
+        try:
+            result = performance.import_file(
+                svc.uow(), SYSTEM, str(path), data, unit=unit, scheme=scheme
+            )
+        except ServiceError as exc:
+            refused += 1
+            message = exc.message if exc.message.startswith(str(path)) else f"{path}: {exc.message}"
+            err.print(f"[red]refused[/] {escape(message)}", soft_wrap=True)
+            continue
+        label = performance.PERIOD_LABELS[result.period.value]
+        out.print(
+            escape(
+                f"saved {path}: {len(result.reports)} 张表的{label}完成情况"
+                f"（{sum(r.items for r in result.reports)} 项指标）"
+            )
+        )
+    if refused:
+        raise typer.Exit(1)
+
+
+@actuals_app.command("template")
+def actuals_template(
+    unit: Annotated[str, typer.Option("--unit", help="The budget unit (预算单位).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the .xlsx.")],
+    year: Annotated[int | None, typer.Option("--year", help="Fiscal year.")] = None,
+    period: Annotated[
+        str, typer.Option("--period", help="half_year (运行监控) or full_year (绩效自评).")
+    ] = "full_year",
+    month: Annotated[
+        int | None, typer.Option("--month", min=1, max=12, help="Checkpoint month.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the unit's XLSX template, pre-filled with what it already reported."""
+    from jixiao.services import ServiceError
+    from jixiao.services import actuals as performance
+
+    svc = _services(db)
+    try:
+        data = performance.template(svc.uow(), unit, year, period, month=month)
+    except ServiceError as exc:
+        _fail(exc)
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        _fail(RuntimeError(f"{output}: cannot be written: {exc.strerror or exc}"))
+    out.print(escape(f"wrote {output}"))
 
 
 def _secret_key() -> str:
@@ -382,8 +479,6 @@ def serve(
 
 def _targets_document(source: str, year: int | None = None, unit: str | None = None) -> Document:
     """Targets from a file any importer reads, or from a database URL."""
-    from rich.markup import escape
-
     if _is_db_url(source):
         from jixiao.services import tables
 
@@ -394,14 +489,12 @@ def _targets_document(source: str, year: int | None = None, unit: str | None = N
     try:
         return read_path(Path(source))
     except IngestError as exc:
-        _fail(RuntimeError(escape(str(exc))))
+        _fail(RuntimeError(str(exc)))
 
 
 def _paired(
     source: str, actuals_file: Path, period: str
 ) -> tuple[Document, list[tuple[Project, Any]], Any]:
-    from rich.markup import escape  # names and paths are the user's text, not markup
-
     from jixiao.domain.actuals import ActualsError, pair
     from jixiao.interchange import FormatError
     from jixiao.interchange.actuals import loads_actuals
@@ -409,23 +502,17 @@ def _paired(
     try:
         actuals = loads_actuals(actuals_file.read_bytes(), where=str(actuals_file))
     except OSError as exc:
-        _fail(RuntimeError(escape(f"{actuals_file}: cannot be read: {exc.strerror or exc}")))
+        _fail(RuntimeError(f"{actuals_file}: cannot be read: {exc.strerror or exc}"))
     except FormatError as exc:
-        _fail(RuntimeError(escape(str(exc))))
+        _fail(RuntimeError(str(exc)))
     if actuals.period.value != period:
         wanted = "full_year (年末)" if period == "full_year" else "half_year (运行监控)"
-        _fail(
-            RuntimeError(
-                escape(f"{actuals_file}: period is {actuals.period.value}, expected {wanted}")
-            )
-        )
+        _fail(RuntimeError(f"{actuals_file}: period is {actuals.period.value}, expected {wanted}"))
     document = _targets_document(source, actuals.fiscal_year)
     try:
         pairs = pair(document.projects, actuals)
     except ActualsError as exc:
-        _fail(
-            RuntimeError(escape(f"{actuals_file}: " + "；".join(exc.problems) + "。未作任何计算。"))
-        )
+        _fail(RuntimeError(f"{actuals_file}: " + "；".join(exc.problems) + "。未作任何计算。"))
     # A database is filtered by the actuals' year; a file may hold another year's targets.
     other_year = [
         f"项目“{p.name}”的绩效目标为 {p.fiscal_year} 年度"
@@ -437,14 +524,24 @@ def _paired(
     if other_year:
         _fail(
             RuntimeError(
-                escape(
-                    f"{actuals_file}: 完成情况为 {actuals.fiscal_year} 年度，"
-                    + "；".join(other_year)
-                    + "。未作任何计算。"
-                )
+                f"{actuals_file}: 完成情况为 {actuals.fiscal_year} 年度，"
+                + "；".join(other_year)
+                + "。未作任何计算。"
             )
         )
     return document, pairs, actuals
+
+
+ConfigFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="TOML file with [scoring] / [monitoring] tables (default $JIXIAO_CONFIG or ./jixiao.toml).",
+    ),
+]
+XlsxOption = Annotated[
+    Path | None, typer.Option("--xlsx", help="Also write the official workbook to this file.")
+]
 
 
 @app.command()
@@ -464,14 +561,38 @@ def monitor(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the monitoring tables as JSON.")
     ] = False,
+    xlsx: XlsxOption = None,
+    config_file: ConfigFileOption = None,
 ) -> None:
-    """运行监控: budget execution and indicator lights at the checkpoint; exit 1 on findings."""
-    from jixiao.domain.monitoring import LIGHT_LABELS, MonitoringConfig, monitor_project, summarize
+    """运行监控: budget execution and indicator lights at the checkpoint; exit 1 on findings.
+
+    The checkpoint month is --month, else the file's, else the configuration's (6)."""
+    from jixiao.domain.monitoring import LIGHT_LABELS, monitor_project, summarize
+    from jixiao.services import Invalid
+    from jixiao.services import actuals as performance
 
     _, pairs, doc = _paired(targets, actuals, "half_year")
-    config = MonitoringConfig(month=month or doc.month or 6)
+    try:
+        config = performance.monitoring_config(config_file, month=month or doc.month)
+    except Invalid as exc:
+        _fail(exc)
     monitors = [(p.unit or "", monitor_project(p, a, config)) for p, a in pairs]
-    summaries = summarize(monitors)
+    summaries = summarize(monitors, config)
+    if xlsx is not None:
+        from jixiao.export import monitoring_workbook
+
+        try:
+            xlsx.write_bytes(
+                monitoring_workbook(
+                    [m for _, m in monitors],
+                    summaries,
+                    fiscal_year=doc.fiscal_year or 0,
+                    month=config.month,
+                )
+            )
+        except OSError as exc:
+            _fail(RuntimeError(f"{xlsx}: cannot be written: {exc.strerror or exc}"))
+        err.print(f"wrote {escape(str(xlsx))}")
     findings = [f for _, m in monitors for f in m.findings]
     if as_json:
         data = {
@@ -486,25 +607,76 @@ def monitor(
             light = m.execution_light.value
             rate = f"{m.time_adjusted:.1f}%" if m.time_adjusted is not None else "—"
             out.print(
-                f"\n[bold]{m.name}[/]  预算执行（时间进度调整后）{rate} "
+                f"\n[bold]{escape(m.name)}[/]  预算执行（时间进度调整后）{rate} "
                 f"[{styles[light]}]{LIGHT_LABELS[m.execution_light]}[/]"
             )
             table = Table("三级指标", "年度指标值", "当前完成值", "进度", "灯", "依据")
             for i in m.indicators:
                 table.add_row(
-                    i.name,
-                    i.target or "",
-                    i.current or "",
+                    escape(i.name),
+                    escape(i.target or ""),
+                    escape(i.current or ""),
                     f"{i.progress:.0f}%" if i.progress is not None else "",
                     f"[{styles[i.light.value]}]{LIGHT_LABELS[i.light]}[/]",
-                    i.basis,
+                    escape(i.basis),
                 )
             out.print(table)
             for f in m.findings:
-                out.print(f"  [yellow]{f.code}[/] {f.message}", soft_wrap=True)
+                out.print(f"  [yellow]{f.code}[/] {escape(f.message)}", soft_wrap=True)
         out.print(f"\n{len(monitors)} 个项目，{len(findings)} 个监控问题（第 {config.month} 月）")
     if findings:
         raise typer.Exit(1)
+
+
+def _score_json(s: Any) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "budget_score": s.budget_score,
+        "budget_weight": s.budget_weight,
+        "execution_rate": s.execution_rate,
+        "indicators": [
+            {
+                "name": i.name,
+                "level1": i.level1,
+                "level2": i.level2,
+                "target": i.target,
+                "actual": i.actual,
+                "weight": round(i.weight, 2),
+                "score": i.score,
+                "reason_needed": i.reason_needed,
+                "manual": i.manual,
+                "rule": i.rule,
+            }
+            for i in s.indicators
+        ],
+        "total": s.total,
+        "grade": s.grade.value,
+        "problems": list(s.problems),
+    }
+
+
+def _score_table(s: Any, *, overall: bool = False) -> None:
+    rate = f"{s.execution_rate * 100:.2f}%" if s.execution_rate is not None else "—"
+    title = (
+        f"{s.name}{'（部门整体）' if overall else ''}：{s.total:.2f} 分，{s.grade.value}"
+        f"（预算执行率 {rate}，得 {s.budget_score:.2f} 分）"
+    )
+    heads = ("部门职能", "工作任务") if overall else ("一级指标", "三级指标")
+    table = Table(*heads, "指标值", "实际完成值", "分值", "得分", "说明", title=escape(title))
+    for i in s.indicators:
+        flag = "[yellow]需说明偏差原因[/] " if i.reason_needed else ""
+        table.add_row(
+            escape(i.level1),
+            escape(i.name),
+            escape(i.target or ""),
+            escape(i.actual or ""),
+            f"{i.weight:.2f}",
+            f"{i.score:.2f}",
+            flag + escape(i.rule),
+        )
+    out.print(table)
+    for problem in s.problems:
+        out.print(f"  [yellow]·[/] {escape(problem)}", soft_wrap=True)
 
 
 @app.command()
@@ -516,97 +688,103 @@ def evaluate(
         Path, typer.Option("--actuals", help="jixiao-actuals/1 file (period full_year).")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+    xlsx: XlsxOption = None,
+    config: ConfigFileOption = None,
 ) -> None:
-    """绩效自评: score each project by the scheme (DOMAIN.md §5), with a summary per unit."""
-    from decimal import ROUND_HALF_UP, Decimal
+    """绩效自评: score each project (and each unit as a whole) by the scheme (DOMAIN.md §5)."""
+    from jixiao.domain.scoring import ScoringError, mean_score, score_overall, score_project
+    from jixiao.services import Invalid
+    from jixiao.services import actuals as performance
 
-    from rich.markup import escape
-
-    from jixiao.domain.scoring import ScoringError, score_project
-
-    _, pairs, _ = _paired(targets, actuals, "full_year")
     try:
-        scores = [(p.unit or "", score_project(p, a)) for p, a in pairs]
-    except ScoringError as exc:
-        _fail(RuntimeError(escape(f"{actuals}: {exc}。未作任何计算。")))
+        scheme = performance.scoring_scheme(config)
+    except Invalid as exc:
+        _fail(exc)
+    document, pairs, doc = _paired(targets, actuals, "full_year")
+    problems: list[str] = []
+    scores: list[tuple[str, Any, Any, Any]] = []  # (unit, project, actuals, score)
+    for project, report in pairs:
+        try:
+            scores.append(
+                (project.unit or "", project, report, score_project(project, report, scheme))
+            )
+        except ScoringError as exc:
+            problems.extend(f"项目“{project.name}”：{p}" for p in exc.problems)
+    overall: dict[str, tuple[Any, Any, Any]] = {}
+    by_unit = {o.unit: o for o in document.overall_targets}
+    for report in doc.overall:
+        targets_of = by_unit.get(report.project)
+        if targets_of is None:
+            problems.append(f"单位“{report.project}”没有部门整体绩效目标表")
+            continue
+        try:
+            overall[report.project] = (
+                targets_of,
+                report,
+                score_overall(targets_of, report, scheme),
+            )
+        except ScoringError as exc:
+            problems.extend(f"单位“{report.project}”（部门整体）：{p}" for p in exc.problems)
+    if problems:
+        _fail(RuntimeError(f"{actuals}: " + "；".join(problems) + "。未作任何计算。"))
     units: dict[str, list[Any]] = {}
-    for unit, score in scores:
+    for unit, _, _, score in scores:
         units.setdefault(unit, []).append(score)
-    summary = [
+    for unit in overall:
+        units.setdefault(unit, [])
+    summary: list[dict[str, Any]] = [
         {
             "unit": unit,
             "projects": len(items),
-            # half up on the exact mean, as every score is (float round: 75.125 → 75.12)
-            "average": float(
-                (sum((Decimal(repr(s.total)) for s in items), Decimal(0)) / len(items)).quantize(
-                    Decimal("0.01"), rounding=ROUND_HALF_UP
-                )
-            ),
+            "average": mean_score([s.total for s in items]),
             "grades": {
                 g: sum(1 for s in items if s.grade.value == g) for g in ("优", "良", "中", "差")
             },
+            "overall": (
+                {"total": overall[unit][2].total, "grade": overall[unit][2].grade.value}
+                if unit in overall
+                else None
+            ),
         }
         for unit, items in units.items()
     ]
+    if xlsx is not None:
+        from jixiao.export import self_evaluation_workbook
+
+        single = next(iter(units)) if len(units) == 1 else None
+        data = self_evaluation_workbook(
+            [(p, a, s) for _, p, a, s in scores],
+            fiscal_year=doc.fiscal_year or 0,
+            unit=single,
+            overall=overall.get(single) if single is not None else None,
+        )
+        try:
+            xlsx.write_bytes(data)
+        except OSError as exc:
+            _fail(RuntimeError(f"{xlsx}: cannot be written: {exc.strerror or exc}"))
+        err.print(f"wrote {escape(str(xlsx))}")
     if as_json:
-        data = {
-            "projects": [
-                {
-                    "name": s.name,
-                    "budget_score": s.budget_score,
-                    "execution_rate": s.execution_rate,
-                    "indicators": [
-                        {
-                            "name": i.name,
-                            "level1": i.level1,
-                            "target": i.target,
-                            "actual": i.actual,
-                            "weight": round(i.weight, 2),
-                            "score": i.score,
-                            "reason_needed": i.reason_needed,
-                            "rule": i.rule,
-                        }
-                        for i in s.indicators
-                    ],
-                    "total": s.total,
-                    "grade": s.grade.value,
-                    "problems": list(s.problems),
-                }
-                for _, s in scores
-            ],
+        data_json = {
+            "projects": [_score_json(s) for _, _, _, s in scores],
+            "overall": [{"unit": u, **_score_json(o[2])} for u, o in overall.items()],
             "units": summary,
         }
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(data_json, ensure_ascii=False, indent=2) + "\n")
         return
-    for _, s in scores:
-        rate = f"{s.execution_rate * 100:.1f}%" if s.execution_rate is not None else "—"
-        table = Table(
-            "一级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "说明",
-            title=f"{s.name}：{s.total} 分，{s.grade.value}（预算执行率 {rate}，得 {s.budget_score} 分）",
-        )
-        for i in s.indicators:
-            flag = "[yellow]需说明偏差原因[/] " if i.reason_needed else ""
-            table.add_row(
-                i.level1,
-                i.name,
-                i.target or "",
-                i.actual or "",
-                f"{i.weight:.2f}",
-                f"{i.score:.2f}",
-                flag + i.rule,
-            )
-        out.print(table)
-        for problem in s.problems:
-            out.print(f"  [yellow]·[/] {problem}", soft_wrap=True)
+    for _, _, score in overall.values():
+        _score_table(score, overall=True)
+    for _, _, _, score in scores:
+        _score_table(score)
     for row in summary:
+        grades = "、".join(f"{g} {n}" for g, n in row["grades"].items())
+        average = f"{row['average']:.2f}" if row["average"] is not None else "—"
+        whole = row["overall"]
+        head = f"部门整体 {whole['total']:.2f} 分（{whole['grade']}）；" if whole else ""
         out.print(
-            f"{row['unit']}：{row['projects']} 个项目，平均 {row['average']} 分，{row['grades']}"
+            escape(
+                f"{row['unit'] or '未注明单位'}：{head}{row['projects']} 个项目，"
+                f"平均 {average} 分（{grades}）"
+            )
         )
 
 

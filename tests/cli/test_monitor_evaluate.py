@@ -366,7 +366,7 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_evaluate_json_has_the_documented_shape(evaluated: Json) -> None:
-    assert set(evaluated) == {"projects", "units"}
+    assert set(evaluated) == {"projects", "overall", "units"}
     for project in evaluated["projects"]:
         assert {"name", "budget_score", "indicators", "total", "grade"} <= set(project)
         assert project["indicators"]
@@ -444,10 +444,44 @@ def test_evaluate_table_output_shows_each_total_and_grade(evaluated: Json) -> No
             assert indicator["name"] in result.stdout
     unit = evaluated["units"][0]
     line = re.search(
-        re.escape(unit["unit"]) + r"：8 个项目，平均 (\d+(?:\.\d+)?) 分", result.stdout
+        re.escape(unit["unit"])
+        + r"：部门整体 (\d+\.\d\d) 分（([优良中差])）；8 个项目，平均 (\d+(?:\.\d+)?) 分",
+        result.stdout,
     )
     assert line
-    assert num(line[1]) == num(unit["average"])
+    assert num(line[1]) == num(evaluated["overall"][0]["total"])
+    assert line[2] == evaluated["overall"][0]["grade"]
+    assert num(line[3]) == num(unit["average"])
+
+
+def test_evaluate_scores_the_unit_as_a_whole_from_its_work_items(evaluated: Json) -> None:
+    """部门整体: 10 points for the unit's budget execution, 90 shared by the work items that
+    apply (one is marked not applicable in the example: 90 ÷ 12 = 7.5 each)."""
+    data = json.loads(FULL_YEAR.read_text(encoding="utf-8"))
+    (report,) = data["overall"]
+    (whole,) = evaluated["overall"]
+    assert whole["unit"] == report["unit"] == evaluated["units"][0]["unit"]
+    budget_score = half_up(10 * min(num(report["executed"]) / num(report["budget"]), Fraction(1)))
+    assert num(whole["budget_score"]) == budget_score
+    items = whole["indicators"]
+    assert [i["name"] for i in items] == list(report["actuals"])
+    applicable = [i for i in items if i["name"] not in report["not_applicable"]]
+    assert len(applicable) == len(items) - len(report["not_applicable"]) == 12
+    expected_total = budget_score
+    for item in items:
+        if item["name"] in report["not_applicable"]:
+            assert (item["weight"], item["score"]) == (0, 0)
+            continue
+        assert num(item["weight"]) == Fraction(90, 12)
+        _, target, _ = figure(item["target"])
+        _, actual, _ = figure(item["actual"])
+        expected = half_up(Fraction(90, 12) * min(actual / target, Fraction(1)))
+        assert num(item["score"]) == expected, item["name"]
+        assert item["reason_needed"] == (expected < Fraction(90, 12))
+        expected_total += expected
+    assert num(whole["total"]) == expected_total
+    assert whole["grade"] == grade_of(expected_total)
+    assert evaluated["units"][0]["overall"] == {"total": whole["total"], "grade": whole["grade"]}
 
 
 # -- evaluate: files built to exercise the rules at their edges -------------------------

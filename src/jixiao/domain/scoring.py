@@ -144,6 +144,7 @@ __all__ = [
     "ScoringError",
     "ScoringScheme",
     "grade_for",
+    "mean_score",
     "overall_project",
     "score_overall",
     "score_project",
@@ -1179,3 +1180,14 @@ def score_overall(
     )
     groups = tuple(replace(g, name=WORK_ITEMS) for g in scored.groups)
     return replace(scored, name=overall.unit, indicators=indicators, groups=groups)
+
+
+def mean_score(totals: Sequence[float]) -> float | None:
+    """The mean of totals, rounded half up to 2 decimals on the exact mean (75.125 → 75.13).
+
+    None for no totals.  (A float ``round`` would give 75.12: 75.125 is not exact in binary.)
+    """
+    if not totals:
+        return None
+    exact = sum((_decimal(t) for t in totals), Decimal(0)) / len(totals)
+    return float(_round(exact))

@@ -64,6 +64,9 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     REPORT = "report"  # 填报完成情况: actuals at the checkpoint and at year end
     RESCORE = "rescore"  # 人工评分: a manual score (adjustment) with its reason
+    # 登记批复: record targets that were approved outside jixiao (a published document) as
+    # approved, with the source named in the reason.
+    RECORD_APPROVED = "record_approved"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -77,6 +80,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MANAGE_USERS: "管理用户",
     Action.REPORT: "填报完成情况",
     Action.RESCORE: "人工评分",
+    Action.RECORD_APPROVED: "登记批复",
 }
 
 
@@ -132,6 +136,7 @@ _ALLOWED_FROM: dict[Action, tuple[Status, ...]] = {
     # Actuals and scores are reported against approved targets only.
     Action.REPORT: (Status.APPROVED,),
     Action.RESCORE: (Status.APPROVED,),
+    Action.RECORD_APPROVED: (Status.DRAFT,),
 }
 
 _ROLES_FOR: dict[Action, tuple[Role, ...]] = {
@@ -147,6 +152,7 @@ _ROLES_FOR: dict[Action, tuple[Role, ...]] = {
     Action.REPORT: (Role.UNIT, Role.ADMIN),
     # The unit scores its own self-evaluation; reviewers may mark a score down (DOMAIN.md §5).
     Action.RESCORE: (Role.UNIT, Role.DEPARTMENT, Role.FINANCE),
+    Action.RECORD_APPROVED: (Role.FINANCE, Role.ADMIN),
 }
 
 
@@ -184,7 +190,7 @@ def next_status(action: Action, status: Status, grade: Grade | None = None) -> S
         if grade is None:
             raise ValueError("a review needs a grade")
         return Status.REVIEWED if grade.passes else Status.DRAFT
-    if action is Action.APPROVE:
+    if action in (Action.APPROVE, Action.RECORD_APPROVED):
         return Status.APPROVED
     if action is Action.ADJUST:
         return Status.DRAFT

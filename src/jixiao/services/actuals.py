@@ -49,6 +49,7 @@ from jixiao.domain.scoring import (
     ScoringConfigError,
     ScoringError,
     ScoringScheme,
+    mean_score,
     overall_project,
     score_overall,
     score_project,
@@ -771,8 +772,8 @@ class UnitEvaluation:
 
     @property
     def average(self) -> float | None:
-        scored = [p.score.total for p in self.projects if p.score is not None]
-        return round(sum(scored) / len(scored), 2) if scored else None
+        """The projects' mean total (half up, as the CLI's unit summary)."""
+        return mean_score([p.score.total for p in self.projects if p.score is not None])
 
     @property
     def grades(self) -> dict[str, int]:

@@ -1021,6 +1021,29 @@ def approve(uow: UnitOfWork, actor: Actor, table_id: int) -> Status:
         return Status(row.status)
 
 
+def record_approved(uow: UnitOfWork, actor: Actor, table_id: int, reason: str) -> Status:
+    """Record a draft as approved outside jixiao (登记批复), e.g. targets imported from the
+    published budget document: approved and kept whole as a version, with the reason
+    (the source) in the audit trail."""
+    if not reason.strip():
+        raise Invalid("登记批复须说明依据（如公开文件）", "reason")
+    with uow:
+        row = _transition(
+            uow, actor, table_id, Action.RECORD_APPROVED, extra={"reason": reason.strip()}
+        )
+        uow.session.add(
+            TableVersionRow(
+                table_id=table_id,
+                number=row.version,
+                reason=reason.strip(),
+                snapshot=_table_dict(row),
+                approved_by=actor.username,
+            )
+        )
+        uow.commit()
+        return Status(row.status)
+
+
 def adjust(uow: UnitOfWork, actor: Actor, table_id: int, reason: str) -> int:
     """Open an adjustment (调整) of an approved table: a new draft version, with a reason."""
     if not reason.strip():
