@@ -441,7 +441,10 @@ def serve(
         bool,
         typer.Option(
             "--demo/--no-demo",
-            help="Import the seed and create demo users (done anyway on an empty database).",
+            help=(
+                "Import the seed, create demo users, approve the tables and load the example "
+                "actuals (done anyway on an empty database)."
+            ),
         ),
     ] = False,
 ) -> None:
@@ -459,7 +462,7 @@ def serve(
         if not demo_setup.is_empty(svc):
             err.print("database not empty: demo set-up skipped")
         else:
-            created = demo_setup.set_up(svc, read_path(seed))
+            created = demo_setup.set_up(svc, read_path(seed), with_actuals=True)
             table = Table(
                 "用户名",
                 "角色",
@@ -468,7 +471,9 @@ def serve(
             )
             for user in created:
                 table.add_row(user.username, user.role_label, user.unit or user.department or "")
-            out.print(f"imported the seed document {seed.name}")
+            out.print(f"imported the seed document {seed.name}, approved its tables")
+            for path in demo_setup.example_actuals():
+                out.print(f"loaded the example actuals {path.name}")
             out.print(table)
     out.print(f"jixiao on http://{host}:{port}/  (database: {svc.engine.url!r})")
     uvicorn.run(create_app(svc, secret_key=_secret_key()), host=host, port=port, log_level="info")

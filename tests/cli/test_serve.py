@@ -61,6 +61,10 @@ def test_serve_sets_up_demo_and_answers(tmp_path: Path) -> None:
     # The default database is an SQLite file in the user's data folder.
     assert (tmp_path / "data" / "jixiao" / "jixiao.db").is_file()
     assert "imported the seed document" in output
+    # The demo shows the whole year: approved targets, checkpoint and year-end actuals.
+    assert "approved its tables" in output
+    assert "loaded the example actuals seed-actuals-2023-full-year.json" in output
+    assert "loaded the example actuals seed-actuals-2023-half-year.json" in output
     for username in ("danwei", "zhuguan", "caizheng", "renda", "shenji", "admin"):
         assert username in output
     assert "jixiao-demo" in output

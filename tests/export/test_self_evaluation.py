@@ -10,6 +10,7 @@ import math
 import subprocess
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,9 @@ def test_summary_sheet(workbook: Workbook, scored: Items, overall: Overall) -> N
     assert ws.cell(total_row, 3).value == pytest.approx(budget)
     assert ws.cell(total_row, 4).value == pytest.approx(executed)
     assert ws.cell(total_row, 5).value == pytest.approx(executed / budget)
-    mean = round2(sum(s.total for _, _, s in scored) / len(scored))
+    # half up on the exact mean (float arithmetic would give 97.49 for 779.96 / 8 = 97.495)
+    exact = sum(Fraction(str(s.total)) for _, _, s in scored) / len(scored)
+    mean = float(Fraction(math.floor(exact * 100 + Fraction(1, 2)), 100))
     assert ws.cell(total_row + 1, 1).value == "平均得分"
     assert ws.cell(total_row + 1, 6).value == mean
     # the seed's totals differ, so the mean is not simply one of them

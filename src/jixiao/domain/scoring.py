@@ -376,15 +376,16 @@ class ScoringScheme:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], where: str = "config") -> ScoringScheme:
-        """From the ``[scoring]`` table of a TOML file; every key optional::
+        """From the ``[scoring]`` table of a TOML file; every key optional (TOML needs the
+        Chinese keys quoted)::
 
             budget_points = 10
-            group_points = { 产出指标 = 50, 效益指标 = 30, 满意度指标 = 10 }
-            group_of = { 成本指标 = "产出指标" }
+            group_points = { "产出指标" = 50, "效益指标" = 30, "满意度指标" = 10 }
+            group_of = { "成本指标" = "产出指标" }
             negative_rule = "linear"        # or "ratio"
-            qualitative_defaults = { 达成 = 1.0, 部分达成 = 0.7, 未达成 = 0.3 }
-            qualitative_bands = { 达成 = [0.8, 1.0], 部分达成 = [0.6, 0.8], 未达成 = [0.0, 0.6] }
-            grades = { 优 = 90, 良 = 80, 中 = 60 }
+            qualitative_defaults = { "达成" = 1.0, "部分达成" = 0.7, "未达成" = 0.3 }
+            qualitative_bands = { "达成" = [0.8, 1.0], "部分达成" = [0.6, 0.8], "未达成" = [0.0, 0.6] }
+            grades = { "优" = 90, "良" = 80, "中" = 60 }
             execution_explain_below = 0.9
 
         ``group_points``, ``group_of`` and ``grades`` replace the defaults as a whole;

@@ -50,14 +50,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.domain.actuals import IndicatorActual, ProjectActuals
 from jixiao.domain.model import OverallTargets, Project
-from jixiao.domain.scoring import IndicatorScore, ProjectScore
+from jixiao.domain.scoring import IndicatorScore, ProjectScore, mean_score
 from jixiao.export._sheet import (
     DASH,
     MONEY,
@@ -70,7 +69,6 @@ from jixiao.export._sheet import (
     page_setup,
     put,
     rate,
-    round2,
     sheet_titles,
     title_row,
     to_bytes,
@@ -413,8 +411,8 @@ def _summary_sheet(
     put(ws, row, 7, "")
     row += 1
     put(ws, row, 1, "平均得分", to_col=5, header=True)
-    totals = [Decimal(repr(score.total)) for _, _, score in items]
-    mean = round2(float(sum(totals, Decimal(0)) / len(totals))) if totals else DASH
+    found = mean_score([score.total for _, _, score in items])
+    mean: float | str = DASH if found is None else found
     put(ws, row, 6, mean, fmt=POINTS, bold=True)
     put(ws, row, 7, "")
 
