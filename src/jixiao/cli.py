@@ -826,6 +826,29 @@ def _is_db_url(text: str) -> bool:
     return "://" in text and text.split("://", 1)[0].split("+")[0] in ("sqlite", "postgresql")
 
 
+def _previous_file(path: Path) -> dict[str, Any]:
+    """Last year's actuals from a jixiao-actuals/1 file: project → indicator → value."""
+    from jixiao.interchange import FormatError
+    from jixiao.interchange.actuals import loads_actuals
+
+    try:
+        doc = loads_actuals(path.read_bytes(), where=str(path))
+    except OSError as exc:
+        _fail(RuntimeError(f"{path}: cannot be read: {exc.strerror or exc}"))
+    except FormatError as exc:
+        _fail(exc)
+    if doc.period.value != "full_year":
+        _fail(RuntimeError(f"{path}: period is {doc.period.value}, expected full_year (年末)"))
+    return {
+        p.project: {
+            i.indicator: i.value
+            for i in p.indicators
+            if i.value is not None and not i.not_applicable
+        }
+        for p in doc.projects
+    }
+
+
 @app.command()
 def review(
     source: Annotated[
@@ -848,6 +871,14 @@ def review(
         int | None, typer.Option(help="With a database: only this fiscal year.")
     ] = None,
     unit: Annotated[str | None, typer.Option(help="With a database: only this unit.")] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Last year's year-end actuals (jixiao-actuals/1) for JX310; a database "
+            "uses its stored actuals.",
+        ),
+    ] = None,
 ) -> None:
     """Review performance targets (绩效目标审核); exit 1 when there are errors."""
     from jixiao.domain.review import ConfigError, Severity, review_document
@@ -857,17 +888,23 @@ def review(
     except ConfigError as exc:
         _fail(exc)
     if _is_db_url(source):
+        from jixiao.services import actuals as performance
         from jixiao.services import tables
 
-        document, _ = tables.load_document(
-            _services(source).uow(), tables.TableFilter(year=year, unit=unit, limit=1_000_000)
+        svc = _services(source)
+        document, ids = tables.load_document(
+            svc.uow(), tables.TableFilter(year=year, unit=unit, limit=1_000_000)
         )
+        last_year = performance.previous_by_project(svc.uow(), ids)
     else:
         try:
             document = read_path(Path(source))
         except IngestError as exc:
             _fail(exc)
-    report = review_document(document, cfg)
+        last_year = {}
+    if previous is not None:
+        last_year.update(_previous_file(previous))
+    report = review_document(document, cfg, last_year)
     if as_json:
         data = {
             "findings": [

@@ -133,3 +133,60 @@ def test_a_bad_scoring_configuration_is_named(tmp_path: Path) -> None:
     result = jixiao("evaluate", str(SEED), "--actuals", str(FULL), "--config", str(config))
     assert result.returncode == 1
     assert "budget_points" in result.stderr
+
+
+def _jx310(result_stdout: str) -> list[tuple[str, str]]:
+    data = json.loads(result_stdout)
+    return [(f["project"], f["indicator"]) for f in data["findings"] if f["code"] == "JX310"]
+
+
+def _expected_jx310(actuals_file: Path) -> list[tuple[str, str]]:
+    """Positive targets (≥ > ＝) below last year's actual, worked out from the two files."""
+    from jixiao.domain.values import Kind, Op, parse_value
+    from jixiao.ingest import read_path
+
+    last = {p["name"]: p["actuals"] for p in json.loads(actuals_file.read_text())["projects"]}
+    expected = []
+    for project in read_path(SEED).projects:
+        for indicator in project.indicators:
+            text = last.get(project.name, {}).get(indicator.name)
+            target = indicator.full_year
+            if text is None or target is None or target.kind is not Kind.QUANTITATIVE:
+                continue
+            actual = parse_value(text)
+            if (
+                target.op in (Op.GE, Op.GT, Op.EQ)
+                and actual.value is not None
+                and actual.unit in ("", target.unit)
+                and actual.value > (target.value or 0)
+            ):
+                expected.append((project.name, indicator.name))
+    return expected
+
+
+def test_review_uses_last_years_actuals_from_a_file(tmp_path: Path) -> None:
+    without = jixiao("review", str(SEED), "--json")
+    assert _jx310(without.stdout) == []
+    result = jixiao("review", str(SEED), "--previous", str(FULL), "--json")
+    found = _jx310(result.stdout)
+    assert found == _expected_jx310(FULL)
+    assert ("人大代表履职培训费", "人大代表履职培训情况") in found  # 470人次 > ＝461人次
+    half = jixiao("review", str(SEED), "--previous", str(HALF))
+    assert half.returncode == 1 and "expected full_year" in half.stderr
+
+
+def test_review_of_a_database_uses_the_stored_actuals_of_the_year_before(
+    approved_db: str, tmp_path: Path
+) -> None:
+    assert jixiao("actuals", "import", str(FULL), "--db", approved_db).returncode == 0
+    document = json.loads(jixiao("parse", str(SEED), "--json").stdout)
+    document["fiscal_year"] = 2024
+    for table in [*document["projects"], *document["overall_targets"]]:
+        table["fiscal_year"] = 2024
+    next_year = tmp_path / "2024.json"
+    next_year.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert jixiao("import", str(next_year), "--db", approved_db).returncode == 0
+    reviewed = jixiao("review", approved_db, "--year", "2024", "--json")
+    assert _jx310(reviewed.stdout) == _expected_jx310(FULL)
+    this_year = jixiao("review", approved_db, "--year", "2023", "--json")
+    assert _jx310(this_year.stdout) == []

@@ -17,7 +17,7 @@ cleared with :func:`set_manual_score`, which needs a reason and is audited on it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,7 @@ from jixiao.store.models import (
     IndicatorRow,
     TargetTableRow,
     UnitRow,
+    utcnow,
 )
 
 PERIOD_LABELS = {"half_year": "运行监控（半年）", "full_year": "绩效自评（全年）"}
@@ -361,6 +362,8 @@ def _write(
     report.execution_reason = actuals.execution_reason.strip()
     report.source = location_to_dict(actuals.source)
     report.updated_by = actor.username
+    # Always an UPDATE of the report row, so that its lock moves even when only items change.
+    report.updated_at = utcnow()
     report.items.clear()
     session.flush()
     report.items.extend(_item_row(t, i) for t, i in _slots(row, actuals))
@@ -1035,6 +1038,19 @@ def previous_actuals(session: Session, row: TargetTableRow) -> dict[str, Any]:
     return found
 
 
+def previous_by_project(uow: UnitOfWork, table_ids: Mapping[str, int]) -> dict[str, Any]:
+    """Last year's actuals for each project table (name → id), for reviewing a document."""
+    found: dict[str, Any] = {}
+    with uow:
+        for name, table_id in table_ids.items():
+            row = uow.session.get(TargetTableRow, table_id)
+            if row is not None and row.kind == tables.PROJECT:
+                values = previous_actuals(uow.session, row)
+                if values:
+                    found[name] = values
+    return found
+
+
 def parse_text(text: str) -> Any:
     """A value typed into a form (blank: not reported)."""
     return parse_value(text) if text.strip() else None
@@ -1060,6 +1076,7 @@ __all__ = [
     "monitoring_workbook",
     "overall_name",
     "previous_actuals",
+    "previous_by_project",
     "read_upload",
     "report",
     "save_document",

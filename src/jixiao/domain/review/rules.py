@@ -605,8 +605,9 @@ def quantity_without_unit(s: IndicatorSubject, p: P) -> tuple[Emit, ...]:
     hint="参考上年实际完成情况设定目标；确需降低的请说明理由",
     explanation=(
         "A positive target set below what the project already achieved last year is too "
-        "easy (设定明显偏低).  Needs last year's actual values of the same indicator; "
-        "without them the rule is silent."
+        "easy (设定明显偏低).  Needs last year's actual values of the same indicator: in the "
+        "database, the year-end actuals stored for the project of the same name and unit in "
+        "the previous fiscal year; without them the rule is silent."
     ),
     bad=Example(indicators=_GOOD, previous={"培训人大代表人次": "520人次"}),
     good=Example(indicators=_GOOD, previous={"培训人大代表人次": "430人次"}),
