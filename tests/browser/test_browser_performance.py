@@ -26,7 +26,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import Page, expect, sync_playwright
 
+from jixiao.domain.scoring import ProjectScore, score_project
 from jixiao.ingest import read_path
+from jixiao.interchange.actuals import loads_actuals
 from jixiao.services import Services, demo
 from jixiao.web.app import create_app
 from tests.conftest import SEED
@@ -97,6 +99,17 @@ def _shot(page: Page, name: str) -> Path:
     return path
 
 
+WORKED = "信访工作经费"
+EXAMPLE = ROOT / "docs" / "examples" / "seed-actuals-2023-full-year.json"
+
+
+def _example_score(name: str) -> ProjectScore:
+    document = read_path(SEED)
+    actuals = loads_actuals(EXAMPLE.read_bytes(), where=str(EXAMPLE))
+    project = next(p for p in document.projects if p.name == name)
+    return score_project(project, next(a for a in actuals.projects if a.project == name))
+
+
 def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
     if not CHROMIUM.exists():
         pytest.fail(
@@ -138,6 +151,18 @@ def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
             unit_page = _shot(page, "perf-01-unit")
             shutil.copyfile(unit_page, DOCS_IMG / "unit-performance.png")
 
+            # The worked example of docs/scoring.md: 信访工作经费 as the domain scores the file.
+            expected = _example_score(WORKED)
+            page.locator("#evaluation-table").get_by_role("link", name=WORKED).click()
+            expect(page.locator("h1")).to_have_text(f"{WORKED}：绩效自评")
+            expect(page.locator("#score-total")).to_have_text(f"{expected.total:.2f}")
+            expect(page.locator("#score-grade")).to_have_text(expected.grade.value)
+            expect(page.locator("#budget-score")).to_have_text(f"{expected.budget_score:.2f}")
+            worked = _shot(page, "perf-01b-worked-example")
+            shutil.copyfile(worked, DOCS_IMG / "self-evaluation-page.png")
+            page.go_back()
+            expect(page.locator("h1")).to_have_text(UNIT)
+
             # The project's 绩效自评 page.
             project_row = page.locator("#evaluation-table tbody tr", has_text=PROJECT)
             listed_score = project_row.locator("td.num strong").inner_text()
@@ -162,8 +187,7 @@ def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
             expect(row.locator("td.score-cell strong")).to_have_text("20.00")
             expect(row).to_have_class(re.compile(r"\bbelow-full\b"))
             expect(row.locator(".field-error")).to_have_text("须说明偏差原因和改进措施")
-            final = _shot(page, "perf-04-saved")
-            shutil.copyfile(final, DOCS_IMG / "self-evaluation-page.png")
+            _shot(page, "perf-04-saved")
 
             # The checkpoint: the project's 运行监控 page shows its red light.
             page.locator(".page-links").get_by_role("link", name="运行监控").click()

@@ -504,6 +504,13 @@ def test_manual_score_with_a_reason_by_finance(client: TestClient, svc: Services
     assert saves(svc, tid, "score.adjust") == ["caizheng"]
     entry = tables.history(svc.uow(), tid)[0]
     assert entry.after == {"name": TRAINED, "score": 20.0, "reason": "培训人次含重复参训人员"}
+    # The table's history says it in words, with the report that was saved before it.
+    history = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", b.get(f"/tables/{tid}/history").text))
+    assert (
+        f"人工评分 指标“{TRAINED}” 人工评分 （无） → 20 分 理由：培训人次含重复参训人员" in history
+    )
+    assert "填报完成情况 绩效自评（全年）" in history
+    assert f"{TRAINED}·完成值 （空） → ＝470人次" in history
 
     # 人大监督 may not score.
     b.post("/logout")

@@ -980,7 +980,11 @@ HISTORY_ACTIONS = {
     "approve": "批复",
     "adjust": "调整",
     "comment": "发表意见",
+    "record_approved": "登记批复",
+    "actuals.save": "填报完成情况",
+    "score.adjust": "人工评分",
 }
+PERIOD_NAMES = {"half_year": "运行监控（半年）", "full_year": "绩效自评（全年）"}
 INDICATOR_FIELDS = (
     ("level1", "一级指标"),
     ("level2", "二级指标"),
@@ -1088,6 +1092,24 @@ def describe(entry: HistoryEntry, names: dict[str, str]) -> HistoryLine:
         return replace(base, subject=subject, changes=_row_values(fields, before, new=False))
     if entry.entity == "comment":
         return replace(base, subject="意见", note=str(after.get("body", "")))
+    if entry.entity == "actual_report":
+        return replace(
+            base,
+            subject=PERIOD_NAMES.get(str(after.get("period")), "完成情况"),
+            changes=_actuals_changes(before, after),
+        )
+    if entry.entity == "actual_item":
+        subject = f"指标“{after.get('name') or before.get('name')}”"
+
+        def points(d: dict[str, Any]) -> str:
+            return "（无）" if d.get("score") is None else f"{d['score']:g} 分"
+
+        return replace(
+            base,
+            subject=subject,
+            changes=(Change("人工评分", points(before), points(after)),),
+            note=f"理由：{after.get('reason', '')}",
+        )
     if entry.action == "import":
         rows = len(after.get("indicators") or after.get("goals") or [])
         noun = "项指标" if after.get("kind") == "project" else "项目标"
@@ -1116,6 +1138,53 @@ def describe(entry: HistoryEntry, names: dict[str, str]) -> HistoryLine:
     if entry.action == "approve" and after.get("version") is not None:
         notes.append(f"第 {after['version']} 版存档")
     return replace(base, subject="绩效目标表", changes=tuple(changes), note="；".join(notes))
+
+
+_ACTUAL_FIELDS = (
+    ("value", "完成值"),
+    ("forecast", "全年预计"),
+    ("likelihood", "可能性"),
+    ("category", "偏差原因类别"),
+    ("deviation", "偏差原因"),
+    ("measures", "措施"),
+    ("not_applicable", "不适用"),
+    ("manual_score", "人工评分"),
+)
+_REPORT_FIELDS = (
+    ("budget_initial", "年初预算数"),
+    ("budget", "全年预算数"),
+    ("executed", "执行数"),
+    ("execution_reason", "执行偏差原因"),
+    ("month", "监控月份"),
+)
+
+
+def _actuals_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[Change, ...]:
+    """What a saved report changed: its funds, then each item by name."""
+
+    def shown(value: Any) -> str:
+        if value is None or value == "":
+            return "（空）"
+        if value is True:
+            return "是"
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    changes = [
+        Change(label, shown(before.get(key)), shown(after.get(key)))
+        for key, label in _REPORT_FIELDS
+        if before.get(key) != after.get(key) and (before or after.get(key) not in (None, ""))
+    ]
+    old = {i.get("name"): i for i in before.get("items", [])}
+    for item in after.get("items", []):
+        was = old.pop(item.get("name"), {})
+        for key, label in _ACTUAL_FIELDS:
+            if was.get(key) != item.get(key) and (was or item.get(key) not in (None, "", False)):
+                changes.append(
+                    Change(f"{item.get('name')}·{label}", shown(was.get(key)), shown(item.get(key)))
+                )
+    for name in old:
+        changes.append(Change(f"{name}", "已填报", "（删除）"))
+    return tuple(changes)
 
 
 @router.get("/tables/{table_id}/history")
