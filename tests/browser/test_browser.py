@@ -11,85 +11,23 @@ Chromium must be at /usr/bin/chromium: without it this test fails (it is not ski
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect, sync_playwright
 
-from jixiao.ingest import read_path
-from jixiao.services import Services, demo
-from jixiao.web.app import create_app
-from tests.conftest import SEED
+from jixiao.services import demo
+from tests.browser._app import DOCS_IMG, chromium, served_demo, shot
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
-DOCS_IMG = ROOT / "docs" / "img"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TRAINING = "人大代表履职培训费"
 TARGET = "人大代表履职培训情况"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    """The real app on a fresh SQLite database with the demo, served by uvicorn."""
-    svc = Services.connect(f"sqlite:///{tmp_path / 'jixiao.db'}", upgrade=True)
-    demo.set_up(svc, read_path(SEED))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(svc, secret_key="browser-test"),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail(f"the app did not answer at {base}")
-        time.sleep(0.05)
-    try:
+    with served_demo(tmp_path) as base:
         yield base
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        svc.dispose()
-
-
-def _shot(page: Page, name: str) -> Path:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def _log_in(page: Page, base: str, username: str) -> None:
@@ -110,15 +48,8 @@ def _open_from_list(page: Page, name: str) -> None:
 
 
 def test_edit_submit_review_approve_in_a_real_browser(server: str) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is needed for the browser test and is missing at {CHROMIUM} "
-            "(install the distribution's chromium package)"
-        )
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
             page.set_default_timeout(10_000)
@@ -132,31 +63,31 @@ def test_edit_submit_review_approve_in_a_real_browser(server: str) -> None:
 
             # 单位填报: find the project, edit a target inline, submit.
             _log_in(page, server, "danwei")
-            _shot(page, "01-list")
+            shot(page, "01-list")
             _open_from_list(page, TRAINING)
             row = page.locator("#indicator-table tbody tr", has_text=TARGET)
             values = row.locator("td.c-val")
             expect(values.nth(1)).to_have_text("＝461人次")
             assert "第 2 页 第 119 行" in (values.nth(1).get_attribute("title") or "")
-            _shot(page, "02-project")
+            shot(page, "02-project")
 
             row.get_by_role("link", name="编辑").click()
             full_year = page.locator("tr.editing input[name=full_year]")
             expect(full_year).to_have_value("＝461人次")
             full_year.fill("＝480人次")
-            _shot(page, "03-editing")
+            shot(page, "03-editing")
             page.locator("tr.editing").get_by_role("button", name="保存").click()
             expect(page.locator("tr.editing")).to_have_count(0)
             expect(values.nth(1)).to_have_text("＝480人次")
             expect(page.locator(".toast")).to_contain_text("指标已保存")
             expect(row.locator("th.c-l1")).to_have_attribute("rowspan", "3")  # merged cell kept
-            _shot(page, "04-edited")
+            shot(page, "04-edited")
 
             page.locator("#btn-submit").click()
             expect(page.locator(".flash-ok")).to_have_text("已提交审核，当前状态：已提交")
             expect(page.locator("#status-badge")).to_have_text("已提交")
             expect(page.get_by_role("link", name="编辑")).to_have_count(0)
-            _shot(page, "05-submitted")
+            shot(page, "05-submitted")
             page.get_by_role("button", name="退出").click()
             page.wait_for_url(f"{server}/login")
 
@@ -165,7 +96,7 @@ def test_edit_submit_review_approve_in_a_real_browser(server: str) -> None:
             _open_from_list(page, TRAINING)
             page.locator("input[name=grade][value=优]").check()
             page.fill("#review-opinion", "目标明确、已量化，与资金规模相符，同意。")
-            _shot(page, "06-review")
+            shot(page, "06-review")
             page.locator("#btn-review").click()
             expect(page.locator(".flash-ok")).to_contain_text("审核完成（等级：优）")
             expect(page.locator("#status-badge")).to_have_text("已审核")
@@ -176,7 +107,7 @@ def test_edit_submit_review_approve_in_a_real_browser(server: str) -> None:
             expect(page.locator("#status-badge")).to_have_text("已批复")
             expect(values.nth(1)).to_have_text("＝480人次")
             expect(page.locator(".note")).to_contain_text("目标明确、已量化")
-            final = _shot(page, "07-approved")
+            final = shot(page, "07-approved")
             shutil.copyfile(final, DOCS_IMG / "project-page.png")
 
             # The history: the edit (before → after) and the approval.
@@ -191,12 +122,12 @@ def test_edit_submit_review_approve_in_a_real_browser(server: str) -> None:
             expect(approval).to_contain_text("批复")
             expect(approval).to_contain_text("caizheng")
             expect(page.get_by_role("link", name="查看第 1 版")).to_be_visible()
-            history = _shot(page, "08-history")
+            history = shot(page, "08-history")
             shutil.copyfile(history, DOCS_IMG / "history.png")
 
             page.get_by_role("link", name="查看第 1 版").click()
             expect(page.locator(".version-banner")).to_contain_text("第 1 版（已批复，只读）")
-            _shot(page, "09-version")
+            shot(page, "09-version")
             assert problems == [], problems
         finally:
             browser.close()

@@ -14,89 +14,29 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import uvicorn
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from jixiao.domain.scoring import ProjectScore, score_project
 from jixiao.ingest import read_path
 from jixiao.interchange.actuals import loads_actuals
-from jixiao.services import Services, demo
-from jixiao.web.app import create_app
+from jixiao.services import demo
+from tests.browser._app import DOCS_IMG, ROOT, chromium, served_demo, shot
 from tests.conftest import SEED
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
-DOCS_IMG = ROOT / "docs" / "img"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 UNIT = "无锡市人民代表大会常务委员会办公室"
 PROJECT = "代表活动经费"
 INDICATOR = "保障参加活动的人大代表履职情况"  # weight 25; 100% of ＝100% at year end
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    """The real app on a fresh SQLite database with the demo and its actuals, via uvicorn."""
-    svc = Services.connect(f"sqlite:///{tmp_path / 'jixiao.db'}", upgrade=True)
-    demo.set_up(svc, read_path(SEED), with_actuals=True)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(svc, secret_key="browser-test"),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/login", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail(f"the app did not answer at {base}")
-        time.sleep(0.05)
-    try:
+    with served_demo(tmp_path, with_actuals=True) as base:
         yield base
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        svc.dispose()
-
-
-def _shot(page: Page, name: str) -> Path:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 WORKED = "信访工作经费"
@@ -111,15 +51,8 @@ def _example_score(name: str) -> ProjectScore:
 
 
 def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is needed for the browser test and is missing at {CHROMIUM} "
-            "(install the distribution's chromium package)"
-        )
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
             page.set_default_timeout(10_000)
@@ -148,7 +81,7 @@ def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
             expect(page.locator("#evaluation-table tbody tr")).to_have_count(8)
             expect(page.locator("#monitoring-table")).to_contain_text("尚未填报")
             expect(page.locator("#monitoring")).to_contain_text(f"红灯项目：{PROJECT}")
-            unit_page = _shot(page, "perf-01-unit")
+            unit_page = shot(page, "perf-01-unit")
             shutil.copyfile(unit_page, DOCS_IMG / "unit-performance.png")
 
             # The worked example of docs/scoring.md: 信访工作经费 as the domain scores the file.
@@ -158,7 +91,7 @@ def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
             expect(page.locator("#score-total")).to_have_text(f"{expected.total:.2f}")
             expect(page.locator("#score-grade")).to_have_text(expected.grade.value)
             expect(page.locator("#budget-score")).to_have_text(f"{expected.budget_score:.2f}")
-            worked = _shot(page, "perf-01b-worked-example")
+            worked = shot(page, "perf-01b-worked-example")
             shutil.copyfile(worked, DOCS_IMG / "self-evaluation-page.png")
             page.go_back()
             expect(page.locator("h1")).to_have_text(UNIT)
@@ -175,11 +108,11 @@ def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
             value = row.locator("input[name^='value-']")
             expect(value).to_have_value("100%")
             expect(row.locator("td.score-cell")).to_have_text("25.00")
-            _shot(page, "perf-02-self-evaluation")
+            shot(page, "perf-02-self-evaluation")
 
             # 100% → 80% of the target: 20 of its 25 points, and a reason is now due.
             value.fill("80%")
-            _shot(page, "perf-03-editing")
+            shot(page, "perf-03-editing")
             page.locator("#btn-save-actuals").click()
             expect(page.locator(".flash-ok")).to_have_text("已保存绩效自评完成情况")
             expect(total).to_have_text(f"{before - 5:.2f}")
@@ -187,7 +120,7 @@ def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
             expect(row.locator("td.score-cell strong")).to_have_text("20.00")
             expect(row).to_have_class(re.compile(r"\bbelow-full\b"))
             expect(row.locator(".field-error")).to_have_text("须说明偏差原因和改进措施")
-            _shot(page, "perf-04-saved")
+            shot(page, "perf-04-saved")
 
             # The checkpoint: the project's 运行监控 page shows its red light.
             page.locator(".page-links").get_by_role("link", name="运行监控").click()
@@ -202,14 +135,14 @@ def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
                 re.compile(r"\blight-red\b")
             )
             expect(page.locator("#time-adjusted")).to_have_text("50.00%")
-            _shot(page, "perf-05-monitoring")
+            shot(page, "perf-05-monitoring")
 
             # Back on the unit page the project's new score is listed.
             page.locator(".breadcrumb").get_by_role("link", name=UNIT).click()
             expect(
                 page.locator("#evaluation-table tbody tr", has_text=PROJECT).locator("strong")
             ).to_have_text(f"{before - 5:.2f}")
-            _shot(page, "perf-06-unit-after")
+            shot(page, "perf-06-unit-after")
             assert problems == [], problems
         finally:
             browser.close()

@@ -173,14 +173,14 @@ def value_problems(project: Project, actuals: ProjectActuals) -> list[str]:
             assert value is not None
             if value.kind is not target.kind:
                 problems.append(
-                    _cell(item)
+                    cell_prefix(item)
                     + f"项目“{actuals.project}”指标“{item.indicator}”的{label}“{value.text.strip()}”"
                     f"不是{_KIND_NEEDED[target.kind]}（指标值为“{target.text.strip()}”）"
                 )
     return problems
 
 
-def _cell(item: IndicatorActual) -> str:
+def cell_prefix(item: IndicatorActual) -> str:
     """``sheet!cell：`` when the actual came from a workbook cell, else nothing."""
     where = item.source
     if where is None or where.cell is None:

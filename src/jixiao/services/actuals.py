@@ -33,6 +33,7 @@ from jixiao.domain.actuals import (
     Likelihood,
     ManualScore,
     ProjectActuals,
+    cell_prefix,
     value_problems,
 )
 from jixiao.domain.model import OverallTargets, Period, Project
@@ -247,17 +248,10 @@ def _unmatched(row: TargetTableRow, actuals: ProjectActuals) -> list[str]:
     for item in actuals.indicators:
         seen[item.indicator] = n = seen.get(item.indicator, 0) + 1
         if item.indicator not in counts:
-            problems.append(f"{_cell(item)}{_label(row)}没有{what}“{item.indicator}”")
+            problems.append(f"{cell_prefix(item)}{_label(row)}没有{what}“{item.indicator}”")
         elif n == counts[item.indicator] + 1:
             problems.append(f"{_label(row)}的{what}“{item.indicator}”重复填写")
     return problems
-
-
-def _cell(item: IndicatorActual) -> str:
-    where = item.source
-    if where is None or where.cell is None:
-        return ""
-    return f"{where.sheet}!{where.cell}：" if where.sheet else f"{where.cell}："
 
 
 def _slots(
@@ -413,6 +407,29 @@ def _tables(
     return found
 
 
+def _save(
+    uow: UnitOfWork,
+    row: TargetTableRow,
+    report: ActualReportRow | None,
+    actuals: ProjectActuals,
+    actor: Actor,
+    month: int | None,
+) -> SavedReport:
+    """Write one checked report and its audit entry (the whole report before and after)."""
+    before = _report_dict(report, row)
+    written = _write(uow.session, row, report, actuals, actor, month)
+    uow.audit(
+        actor.username,
+        "actuals.save",
+        "actual_report",
+        written.id,
+        table_id=row.id,
+        before=before,
+        after=_report_dict(written, row),
+    )
+    return SavedReport(row.id, row.kind, _owner(row), len(written.items), before is None)
+
+
 def save_document(
     uow: UnitOfWork,
     actor: Actor,
@@ -483,23 +500,10 @@ def save_document(
             raise PermissionDenied("；".join(denied))
         if problems:
             raise _refused(where, problems)
-        saved = []
-        for row, actuals in plan:
-            report = _report(session, row.id, actuals.period)
-            before = _report_dict(report, row)
-            written = _write(session, row, report, actuals, actor, doc.month)
-            uow.audit(
-                actor.username,
-                "actuals.save",
-                "actual_report",
-                written.id,
-                table_id=row.id,
-                before=before,
-                after=_report_dict(written, row),
-            )
-            saved.append(
-                SavedReport(row.id, row.kind, _owner(row), len(written.items), before is None)
-            )
+        saved = [
+            _save(uow, row, _report(session, row.id, actuals.period), actuals, actor, doc.month)
+            for row, actuals in plan
+        ]
         uow.commit()
         return SaveResult(doc.period, year, tuple(saved))
 
@@ -534,19 +538,9 @@ def save_report(
             problems = _problems(row, actuals, scheme)
         if problems:
             raise _refused(_label(row), problems)
-        before = _report_dict(report, row)
-        written = _write(session, row, report, actuals, actor, month)
-        uow.audit(
-            actor.username,
-            "actuals.save",
-            "actual_report",
-            written.id,
-            table_id=row.id,
-            before=before,
-            after=_report_dict(written, row),
-        )
+        saved = _save(uow, row, report, actuals, actor, month)
         uow.commit()
-        return SavedReport(row.id, row.kind, _owner(row), len(written.items), before is None)
+        return saved
 
 
 def set_manual_score(
