@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from jixiao.domain.actuals import (
     ActualsDocument,
@@ -157,6 +157,20 @@ def _report(session: Session, table_id: int, period: Period) -> ActualReportRow 
             ActualReportRow.table_id == table_id, ActualReportRow.period == period.value
         )
     ).scalar_one_or_none()
+
+
+def _reports(
+    session: Session, table_ids: Sequence[int], period: Period
+) -> dict[int, ActualReportRow]:
+    """The stored reports of many tables for one period, with their items, in one query."""
+    if not table_ids:
+        return {}
+    query = (
+        select(ActualReportRow)
+        .where(ActualReportRow.table_id.in_(table_ids), ActualReportRow.period == period.value)
+        .options(selectinload(ActualReportRow.items))
+    )
+    return {r.table_id: r for r in session.execute(query).scalars()}
 
 
 def _key(item: ActualItemRow) -> int | None:
@@ -391,7 +405,12 @@ def _tables(
     wanted = set(names)
     if not wanted:
         return {}
-    query = select(TargetTableRow).join(UnitRow).where(TargetTableRow.kind == kind)
+    query = (
+        select(TargetTableRow)
+        .join(UnitRow)
+        .where(TargetTableRow.kind == kind)
+        .options(selectinload(TargetTableRow.indicators), selectinload(TargetTableRow.goals))
+    )
     query = query.where(
         TargetTableRow.fiscal_year.is_(None) if year is None else TargetTableRow.fiscal_year == year
     )
@@ -462,8 +481,11 @@ def save_document(
         }
         problems: list[str] = []
         denied: list[str] = []
-        plan: list[tuple[TargetTableRow, ProjectActuals]] = []
+        plan: list[tuple[TargetTableRow, ActualReportRow | None, ProjectActuals]] = []
         seen: set[tuple[str, str]] = set()
+        stored = _reports(
+            session, [r.id for rows in found.values() for x in rows.values() for r in x], doc.period
+        )
         in_year = f"{year} 年度" if year is not None else "未注明年度"
         scope = f"单位“{unit}”的" if unit else ""
         for kind, actuals in entries:
@@ -492,17 +514,16 @@ def save_document(
             if mismatch:
                 problems.extend(mismatch)
                 continue
-            report = _report(session, row.id, actuals.period)
+            report = stored.get(row.id)
             merged = _with_kept_scores(row, report, replace(actuals, project=_owner(row)))
             problems.extend(_problems(row, merged, scheme))
-            plan.append((row, merged))
+            plan.append((row, report, merged))
         if denied:
             raise PermissionDenied("；".join(denied))
         if problems:
             raise _refused(where, problems)
         saved = [
-            _save(uow, row, _report(session, row.id, actuals.period), actuals, actor, doc.month)
-            for row, actuals in plan
+            _save(uow, row, report, actuals, actor, doc.month) for row, report, actuals in plan
         ]
         uow.commit()
         return SaveResult(doc.period, year, tuple(saved))
