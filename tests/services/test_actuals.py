@@ -318,3 +318,23 @@ def test_jx310_uses_last_years_stored_actuals(approved: Services) -> None:
     rows, _ = tables.list_tables(approved.uow(), tables.TableFilter(year=2023, q=project.name))
     this_year = review.review_table(approved.uow(), rows[0].id)
     assert not [f for f in this_year.findings if f.code == "JX310"]
+
+
+def test_a_report_that_leaves_a_row_out_keeps_its_manual_score(approved: Services) -> None:
+    data = _example("full-year")
+    actuals.save_document(approved.uow(), UNIT_ACTOR, _doc(data))
+    tid = _table(approved, "人大代表履职培训费")
+    row = tables.get_table(approved.uow(), tid).indicators[0]
+    actuals.set_manual_score(approved.uow(), FINANCE, tid, row.id, 24, "目标设定明显偏低")
+    del data["projects"][0]["actuals"][row.name]
+    actuals.save_document(approved.uow(), UNIT_ACTOR, _doc(data))
+    stored = actuals.report(approved.uow(), tid, "full_year")
+    assert stored is not None
+    kept = stored.actual(row.name)
+    assert kept is not None and kept.value is None
+    assert kept.manual is not None and (kept.manual.score, kept.manual.reason) == (
+        24,
+        "目标设定明显偏低",
+    )
+    score = actuals.evaluate_table(approved.uow(), tid).score
+    assert score is not None and score.indicators[0].score == 24 and score.indicators[0].manual

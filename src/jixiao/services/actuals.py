@@ -302,6 +302,13 @@ def _with_kept_scores(
                 item, manual=ManualScore(kept.manual_score or 0.0, kept.manual_reason or "")
             )
         items.append(item)
+    # A row the new report leaves out keeps its manual score (with no value of its own).
+    given = {item.indicator for item in actuals.indicators}
+    for target in _target_rows(row):
+        kept = stored.get(target.id)
+        if kept is not None and _row_name(target) not in given:
+            manual = ManualScore(kept.manual_score or 0.0, kept.manual_reason or "")
+            items.append(IndicatorActual(_row_name(target), None, manual=manual))
     return replace(actuals, indicators=tuple(items))
 
 
