@@ -55,7 +55,6 @@ from jixiao.domain.scoring import (
     score_overall,
     score_project,
 )
-from jixiao.domain.values import parse_value
 from jixiao.domain.workflow import Action, Actor, Role, check
 from jixiao.interchange import (
     location_from_dict,
@@ -1071,11 +1070,6 @@ def previous_by_project(uow: UnitOfWork, table_ids: Mapping[str, int]) -> dict[s
                 if values:
                     found[name] = values
     return found
-
-
-def parse_text(text: str) -> Any:
-    """A value typed into a form (blank: not reported)."""
-    return parse_value(text) if text.strip() else None
 
 
 __all__ = [

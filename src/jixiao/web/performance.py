@@ -136,10 +136,14 @@ def _typed(
         likelihood = text["likelihood"]
         category = text["category"]
         if likelihood and likelihood not in LIKELIHOODS:
-            errors[f"likelihood-{k}"] = "完成目标可能性应为：" + "、".join(LIKELIHOODS)
+            errors[f"likelihood-{k}"] = f"指标“{row.name}”的完成目标可能性应为：" + "、".join(
+                LIKELIHOODS
+            )
             likelihood = ""
         if category and category not in CATEGORIES:
-            errors[f"category-{k}"] = "偏差原因类别应为：" + "、".join(CATEGORIES)
+            errors[f"category-{k}"] = f"指标“{row.name}”的偏差原因类别应为：" + "、".join(
+                CATEGORIES
+            )
             category = ""
         deviation = None
         if text["deviation"] or category:
