@@ -573,6 +573,7 @@ def monitor(
 
     The checkpoint month is --month, else the file's, else the configuration's (6)."""
     from jixiao.domain.monitoring import LIGHT_LABELS, monitor_project, summarize
+    from jixiao.interchange.results import monitor_to_dict, summary_to_dict
     from jixiao.services import Invalid
     from jixiao.services import actuals as performance
 
@@ -602,8 +603,8 @@ def monitor(
     if as_json:
         data = {
             "month": config.month,
-            "projects": [_jsonable(m) for _, m in monitors],
-            "units": [_jsonable(u) for u in summaries],
+            "projects": [monitor_to_dict(m) for _, m in monitors],
+            "units": [summary_to_dict(u) for u in summaries],
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -631,33 +632,6 @@ def monitor(
         out.print(f"\n{len(monitors)} 个项目，{len(findings)} 个监控问题（第 {config.month} 月）")
     if findings:
         raise typer.Exit(1)
-
-
-def _score_json(s: Any) -> dict[str, Any]:
-    return {
-        "name": s.name,
-        "budget_score": s.budget_score,
-        "budget_weight": s.budget_weight,
-        "execution_rate": s.execution_rate,
-        "indicators": [
-            {
-                "name": i.name,
-                "level1": i.level1,
-                "level2": i.level2,
-                "target": i.target,
-                "actual": i.actual,
-                "weight": round(i.weight, 2),
-                "score": i.score,
-                "reason_needed": i.reason_needed,
-                "manual": i.manual,
-                "rule": i.rule,
-            }
-            for i in s.indicators
-        ],
-        "total": s.total,
-        "grade": s.grade.value,
-        "problems": list(s.problems),
-    }
 
 
 def _score_table(s: Any, *, overall: bool = False) -> None:
@@ -698,6 +672,7 @@ def evaluate(
 ) -> None:
     """绩效自评: score each project (and each unit as a whole) by the scheme (DOMAIN.md §5)."""
     from jixiao.domain.scoring import ScoringError, mean_score, score_overall, score_project
+    from jixiao.interchange.results import score_to_dict
     from jixiao.services import Invalid
     from jixiao.services import actuals as performance
 
@@ -770,8 +745,8 @@ def evaluate(
         err.print(f"wrote {escape(str(xlsx))}")
     if as_json:
         data_json = {
-            "projects": [_score_json(s) for _, _, _, s in scores],
-            "overall": [{"unit": u, **_score_json(o[2])} for u, o in overall.items()],
+            "projects": [score_to_dict(s) for _, _, _, s in scores],
+            "overall": [{"unit": u, **score_to_dict(o[2])} for u, o in overall.items()],
             "units": summary,
         }
         sys.stdout.write(json.dumps(data_json, ensure_ascii=False, indent=2) + "\n")
@@ -791,22 +766,6 @@ def evaluate(
                 f"平均 {average} 分（{grades}）"
             )
         )
-
-
-def _jsonable(obj: Any) -> Any:
-    """Dataclasses, enums and tuples as JSON-ready values (for --json output)."""
-    import dataclasses
-    from enum import Enum
-
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, Enum):
-        return obj.value
-    if isinstance(obj, dict):
-        return {str(_jsonable(k)): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(x) for x in obj]
-    return obj
 
 
 # -- review ---------------------------------------------------------------------------

@@ -348,6 +348,13 @@ PATHS = {
     "/api/users": {"get", "post"},
     "/api/tokens": {"post"},
     "/api/audit/verify": {"get"},
+    "/api/tables/{table_id}/actuals/{period}": {"get", "put"},
+    "/api/actuals": {"post"},
+    "/api/tables/{table_id}/scores/{row_id}": {"put"},
+    "/api/tables/{table_id}/evaluation": {"get"},
+    "/api/tables/{table_id}/monitoring": {"get"},
+    "/api/units/{unit}/evaluation": {"get"},
+    "/api/units/{unit}/monitoring": {"get"},
 }
 
 

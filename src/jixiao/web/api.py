@@ -8,10 +8,13 @@ Errors are JSON ``{"detail": <中文说明>, "error": <kind>, "field"?: ..., "cu
 with the status of the service error (see :func:`jixiao.web.app.create_app`): 401 no or bad
 credentials, 403 not allowed (role, unit, department or the table's status), 404 not found,
 409 changed by someone else (``current`` holds what is stored now) or already imported,
-422 invalid input (``field`` names the field).
+422 invalid input (``field`` names the field; actuals refused as a whole, ``error``
+``Refused``, list every problem in ``problems``).
 
 Target values are ``jixiao/1`` value objects (see docs/format.md): the text as printed and
-what it means, with the place in the source file it came from.
+what it means, with the place in the source file it came from.  Actuals are ``jixiao-actuals/1``
+project entries, scores and lights the shapes of ``jixiao evaluate --json`` and
+``jixiao monitor --json`` (:mod:`jixiao.interchange.results`).
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi import status as http
+from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from jixiao.domain.actuals import ProjectActuals
 from jixiao.domain.model import Diagnostic, Document
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import TargetValue
@@ -35,7 +40,23 @@ from jixiao.domain.workflow import (
     TableRef,
     check,
 )
-from jixiao.interchange import location_to_dict, value_to_dict
+from jixiao.interchange import FormatError, location_to_dict, value_to_dict
+from jixiao.interchange.actuals import (
+    ACTUALS_FORMAT,
+    WireActuals,
+    WireProjectActuals,
+    load_actuals,
+)
+from jixiao.interchange.results import (
+    ActualsDict,
+    MonitorDict,
+    ScoreDict,
+    SummaryDict,
+    actuals_to_dict,
+    monitor_to_dict,
+    score_to_dict,
+    summary_to_dict,
+)
 from jixiao.services import (
     Conflict,
     Invalid,
@@ -46,6 +67,7 @@ from jixiao.services import (
     tables,
     users,
 )
+from jixiao.services import actuals as performance
 from jixiao.services import review as reviewing
 from jixiao.services.views import (
     CommentView,
@@ -88,12 +110,17 @@ class ErrorOut(_Out):
     detail: str | list[dict[str, Any]] = Field(description="中文说明（或请求格式错误的列表）")
     error: str | None = Field(
         default=None,
-        description="错误类型：NotFound、PermissionDenied、Invalid、Conflict、Duplicate",
+        description="错误类型：NotFound、PermissionDenied、Invalid、Refused、Conflict、Duplicate",
     )
     field: str | None = Field(default=None, description="出错的字段（Invalid）")
     current: dict[str, Any] | None = Field(
         default=None,
-        description="他人已修改时（Conflict），该行现在的内容，含新的 lock，格式同目标表详情",
+        description="他人已修改时（Conflict），该行现在的内容，含新的 lock，格式同目标表详情"
+        "（完成情况：格式同读取完成情况）",
+    )
+    problems: list[str] | None = Field(
+        default=None,
+        description="完成情况被整体拒绝时（Refused），每一个问题（指明项目、指标）；未保存任何数据",
     )
 
 
@@ -103,7 +130,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         403: "无权执行（角色、单位、部门或目标表状态不允许），或 CSRF 校验失败",
         404: "不存在",
         409: "他人已修改（current 为当前内容），或同一文件已导入",
-        422: "输入无效（field 指出字段）",
+        422: "输入无效（field 指出字段；完成情况被拒绝时 problems 列出每个问题）",
     }
     return {code: {"model": ErrorOut, "description": text[code]} for code in codes}
 
@@ -972,6 +999,368 @@ def import_file(
         goals=r.goals,
         indicators=r.indicators,
         warnings=r.warnings,
+    )
+
+
+# -- actuals, scores and lights ---------------------------------------------------------
+
+PERIOD_TEXT = "期间：half_year（运行监控）或 full_year（绩效自评）"
+PeriodPath = Annotated[
+    str, Path(description=PERIOD_TEXT, json_schema_extra={"enum": list(performance.PERIOD_LABELS)})
+]
+YearQuery = Annotated[int | None, Query(description="预算年度（省略：未注明年度的目标表）")]
+
+
+class ActualsOut(_Out):
+    """A table's actuals for one period, as stored."""
+
+    table_id: int
+    period: Literal["half_year", "full_year"]
+    month: int | None = Field(description="监控月份（运行监控；未注明为 null）")
+    lock: int | None = Field(description="版本号：修改时原样带回（尚未填报为 null）")
+    updated_by: str | None = Field(description="最后填报或评分的用户")
+    actions: list[Action] = Field(
+        description="当前用户现在可以执行的操作：report（填报）、rescore（人工评分，仅全年）"
+    )
+    report: ActualsDict | None = Field(
+        description="jixiao-actuals/1 的一个项目条目（部门整体目标表：name 为单位，条目为工作任务），"
+        "可修改后原样提交；尚未填报为 null"
+    )
+
+
+class ActualsIn(WireProjectActuals):
+    """jixiao-actuals/1 的一个项目条目（见 docs/format.md），另可带 lock 与 month。
+
+    整份替换该期间已填报的内容；未给出人工评分的指标保留已有的人工评分。"""
+
+    name: str = Field(default="", description="项目名称（可省略，以目标表为准）")
+    lock: int | None = Field(
+        default=None, description="读取时的 lock：他人已修改时返回 409（省略则不检查）"
+    )
+    month: Annotated[int, Field(ge=1, le=12)] | None = Field(
+        default=None, description="监控月份（仅运行监控；省略则按配置）"
+    )
+
+
+class SavedReportOut(_Out):
+    table_id: int
+    kind: Literal["overall", "project"]
+    name: str = Field(description="项目名称；部门整体为单位名称")
+    items: int = Field(description="保存的指标（工作任务）条数")
+    created: bool = Field(description="首次填报（否则替换了已有内容）")
+
+
+class SaveResultOut(_Out):
+    period: Literal["half_year", "full_year"]
+    fiscal_year: int | None
+    reports: list[SavedReportOut]
+
+
+class ManualScoreIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    score: Annotated[float, Field(allow_inf_nan=False)] | None = Field(
+        description="人工评分；null 清除人工评分（恢复按规则计分）"
+    )
+    reason: str = Field(description="理由（必填，记入审计）")
+
+
+class EvaluationOut(_Out):
+    """A table's year-end score, or why there is none."""
+
+    table_id: int
+    kind: Literal["overall", "project"]
+    name: str = Field(description="项目名称；部门整体为单位名称")
+    unit: str
+    score: ScoreDict | None = Field(
+        description="得分，格式同 jixiao evaluate --json 的每个项目；无法计分时为 null"
+    )
+    problems: list[str] = Field(description="无法计分的原因（尚未填报、填报内容无法计分）")
+
+
+class UnitEvaluationOut(_Out):
+    unit: str
+    fiscal_year: int | None
+    overall: EvaluationOut | None = Field(description="部门整体（没有部门整体目标表时为 null）")
+    projects: list[EvaluationOut]
+    average: float | None = Field(description="已计分项目的平均分（四舍五入到 0.01）")
+    grades: dict[str, int] = Field(description="已计分项目按等级（优、良、中、差）的个数")
+
+
+class MonitoringOut(_Out):
+    table_id: int
+    monitor: MonitorDict | None = Field(
+        description="监控结果，格式同 jixiao monitor --json 的每个项目；尚未填报半年完成情况为 null"
+    )
+
+
+class NotReportedOut(_Out):
+    table_id: int
+    name: str
+
+
+class UnitMonitoringOut(_Out):
+    unit: str
+    fiscal_year: int | None
+    month: int = Field(description="监控月份（配置）")
+    monitors: list[MonitoringOut] = Field(description="已填报半年完成情况的项目")
+    not_reported: list[NotReportedOut] = Field(description="尚未填报半年完成情况的项目")
+    summary: SummaryDict | None = Field(
+        description="单位汇总，格式同 jixiao monitor --json 的 units；没有已填报的项目时为 null"
+    )
+
+
+def _period(text: str) -> str:
+    if text not in performance.PERIOD_LABELS:
+        raise Invalid(
+            f"期间应为 half_year（运行监控）或 full_year（绩效自评），不是“{text}”", "period"
+        )
+    return text
+
+
+def _refused(exc: performance.Refused) -> JSONResponse:
+    """A refused save: the error JSON with every problem (nothing was saved)."""
+    body = {"detail": exc.message, "error": type(exc).__name__, "problems": list(exc.problems)}
+    return JSONResponse(body, status_code=exc.status)
+
+
+def _actuals(svc: Svc, actor: Actor, table_id: int, period: str) -> ActualsOut:
+    page = performance.form(svc.uow(), table_id, period, actor)
+    actions = [Action.REPORT] if page.can_report else []
+    if page.can_rescore and page.period.value == "full_year":
+        actions.append(Action.RESCORE)
+    return ActualsOut(
+        table_id=page.table_id,
+        period=page.period.value,  # type: ignore[arg-type]
+        month=page.month,
+        lock=page.lock,
+        updated_by=page.updated_by,
+        actions=actions,
+        report=actuals_to_dict(page.report) if page.report is not None else None,
+    )
+
+
+def _entry(body: ActualsIn, period: str) -> ProjectActuals:
+    """The body as domain actuals, read as the ``jixiao-actuals/1`` files are."""
+    entry = body.model_dump(exclude={"lock", "month"})
+    entry["name"] = body.name or "（请求）"  # the table decides the name
+    doc = {"format": ACTUALS_FORMAT, "fiscal_year": None, "period": period, "projects": [entry]}
+    try:
+        return load_actuals(doc, where="请求").projects[0]
+    except FormatError as exc:  # the body was validated by the same model: not expected
+        raise Invalid(str(exc)) from None
+
+
+def _evaluation(e: performance.TableEvaluation) -> EvaluationOut:
+    return EvaluationOut(
+        table_id=e.table_id,
+        kind=e.kind,  # type: ignore[arg-type]
+        name=e.name,
+        unit=e.unit,
+        score=score_to_dict(e.score) if e.score is not None else None,
+        problems=list(e.problems),
+    )
+
+
+_ACTUALS_ERRORS = _errors(403, 404, 409, 422)
+
+
+@router.get(
+    "/tables/{table_id}/actuals/{period}",
+    response_model=ActualsOut,
+    tags=["完成情况"],
+    summary="读取完成情况（jixiao-actuals/1 项目条目）",
+    responses=_errors(404, 422),
+)
+def get_actuals(svc: Svc, actor: CurrentActor, table_id: TableId, period: PeriodPath) -> ActualsOut:
+    return _actuals(svc, actor, table_id, _period(period))
+
+
+@router.put(
+    "/tables/{table_id}/actuals/{period}",
+    response_model=ActualsOut,
+    tags=["完成情况"],
+    summary="填报完成情况（单位；整份替换，全部成功或全部不写入；带回 lock）",
+    responses=_ACTUALS_ERRORS,
+)
+def save_actuals(
+    request: Request,
+    svc: Svc,
+    actor: CurrentActor,
+    table_id: TableId,
+    period: PeriodPath,
+    body: ActualsIn,
+) -> ActualsOut | JSONResponse:
+    wanted = _period(period)
+    try:
+        performance.save_report(
+            svc.uow(),
+            actor,
+            table_id,
+            _entry(body, wanted),
+            month=body.month,
+            expected_lock=body.lock,
+            scheme=request.app.state.scoring_scheme,
+        )
+    except performance.Refused as exc:
+        return _refused(exc)
+    except Conflict as exc:
+        current = _actuals(svc, actor, table_id, wanted).model_dump(mode="json")
+        raise Conflict(exc.message, current) from None
+    return _actuals(svc, actor, table_id, wanted)
+
+
+@router.post(
+    "/actuals",
+    response_model=SaveResultOut,
+    tags=["完成情况"],
+    summary="导入一份 jixiao-actuals/1 文档（全部成功或全部不写入）",
+    responses=_ACTUALS_ERRORS,
+)
+def save_actuals_document(
+    request: Request,
+    svc: Svc,
+    actor: CurrentActor,
+    body: WireActuals,
+    unit: Annotated[
+        str | None, Query(description="只在该单位的目标表中查找项目（单位用户总是本单位）")
+    ] = None,
+) -> SaveResultOut | JSONResponse:
+    _require(actor, Action.REPORT)
+    try:
+        doc = load_actuals(body.model_dump(), where="请求")
+    except FormatError as exc:  # the body was validated by the same model: not expected
+        raise Invalid(str(exc)) from None
+    try:
+        result = performance.save_document(
+            svc.uow(), actor, doc, unit=unit or None, scheme=request.app.state.scoring_scheme
+        )
+    except performance.Refused as exc:
+        return _refused(exc)
+    return SaveResultOut(
+        period=result.period.value,  # type: ignore[arg-type]
+        fiscal_year=result.fiscal_year,
+        reports=[
+            SavedReportOut(
+                table_id=r.table_id,
+                kind=r.kind,  # type: ignore[arg-type]
+                name=r.name,
+                items=r.items,
+                created=r.created,
+            )
+            for r in result.reports
+        ],
+    )
+
+
+@router.put(
+    "/tables/{table_id}/scores/{row_id}",
+    response_model=ScoreDict,
+    tags=["绩效自评"],
+    summary="人工评分（须说明理由；score 为 null 时清除），返回新的得分",
+    responses=_errors(403, 404, 422),
+)
+def set_manual_score(
+    request: Request,
+    svc: Svc,
+    actor: CurrentActor,
+    table_id: TableId,
+    row_id: Annotated[int, Path(description="指标（部门整体：目标）编号")],
+    body: ManualScoreIn,
+) -> ScoreDict:
+    score = performance.set_manual_score(
+        svc.uow(),
+        actor,
+        table_id,
+        row_id,
+        body.score,
+        body.reason,
+        scheme=request.app.state.scoring_scheme,
+    )
+    return score_to_dict(score)
+
+
+@router.get(
+    "/tables/{table_id}/evaluation",
+    response_model=EvaluationOut,
+    tags=["绩效自评"],
+    summary="目标表的绩效自评得分",
+    responses=_errors(404),
+)
+def table_evaluation(
+    request: Request, svc: Svc, actor: CurrentActor, table_id: TableId
+) -> EvaluationOut:
+    return _evaluation(
+        performance.evaluate_table(svc.uow(), table_id, request.app.state.scoring_scheme)
+    )
+
+
+@router.get(
+    "/tables/{table_id}/monitoring",
+    response_model=MonitoringOut,
+    tags=["运行监控"],
+    summary="项目的运行监控（预算执行与指标预警灯）",
+    responses=_errors(404, 422),
+)
+def table_monitoring(
+    request: Request, svc: Svc, actor: CurrentActor, table_id: TableId
+) -> MonitoringOut:
+    found = performance.monitor_table(svc.uow(), table_id, request.app.state.monitoring_config)
+    return MonitoringOut(
+        table_id=table_id, monitor=monitor_to_dict(found) if found is not None else None
+    )
+
+
+@router.get(
+    "/units/{unit}/evaluation",
+    response_model=UnitEvaluationOut,
+    tags=["绩效自评"],
+    summary="单位的绩效自评：部门整体与各项目的得分",
+    responses=_errors(404),
+)
+def unit_evaluation(
+    request: Request,
+    svc: Svc,
+    actor: CurrentActor,
+    unit: Annotated[str, Path(description="预算单位")],
+    year: YearQuery = None,
+) -> UnitEvaluationOut:
+    e = performance.evaluate_unit(svc.uow(), unit, year, request.app.state.scoring_scheme)
+    return UnitEvaluationOut(
+        unit=e.unit,
+        fiscal_year=e.fiscal_year,
+        overall=_evaluation(e.overall) if e.overall is not None else None,
+        projects=[_evaluation(p) for p in e.projects],
+        average=e.average,
+        grades=e.grades,
+    )
+
+
+@router.get(
+    "/units/{unit}/monitoring",
+    response_model=UnitMonitoringOut,
+    tags=["运行监控"],
+    summary="单位的运行监控：各项目的预警灯与单位汇总",
+    responses=_errors(404),
+)
+def unit_monitoring(
+    request: Request,
+    svc: Svc,
+    actor: CurrentActor,
+    unit: Annotated[str, Path(description="预算单位")],
+    year: YearQuery = None,
+) -> UnitMonitoringOut:
+    m = performance.monitor_unit(svc.uow(), unit, year, request.app.state.monitoring_config)
+    return UnitMonitoringOut(
+        unit=m.unit,
+        fiscal_year=m.fiscal_year,
+        month=m.month,
+        monitors=[
+            MonitoringOut(table_id=table_id, monitor=monitor_to_dict(found))
+            for table_id, found in m.monitors
+        ],
+        not_reported=[NotReportedOut(table_id=i, name=name) for i, name in m.not_reported],
+        summary=summary_to_dict(m.summary) if m.summary is not None else None,
     )
 
 
