@@ -572,7 +572,7 @@ def monitor(
     """运行监控: budget execution and indicator lights at the checkpoint; exit 1 on findings.
 
     The checkpoint month is --month, else the file's, else the configuration's (6)."""
-    from jixiao.domain.monitoring import LIGHT_LABELS, monitor_project, summarize
+    from jixiao.domain.monitoring import LIGHT_LABELS, by_department, monitor_project, summarize
     from jixiao.interchange.results import monitor_to_dict, summary_to_dict
     from jixiao.services import Invalid
     from jixiao.services import actuals as performance
@@ -584,6 +584,7 @@ def monitor(
         _fail(exc)
     monitors = [(p.unit or "", monitor_project(p, a, config)) for p, a in pairs]
     summaries = summarize(monitors, config)
+    departments = summarize(by_department(m for _, m in monitors), config)
     if xlsx is not None:
         from jixiao.export import monitoring_workbook
 
@@ -605,6 +606,7 @@ def monitor(
             "month": config.month,
             "projects": [monitor_to_dict(m) for _, m in monitors],
             "units": [summary_to_dict(u) for u in summaries],
+            "departments": [summary_to_dict(d) for d in departments],
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -629,6 +631,19 @@ def monitor(
             out.print(table)
             for f in m.findings:
                 out.print(f"  [yellow]{f.code}[/] {escape(f.message)}", soft_wrap=True)
+        for label, groups in (("单位", summaries), ("主管部门", departments)):
+            for g in groups:
+                rate = f"{g.time_adjusted:.2f}%" if g.time_adjusted is not None else "—"
+                lights = "、".join(f"{LIGHT_LABELS[k]} {n}" for k, n in g.lights.items())
+                red = f"；红灯项目：{'、'.join(g.red_projects)}" if g.red_projects else ""
+                out.print(
+                    escape(
+                        f"{label}“{g.unit or '未注明'}”：{g.projects} 个项目，预算执行"
+                        f"（时间进度调整后）{rate} {LIGHT_LABELS[g.execution_light]}；"
+                        f"指标 {lights}；监控问题 {g.findings} 个{red}"
+                    ),
+                    soft_wrap=True,
+                )
         out.print(f"\n{len(monitors)} 个项目，{len(findings)} 个监控问题（第 {config.month} 月）")
     if findings:
         raise typer.Exit(1)

@@ -956,3 +956,18 @@ def test_database_targets_of_another_year_are_not_used(seed_db: str, tmp_path: P
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     assert "人大代表履职培训费" in result.stderr
+
+
+def test_monitor_summarises_by_department_too() -> None:
+    """主管部门 summary: the seed's one unit is under 无锡市人大常委会, so the department's
+    figures are the unit's, under the department's name; the table output says both."""
+    data = ok_json(jixiao("monitor", str(SEED), "--actuals", str(HALF_YEAR), "--json"), code=1)
+    (unit,) = data["units"]
+    (department,) = data["departments"]
+    assert department["unit"] == "无锡市人大常委会" == data["projects"][0]["department"]
+    assert {k: v for k, v in department.items() if k != "unit"} == {
+        k: v for k, v in unit.items() if k != "unit"
+    }
+    table = jixiao("monitor", str(SEED), "--actuals", str(HALF_YEAR))
+    assert f"单位“{unit['unit']}”：{unit['projects']} 个项目" in table.stdout
+    assert f"主管部门“{department['unit']}”：{department['projects']} 个项目" in table.stdout
