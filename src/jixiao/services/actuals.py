@@ -378,8 +378,9 @@ def _write(
     report.updated_by = actor.username
     # Always an UPDATE of the report row, so that its lock moves even when only items change.
     report.updated_at = utcnow()
-    report.items.clear()
-    session.flush()
+    if report.items:
+        report.items.clear()
+        session.flush()  # the old items go before the new ones take their keys
     report.items.extend(_item_row(t, i) for t, i in _slots(row, actuals))
     session.flush()
     return report

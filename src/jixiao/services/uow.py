@@ -22,6 +22,7 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
+        self._head: AuditHeadRow | None = None  # locked by the first entry, kept after
         return self
 
     def __exit__(
@@ -32,9 +33,11 @@ class UnitOfWork:
     ) -> None:
         self.session.rollback()
         self.session.close()
+        self._head = None
 
     def commit(self) -> None:
         self.session.commit()
+        self._head = None
 
     def audit(
         self,
@@ -54,12 +57,16 @@ class UnitOfWork:
         """
         session = self.session
         session.flush()
-        head = session.execute(
-            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-        ).scalar_one_or_none()
+        head = self._head
         if head is None:
-            head = AuditHeadRow(id=1, seq=0, hash=GENESIS)
-            session.add(head)
+            # Locked until the transaction ends: later entries of this unit of work reuse it.
+            head = session.execute(
+                select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+            ).scalar_one_or_none()
+            if head is None:
+                head = AuditHeadRow(id=1, seq=0, hash=GENESIS)
+                session.add(head)
+            self._head = head
         entry = AuditEntry(
             seq=head.seq + 1,
             at=datetime.now(UTC).isoformat(timespec="microseconds"),
