@@ -269,6 +269,15 @@ def test_project_page_links_to_actuals_only_once_approved(
     )
     assert f'href="/tables/{tid}/actuals/half_year" id="link-monitoring">填报运行监控</a>' in page
     assert f'id="table-score">自评得分 <strong>{points(evaluation.score.total)}</strong> 分' in page
+    # The checkpoint's lights too (the example reports this project at the checkpoint).
+    monitor = performance.monitor_table(svc.uow(), tid, monitoring(client))
+    assert monitor is not None
+    lights = re.search(r'id="table-monitor">(.*?)</p>', page, re.S)
+    assert lights
+    assert f"第 {monitor.month} 月" in lights[1]
+    assert f'light-{monitor.execution_light.value}">' in lights[1]
+    for light, n in monitor.lights.items():
+        assert (f'light-{light.value}">{LIGHT_LABELS[light]}</span>×{n}' in lights[1]) == bool(n)
     overall = b.get(f"/tables/{table_id(svc, UNIT)}").text
     assert 'id="link-self-evaluation">填报绩效自评</a>' in overall
     assert 'id="link-monitoring"' not in overall  # monitoring is per project

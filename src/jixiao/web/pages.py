@@ -532,11 +532,21 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
         chosen = [f for k, f in enumerate(findings.findings) if k in accepted]
         draft = replace(findings, findings=tuple(chosen)).opinion()
         forms["review"] = RowForm(values={"opinion": draft, "grade": findings.grade.value})
-    performance = None
+    performance = monitor = None
     if detail.status is Status.APPROVED:
         performance = actuals.evaluate_table(svc.uow(), table_id, request.app.state.scoring_scheme)
+        if detail.kind == tables.PROJECT:
+            monitor = actuals.monitor_table(
+                svc.uow(), table_id, request.app.state.monitoring_config
+            )
     return _table_page(
-        request, actor, detail, forms=forms, findings=findings, performance=performance
+        request,
+        actor,
+        detail,
+        forms=forms,
+        findings=findings,
+        performance=performance,
+        monitor=monitor,
     )
 
 
