@@ -1,0 +1,2056 @@
+"""The grid interpreter: tables as grids of cells → a ``jixiao/1`` Document.
+
+Every table reader (XLSX, XLS, DOCX, HTML, PDF, text dumps with cell separators) ends at the
+grid (:mod:`jixiao.ingest._grid`); :func:`read_grids` finds the structure, the same way for
+all of them, from what the domain knows and never from fixed positions:
+
+* **Rows by what they hold.**  A *title row* (one cell naming a 绩效目标表 / 自评表 / 监控表)
+  starts a table; a *field row* holds field labels (项目名称, 主管部门, 实施单位, 开始时间,
+  年度资金总额, 财政拨款 …) with their value beside them, below them, or inline
+  (``项目名称：X``); a *header row* is made of header words (一级指标, 二级指标, 三级指标,
+  指标值, 半年, 全年, 长期, 年度, 计算符号, 度量单位, 权重, 指标值类型, 指标方向, 实际完成值,
+  得分, 职能, 工作任务, 年度目标 …), possibly over several rows (merged group headers); the
+  rows after a header are *data rows*.
+* **Columns by header words.**  Each column gets a role (level 1, level 2, name, target for a
+  period, operator, unit, weight, value type, direction, actuals, note); separate 计算符号 /
+  目标值 / 度量单位 columns are joined into one target text (``≥`` ``90`` ``%`` → ``≥90%``).
+  Actuals columns (实际完成值, 当前完成值, 全年预计, 得分, 偏差原因 …) are never read as
+  targets: the table gets one ``ingest.actuals-not-imported`` warning instead.
+* **Merged and empty cells.**  A merged level-1/level-2 cell covers its rows; an empty
+  level-1/level-2 cell inherits the label of the row above.
+* **Ragged grids** (text dumps that dropped empty and merged cells) are aligned to the header
+  by content: each cell's fitness for each column role (a taxonomy label, a value, an
+  operator, a unit, a bare number …) is scored and the best order-keeping alignment wins
+  (columns may be skipped: dropped cells; a text cell may continue the one before it: a
+  cell split in two; a lone value goes to the last period).  A row that reads far better
+  as two rows run together is split; a row of one text cell without values is reported.
+* **Rows that are not indicators**: total rows (合计, 总分), notes (注：…), a cell spread
+  over the name and value columns, prose goals above the header (年度绩效目标 …) are
+  reported, not read; a label-only row (一、产出指标) heads the rows below it.
+* **Several tables** per grid (title or 项目名称 rows start a new one) and **tables continued**
+  on the next grid (a grid without title, fields or header continues the table before it;
+  when its columns differ it is read by content, with a warning).
+
+Level labels go through the taxonomy of the table's year (the other version as a fallback,
+aliases included); printed labels are kept.  Every indicator, goal and value carries the
+provenance of its cell.  Anything the interpreter is not sure of becomes a warning; rows are
+never dropped in silence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from jixiao.domain.model import (
+    Diagnostic,
+    Document,
+    Funds,
+    Goal,
+    Indicator,
+    OverallTargets,
+    Period,
+    Project,
+    SourceInfo,
+)
+from jixiao.domain.provenance import Provenance
+from jixiao.domain.taxonomy import (
+    TAXONOMY_2015,
+    TAXONOMY_2021,
+    Resolved,
+    Taxonomy,
+    taxonomy_for_year,
+)
+from jixiao.domain.values import Kind, TargetValue, parse_value
+from jixiao.ingest._cells import as_value, find_year, parse_amount, parse_fields
+from jixiao.ingest._grid import Grid, GridCell
+from jixiao.ingest._text import clean, fold, join_wrapped
+from jixiao.ingest.errors import IngestError
+from jixiao.ingest.text_blocks import (
+    AMBIGUOUS_ROWS,
+    EMPTY_TABLE,
+    LEVEL_MISMATCH,
+    MISSING_FIELD,
+    MISSING_TARGET,
+    MISSING_VALUE,
+    TRUNCATED,
+    UNKNOWN_LABEL,
+    UNPARSED_VALUE,
+    UNUSED_TEXT,
+    YEAR_MISMATCH,
+)
+
+__all__ = ["ACTUALS_NOT_IMPORTED", "read_grids"]
+
+#: New warning code: a self-evaluation or monitoring table's actuals columns (实际完成值,
+#: 当前完成值, 得分, 偏差原因 …) were seen and not imported (only targets are imported).
+ACTUALS_NOT_IMPORTED = "ingest.actuals-not-imported"
+
+_MAX_SPAN = 256  # columns a merged cell may cover (bounds odd input)
+_MAX_ROW_CELLS = 200  # cells of a ragged row aligned by content; more are reported unused
+_MAX_SPLIT = 40  # cells of a ragged row tried as two rows run together
+
+
+# -- cell texts ----------------------------------------------------------------------------
+
+
+def _text(cell: GridCell) -> str:
+    """A cell's text with wrapped lines joined (no separator between CJK text)."""
+    return _joined(cell.text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _joined(text: str) -> str:
+    return join_wrapped(part for line in text.split("\n") if (part := clean(line)))
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+# -- header words --------------------------------------------------------------------------
+
+
+class _Role(Enum):
+    LEVEL1 = "level1"
+    LEVEL2 = "level2"
+    NAME = "name"
+    NAME_WEAK = "name-weak"  # 绩效指标: the name column only when no 三级指标 column exists
+    TARGET = "target"
+    OP = "op"
+    UNIT = "unit"
+    WEIGHT = "weight"
+    KIND = "kind"
+    DIRECTION = "direction"
+    ACTUAL = "actual"
+    SEQ = "seq"
+    FUNCTION = "function"
+    WORK = "work"
+    GOAL = "goal"
+    NOTE = "note"
+    IGNORED = "ignored"  # a known header word with no use here (a group label)
+    UNKNOWN = "unknown"  # a header cell that is no known word
+
+
+_NOTE_WORDS = re.compile(
+    r"评分标准|评分规则|评分方法|计分方法|评价标准|指标解释|指标说明|指标定义|备注|说明|"
+    r"数据来源|佐证|评价要点|计算公式|取值依据|设定依据"
+)
+_ACTUAL_WORDS = re.compile(
+    r"实际|完成值|完成情况|完成数|完成率|执行情况|执行数|执行率|预计|得分|偏差|原因|措施|"
+    r"可能性|经费保障|制度保障|人员保障|硬件条件保障|自评|当前|累计|^其他$"
+)
+_LEVEL1_WORDS = re.compile(r"一级指标|^一级$")
+_LEVEL2_WORDS = re.compile(r"二级指标|^二级$")
+_NAME_WORDS = re.compile(r"三级指标|^三级$|指标名称|具体指标|指标内容|^指标项$")
+_KIND_WORDS = re.compile(r"指标值类型|指标类型|值类型|指标性质|^定[量性]/?定[量性]$|^类型$")
+_OP_WORDS = re.compile(r"计算符号|运算符号|运算符|比较符|^符号$")
+_UNIT_WORDS = re.compile(r"度量单位|计量单位|^单位$")
+_WEIGHT_WORDS = re.compile(r"权重|分值|标准分|^分数$|满分|权数")
+_DIRECTION_WORDS = re.compile(r"指标方向|^方向$|正反向|指标属性")
+_SEQ_WORDS = re.compile(r"^序号|^编号|^序$|^代码$")
+_FUNCTION_WORDS = re.compile(r"职能|二级专项|^职责")
+_WORK_WORDS = re.compile(
+    r"工作任务|工作及项目名称|工作内容|重点工作|工作名称|任务名称|^项目名称$|主要任务|工作事项"
+)
+_TARGET_WORDS = re.compile(r"指标值|目标值|标准值|期望值|预期值|指标目标|年目标")
+_GOAL_WORDS = re.compile(r"年度目标|绩效目标|工作目标|预期目标|目标$")
+_PERIOD_WORDS = re.compile(r"^(?:\d{4}年)?(?:半年|全年|年度|中长期|长期|当年|年)(?:\(程\))?$")
+_NAME_WEAK_WORDS = re.compile(r"绩效指标$|^指标$")
+
+
+_HEADER_MAX = 24  # characters of a header cell (merged group headers joined)
+_SENTENCE = re.compile(r"[，。；,;！!？?]")
+
+
+@functools.lru_cache(maxsize=65536)
+def _classify(text: str) -> tuple[_Role, Period | None] | None:
+    """The role a header cell names (and a target column's period), or None."""
+    f = fold(text).rstrip(":：")
+    if not f or len(f) > _HEADER_MAX or _SENTENCE.search(f) or _resolve_any(f) is not None:
+        return None  # header words are short; prose and taxonomy labels are data
+    if _NOTE_WORDS.search(f):
+        return _Role.NOTE, None
+    if _ACTUAL_WORDS.search(f):
+        return _Role.ACTUAL, None
+    ordered = (
+        (_LEVEL1_WORDS, _Role.LEVEL1),
+        (_LEVEL2_WORDS, _Role.LEVEL2),
+        (_NAME_WORDS, _Role.NAME),
+        (_KIND_WORDS, _Role.KIND),
+        (_OP_WORDS, _Role.OP),
+        (_UNIT_WORDS, _Role.UNIT),
+        (_WEIGHT_WORDS, _Role.WEIGHT),
+        (_DIRECTION_WORDS, _Role.DIRECTION),
+        (_SEQ_WORDS, _Role.SEQ),
+        (_FUNCTION_WORDS, _Role.FUNCTION),
+        (_WORK_WORDS, _Role.WORK),
+    )
+    for pattern, role in ordered:
+        if pattern.search(f):
+            return role, None
+    if _TARGET_WORDS.search(f) or _PERIOD_WORDS.match(f):
+        return _Role.TARGET, _period(f)
+    if _GOAL_WORDS.search(f):
+        return _Role.GOAL, None
+    if _NAME_WEAK_WORDS.search(f):
+        return _Role.NAME_WEAK, None
+    return None
+
+
+def _period(folded: str) -> Period:
+    if "半年" in folded:
+        return Period.HALF_YEAR
+    if "长期" in folded:
+        return Period.LONG_TERM
+    return Period.FULL_YEAR
+
+
+def _explicit_period(label: str) -> bool:
+    return any(word in label for word in ("半年", "全年", "年度", "长期", "当年"))
+
+
+# -- taxonomy labels -----------------------------------------------------------------------
+
+_LABEL_NUMBERING = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．]|\d{1,2}\.(?!\d))\s*"
+)
+
+
+def _label_key(text: str) -> str:
+    return _LABEL_NUMBERING.sub("", text.strip())
+
+
+def _resolve(text: str, taxonomy: Taxonomy) -> Resolved | None:
+    key = _label_key(text)
+    return taxonomy.resolve(key) if key else None
+
+
+def _legacy_level2(text: str) -> Resolved | None:
+    """The label as a level 2 of the 2015 taxonomy when the 2021 one makes it a level 1."""
+    resolved = _resolve(text, TAXONOMY_2021)
+    if resolved is None or resolved.level != 1:
+        return None
+    legacy = _resolve(text, TAXONOMY_2015)
+    return legacy if legacy is not None and legacy.level == 2 else None
+
+
+def _parent_of(label: str) -> str | None:
+    found = _resolve_any(label)
+    return found.parent if found is not None and found.level == 2 else None
+
+
+def _level1_of(label: str) -> str | None:
+    found = _resolve_any(label)
+    return found.name if found is not None and found.level == 1 else None
+
+
+def _resolve_any(text: str) -> Resolved | None:
+    """The label in the 2021 taxonomy, else in the 2015 one (for content, not for levels)."""
+    return _resolve(text, TAXONOMY_2021) or _resolve(text, TAXONOMY_2015)
+
+
+# -- operators, units and other cell contents ----------------------------------------------
+
+_OP_TOKEN = re.compile(
+    r"^(?:[=＝═≥≧≤≦<>＜＞⩾⩽]|[<>＜＞]\s*[=＝]|==|大于等于|大于或等于|小于等于|小于或等于|"
+    r"不低于|不少于|不小于|不高于|不超过|不多于|不大于|大于|小于|高于|低于|等于|多于|少于|超过|"
+    r"至少|达到)$"
+)
+_STARTS_WITH_OP = re.compile(
+    r"^(?:[=＝═≥≧≤≦<>＜＞⩾⩽]|大于|小于|不低于|不少于|不小于|不高于|不超过|不多于|不大于|高于|"
+    r"低于|等于|多于|少于|超过|至少|达到)"
+)
+_PLACEHOLDER = frozenset(
+    {"/", "-", "--", "—", "——", "－", "\\", "无", "N/A", "n/a", "NA", "不适用"}
+)
+_KIND_VALUES = re.compile(r"^(?:定量|定性|定量指标|定性指标)$")
+_DIRECTION_VALUES = re.compile(
+    r"^(?:正向|反向|中性|逆向|正向指标|反向指标|中性指标|越大越好|越小越好)$"
+)
+_NUMBER_ONLY = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_SEQ_VALUE = re.compile(r"^[（(]?(\d{1,4})[)）]?[.、．]?$")
+_MEASURE_CHARS = frozenset(
+    "人次个元天日月年件期份户家台场批项座里米吨时分秒周课亩辆册本套间所栋处条宗例张篇部瓶株只头"
+    "支把度位名班床%‰㎡²³"
+)
+_ACTUALS_ROW = re.compile(r"执行数|执行率|得分|实际完成|完成情况|偏差")
+_BUDGET_HEADING = re.compile(r"预算|资金|金额")
+_MONEY_UNIT = re.compile(r"(?:金额)?单位[:：]?(?:万元|元)")
+# Headings of the prose goals above the indicators (no place for them in the model).
+_GOAL_HEADING = re.compile(
+    r"^(?:项目)?(?:年度|中长期|长期|总体|预期|整体)?(?:总体|主要)?(?:绩效)?(?:目标|任务)(?:\(.*\))?$"
+)
+_NOTE_ROW = re.compile(r"^\s*(?:注|说明|备注|填表说明|填报说明)\s*\d?\s*[:：．.、]")
+_SUMMARY = re.compile(r"^(?:合计|总计|小计|总分|得分合计|分值合计|总体得分|综合得分|合\s*计)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Feat:
+    """What a cell's text looks like, for aligning ragged rows by content."""
+
+    value: bool  # reads as a target value
+    op_only: bool
+    number: bool  # a bare number (a weight or score)
+    level: int | None  # taxonomy level (either version)
+    parent: str | None
+    legacy_parent: str | None  # a level 1 that older templates print as a level 2 (成本指标)
+    kind_word: bool
+    direction_word: bool
+    unit_like: bool
+    seq_like: bool
+    short: bool  # short enough, and no sentence, to be a label printed in a level column
+    measure: bool  # looks like a unit: short, ending in a measure word (人次, 万元, 个工作日)
+    length: int
+
+
+_FEATS: dict[str, _Feat] = {}
+
+
+def _feat(text: str) -> _Feat:
+    found = _FEATS.get(text)
+    if found is not None:
+        return found
+    folded = fold(text)
+    op_only = bool(_OP_TOKEN.match(folded))
+    value = not op_only and as_value(text) is not None
+    resolved = None if value or op_only else _resolve_any(text)
+    kind_word = bool(_KIND_VALUES.match(folded))
+    direction_word = bool(_DIRECTION_VALUES.match(folded))
+    unit_like = (
+        0 < len(folded) <= 6
+        and not any(ch.isdigit() for ch in folded)
+        and not value
+        and not op_only
+        and resolved is None
+        and not kind_word
+        and not direction_word
+    )
+    feat = _Feat(
+        value=value,
+        op_only=op_only,
+        number=bool(_NUMBER_ONLY.match(folded)),
+        level=resolved.level if resolved else None,
+        parent=resolved.parent if resolved else None,
+        legacy_parent=legacy.parent if resolved and (legacy := _legacy_level2(text)) else None,
+        kind_word=kind_word,
+        direction_word=direction_word,
+        unit_like=unit_like,
+        seq_like=bool(_SEQ_VALUE.match(folded)),
+        short=len(folded) <= 12 and not _SENTENCE.search(folded),
+        measure=unit_like and (len(folded) <= 2 or folded[-1] in _MEASURE_CHARS),
+        length=len(folded),
+    )
+    if len(_FEATS) < 50_000:
+        _FEATS[text] = feat
+    return feat
+
+
+def _score(feat: _Feat, role: _Role, context_level1: str | None) -> float:
+    """How well a cell of these looks fits a column role (ragged rows)."""
+    text_like = not feat.value and not feat.op_only
+    # Unknown text in a level column: a label the taxonomy does not know, so short.
+    unknown_label = 0.5 if feat.short else -2.0
+    if role is _Role.LEVEL1:
+        if feat.level == 1:
+            return 4.0
+        return (
+            -1.0 if feat.level == 2 else (unknown_label if text_like and not feat.number else -6.0)
+        )
+    if role is _Role.LEVEL2:
+        if feat.level == 2:
+            return 4.0 + (1.0 if context_level1 and feat.parent == context_level1 else 0.0)
+        if feat.level == 1:
+            # 成本指标 after rows of 产出指标: the older templates' level 2.
+            return 4.5 if context_level1 and feat.legacy_parent == context_level1 else 0.0
+        return unknown_label if text_like and not feat.number else -6.0
+    if role in (_Role.NAME, _Role.NAME_WEAK):
+        if feat.op_only:
+            return -6.0
+        if feat.value:
+            return -3.0
+        return 1.5 if feat.level is not None else 2.0
+    if role is _Role.TARGET:
+        if feat.op_only:
+            return -6.0
+        if feat.value:
+            return 3.0
+        if feat.kind_word or feat.direction_word:
+            return -2.0
+        return 0.3
+    if role is _Role.OP:
+        if feat.kind_word:
+            return 2.0  # 定性 in the 计算符号 column, as some templates ask
+        return 4.0 if feat.op_only else -6.0
+    if role is _Role.UNIT:
+        if not feat.unit_like:
+            return -3.0
+        return 1.5 if feat.measure else 0.2  # 人次, 万元, 个工作日; 不断缩小 is prose
+    if role is _Role.WEIGHT:
+        return 1.5 if feat.number else -3.0
+    if role is _Role.KIND:
+        return 4.0 if feat.kind_word else -4.0
+    if role is _Role.DIRECTION:
+        return 4.0 if feat.direction_word else -4.0
+    if role is _Role.ACTUAL:
+        return 1.0 if feat.value else 0.5
+    if role is _Role.SEQ:
+        return 3.0 if feat.seq_like else -2.0
+    if role in (_Role.FUNCTION, _Role.WORK, _Role.GOAL):
+        if feat.op_only:
+            return -6.0
+        return -3.0 if feat.value else 1.0
+    return 0.2 if text_like else 0.0
+
+
+_SKIP_COST: Mapping[_Role, float] = {
+    _Role.NAME: 4.5,  # names are never merged: a row without one is rare
+    _Role.NAME_WEAK: 4.5,
+    _Role.TARGET: 0.5,
+    _Role.WORK: 0.8,  # merged over several goals, so dropped more often than a goal
+    _Role.GOAL: 1.0,
+}
+_UNASSIGNED_COST = 4.0
+
+
+def _skip_cost(role: _Role, labels_only: bool) -> float:
+    if labels_only and role in (_Role.NAME, _Role.NAME_WEAK):
+        return 0.0  # a row of labels only (a section row): no name expected
+    return _SKIP_COST.get(role, 0.0)
+
+
+def _labels_only(feats: Sequence[_Feat]) -> bool:
+    return bool(feats) and all(f.level is not None for f in feats)
+
+
+_JOINABLE = frozenset({_Role.NAME, _Role.NAME_WEAK, _Role.FUNCTION, _Role.WORK, _Role.GOAL})
+
+
+def _join_score(before: _Feat, feat: _Feat) -> float:
+    """A text cell continuing the cell before it (a cell the dump split in two): allowed,
+    at a cost that grows with their length (the pieces of a split cell are short)."""
+    return -0.5 - 0.05 * (before.length + feat.length)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_alignment(
+    feats: tuple[_Feat, ...],
+    roles: tuple[_Role, ...],
+    context_level1: str | None,
+    blocked: frozenset[int],
+) -> tuple[float, tuple[int, ...]]:
+    score, at = _best_alignment(feats, roles, context_level1, blocked)
+    return score, tuple(at)
+
+
+def _best_alignment(
+    feats: Sequence[_Feat],
+    roles: Sequence[_Role],
+    context_level1: str | None,
+    blocked: frozenset[int] = frozenset(),
+) -> tuple[float, list[int]]:
+    """The best order-keeping assignment of cells to columns and its score.
+
+    Columns may be skipped (dropped cells); a cell may be left out (-1); a text cell may
+    continue the text column the cell before it went to (a cell the dump split in two).
+    States are (cells read, columns passed, whether the last column passed took a cell).
+    Columns in ``blocked`` take no cell (merged from above, so dropped).
+    """
+    n, m = len(feats), len(roles)
+    labels_only = _labels_only(feats)
+    neg = float("-inf")
+    # Skipping a later target costs a little more: a lone value is read right-aligned
+    # (the year's value, not the half year's).
+    skip = [_skip_cost(role, labels_only) + 0.001 * j for j, role in enumerate(roles)]
+    take = [
+        [
+            neg if j in blocked else _score(feat, role, context_level1)
+            for j, role in enumerate(roles)
+        ]
+        for feat in feats
+    ]
+    joinable = [role in _JOINABLE for role in roles]
+    join = [
+        _join_score(feats[i - 1], f)
+        if i > 0
+        and f.level is None
+        and not (f.value or f.op_only or f.kind_word or f.direction_word)
+        else None
+        for i, f in enumerate(feats)
+    ]
+    best = [[[neg, neg] for _ in range(m + 1)] for _ in range(n + 1)]
+    back: list[list[list[tuple[int, int, int, int] | None]]] = [
+        [[None, None] for _ in range(m + 1)] for _ in range(n + 1)
+    ]
+    best[0][0][0] = 0.0
+
+    def push(i: int, j: int, f: int, w: float, step: tuple[int, int, int, int]) -> None:
+        if w > best[i][j][f]:
+            best[i][j][f], back[i][j][f] = w, step
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            for f in (0, 1):
+                here = best[i][j][f]
+                if here == neg:
+                    continue
+                if j < m:
+                    push(i, j + 1, 0, here - skip[j], (i, j, f, 0))
+                if i == n:
+                    continue
+                if j < m and take[i][j] != neg:
+                    push(i + 1, j + 1, 1, here + take[i][j], (i, j, f, 1))
+                push(i + 1, j, 0, here - _UNASSIGNED_COST, (i, j, f, 2))
+                cost = join[i]
+                if f == 1 and cost is not None and joinable[j - 1]:
+                    push(i + 1, j, 1, here + cost, (i, j, f, 3))
+    out = [-1] * n
+    f_end = 0 if best[n][m][0] >= best[n][m][1] else 1
+    i, j, f = n, m, f_end
+    while (i, j, f) != (0, 0, 0):
+        step = back[i][j][f]
+        if step is None:  # pragma: no cover - every state but the start has a predecessor
+            break
+        pi, pj, pf, action = step
+        if action == 1:
+            out[pi] = pj
+        elif action == 3:
+            out[pi] = pj - 1
+        i, j, f = pi, pj, pf
+    return max(best[n][m]), out
+
+
+def _aligned_score(row: _Row, header: _Header) -> float:
+    """The content score of reading a row by its columns (as :func:`_best_alignment`
+    scores an alignment), to compare with reading it by content."""
+    by_col = {k: c for c in header.columns for k in c.cols}
+    feats = [_feat(_text(c)) for c in row.own]
+    labels_only = _labels_only(feats)
+    total = 0.0
+    filled: set[int] = set()
+    for cell, feat in zip(row.own, feats, strict=True):
+        col = by_col.get(row.col(cell))
+        if col is None or id(col) in filled:
+            total -= _UNASSIGNED_COST
+            continue
+        filled.add(id(col))
+        total += _score(feat, col.role, None)
+    for j, col in enumerate(header.columns):
+        if id(col) not in filled:
+            total -= _skip_cost(col.role, labels_only) + 0.001 * j
+    return total
+
+
+def _fits_columns(rows: Sequence[_Row], header: _Header) -> bool:
+    """Whether rows of another grid read by the header's columns fit them as well as any
+    order-keeping reading by content (a page whose columns moved does not)."""
+    roles = [c.role for c in header.columns]
+    for row in rows[:20]:
+        feats = [_feat(_text(c)) for c in row.own[:_MAX_ROW_CELLS]]
+        best, _ = _best_alignment(feats, roles, None)
+        if _aligned_score(row, header) < best - 1e-9:
+            return False
+    return True
+
+
+# -- fields --------------------------------------------------------------------------------
+
+_FIELD_LABELS: Mapping[str, str] = {
+    "项目名称": "name",
+    "项目名": "name",
+    "主管部门": "department",
+    "主管部门及代码": "department",
+    "项目主管部门": "department",
+    "主管单位": "department",
+    "实施单位": "unit",
+    "项目实施单位": "unit",
+    "预算单位": "unit",
+    "项目单位": "unit",
+    "单位名称": "unit",
+    "部门名称": "unit",
+    "部门(单位)名称": "unit",
+    "填报单位": "unit",
+    "填报单位(盖章)": "unit",
+    "申报单位": "unit",
+    "申报单位(盖章)": "unit",
+    "开始时间": "start",
+    "项目开始时间": "start",
+    "起始时间": "start",
+    "实施开始时间": "start",
+    "完成时间": "end",
+    "结束时间": "end",
+    "项目完成时间": "end",
+    "项目结束时间": "end",
+    "项目期": "period",
+    "项目周期": "period",
+    "实施期限": "period",
+    "实施周期": "period",
+    "项目期限": "period",
+    "起止时间": "period",
+    "项目起止时间": "period",
+    "执行期限": "period",
+    "年度资金总额": "funds.total",
+    "资金总额": "funds.total",
+    "项目资金总额": "funds.total",
+    "年度预算总额": "funds.total",
+    "财政拨款": "funds.fiscal",
+    "当年财政拨款": "funds.fiscal",
+    "本年财政拨款": "funds.fiscal",
+    "财政资金": "funds.fiscal",
+    "上年结转": "funds.carryover",
+    "上年结转资金": "funds.carryover",
+    "其他资金": "funds.other",
+}
+# Labels printed beside a value that the model has no place for: read and set aside.
+_META_LABELS = frozenset(
+    {
+        "单位",
+        "金额单位",
+        "填报日期",
+        "填报时间",
+        "填报人",
+        "联系电话",
+        "联系人",
+        "负责人",
+        "项目负责人",
+        "审核人",
+        "日期",
+        "项目属性",
+        "项目类型",
+        "项目类别",
+        "预算年度",
+        "年度",
+    }
+)
+_LABEL_TAIL = re.compile(r"(?:\((?:万元|元|盖章|公章)\))+$")
+
+
+@functools.lru_cache(maxsize=65536)
+def _field_key(text: str) -> str | None:
+    """The field (or ``"meta"``) a label cell names, or None when the cell is no label."""
+    key = _LABEL_TAIL.sub("", fold(text).rstrip(":："))
+    for candidate in (key, key.removeprefix("其中:"), key.removeprefix("其中")):
+        if candidate in _FIELD_LABELS:
+            return _FIELD_LABELS[candidate]
+        if candidate in _META_LABELS:
+            return "meta"
+    return None
+
+
+_INLINE_FIELD = re.compile(r"^\s*([^:：]{1,24}?)\s*[:：]\s*(\S.*)$", re.S)
+
+
+def _inline_fields(text: str) -> dict[str, str] | None:
+    """``项目名称：X`` (or ``项目名称 X`` as text dumps print it) in one cell."""
+    found = _inline_fields_cached(text)
+    return dict(found) if found is not None else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _inline_fields_cached(text: str) -> tuple[tuple[str, str], ...] | None:
+    found = _inline_fields_uncached(text)
+    return tuple(found.items()) if found else None
+
+
+def _inline_fields_uncached(text: str) -> dict[str, str] | None:
+    match = _INLINE_FIELD.match(text)
+    if match:
+        key = _field_key(match.group(1))
+        if key is not None:
+            return {key: match.group(2).strip()}
+    found = parse_fields(text.replace("\n", " "))
+    if found:
+        return {k: v for k, v in found.items() if v}
+    return None
+
+
+# -- titles --------------------------------------------------------------------------------
+
+# A table's title ends in its kind (a year or unit in brackets may follow).
+_TABLE_TITLE = re.compile(
+    r"(?:绩效目标(?:申报|设定|批复)?表|目标申报表|自评表|评价表|监控表|监控情况表|"
+    r"绩效监控(?:情况)?表|目标表)(?:[(（][^()（）]{0,30}[)）])?$"
+)
+_YEAR_LINE = re.compile(r"^[（(]?((?:19|20)\d{2})\s*年度?[）)]?$")
+_OVERALL_TITLE = re.compile(r"整体")
+_TITLE_UNIT_TAIL = re.compile(r"(?:部门单位|部门[（(]单位[）)]|部门|单位)$")
+_NUMBERS = re.compile(r"(?:19|20)\d{2}")
+
+
+def _is_title(text: str) -> bool:
+    folded = fold(text)
+    if not folded or len(folded) > 80 or _NOTE_ROW.match(text):
+        return False
+    return bool(_TABLE_TITLE.search(folded))
+
+
+def _title_year(text: str) -> int | None:
+    match = _YEAR_LINE.match(fold(text))
+    if match:
+        return int(match.group(1))
+    return find_year(text) if _is_title(text) else None
+
+
+def _title_unit(text: str) -> str:
+    """The unit named in an overall table's title: the words before the year or 整体."""
+    match = re.search(r"(?:19|20)\d{2}\s*年", text)
+    if match:
+        return text[: match.start()].strip()
+    head = re.split(r"整体", text)[0]
+    return _TITLE_UNIT_TAIL.sub("", head).strip()
+
+
+# -- rows of a grid ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One row of a grid: its own cells and, for aligned grids, what covers each column."""
+
+    grid: int
+    index: int
+    own: tuple[GridCell, ...]  # cells that start in this row, in column order, non-empty
+    cover: Mapping[int, GridCell]  # aligned grids: column (from the grid's first) → cell
+    ragged: bool
+    lo: int  # the grid's first column
+    fallback: Provenance
+
+    def col(self, cell: GridCell) -> int:
+        return cell.col - self.lo
+
+    def src(self, cell: GridCell) -> Provenance:
+        return cell.source or self.fallback
+
+    @property
+    def first(self) -> Provenance:
+        return self.src(self.own[0]) if self.own else self.fallback
+
+    def texts(self) -> list[str]:
+        return [_text(c) for c in self.own]
+
+
+def _grid_rows(grid: Grid, gi: int, file: str, *, ragged: bool) -> tuple[list[_Row], int]:
+    """The non-empty rows of a grid and its width (columns)."""
+    fallback = Provenance(file=file, page=grid.page, sheet=grid.sheet)
+    cells = [c for c in grid.cells if _text(c)]
+    if not cells:
+        return [], 0
+    by_row: dict[int, list[GridCell]] = {}
+    for cell in cells:
+        by_row.setdefault(cell.row, []).append(cell)
+    row_ids = sorted(by_row)
+    if ragged:
+        rows = [
+            _Row(gi, r, tuple(sorted(by_row[r], key=lambda c: c.col)), {}, True, 0, fallback)
+            for r in row_ids
+        ]
+        return rows, max(len(r.own) for r in rows)
+    lo = min(0, min(c.col for c in cells))
+    hi = max(c.col + min(max(1, c.colspan), _MAX_SPAN) for c in cells)
+    cover: dict[int, dict[int, GridCell]] = {r: {} for r in row_ids}
+    for cell in sorted(cells, key=lambda c: (c.row, c.col)):
+        rowspan = max(1, cell.rowspan)
+        colspan = min(max(1, cell.colspan), _MAX_SPAN)
+        start = bisect.bisect_left(row_ids, cell.row)
+        end = bisect.bisect_left(row_ids, cell.row + rowspan)
+        for r in row_ids[start:end]:
+            line = cover[r]
+            for k in range(cell.col - lo, cell.col - lo + colspan):
+                line.setdefault(k, cell)
+    rows = [
+        _Row(gi, r, tuple(sorted(by_row[r], key=lambda c: c.col)), cover[r], False, lo, fallback)
+        for r in row_ids
+    ]
+    return rows, hi - lo
+
+
+# -- headers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Col:
+    """A column of a table: its role, its period (targets) and the grid columns it spans."""
+
+    role: _Role
+    period: Period | None
+    label: str
+    cols: tuple[int, ...]  # aligned grids: columns; ragged: the position in the header
+    source: Provenance | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    kind: str  # "project" or "overall"
+    columns: tuple[_Col, ...]
+    ragged: bool
+    width: int
+    source: Provenance
+
+    def signature(self) -> tuple[tuple[_Role, Period | None], ...]:
+        return tuple((c.role, c.period) for c in self.columns if c.role is not _Role.UNKNOWN)
+
+    def has(self, role: _Role) -> bool:
+        return any(c.role is role for c in self.columns)
+
+    def as_ragged(self) -> _Header:
+        cols = tuple(
+            replace(c, cols=(k,))
+            for k, c in enumerate(c for c in self.columns if c.role is not _Role.UNKNOWN)
+        )
+        return replace(self, columns=cols, ragged=True)
+
+
+_CORE_PROJECT = frozenset({_Role.LEVEL1, _Role.LEVEL2, _Role.NAME})
+_CORE_OVERALL = frozenset({_Role.FUNCTION, _Role.WORK})
+
+
+def _header_kind(roles: set[_Role]) -> str | None:
+    core = roles & _CORE_PROJECT
+    if core and (_Role.TARGET in roles or len(core) >= 2):
+        return "project"
+    if _Role.NAME_WEAK in roles and _Role.TARGET in roles:
+        return "project"
+    if roles & _CORE_OVERALL and roles & {_Role.GOAL, _Role.TARGET}:
+        return "overall"
+    return None
+
+
+def _header_cells(row: _Row) -> list[GridCell]:
+    """The row's cells; in a ragged row a cell of header words run together with spaces
+    (``职能 工作任务 年度目标``) counts as one cell per word."""
+    if not row.ragged:
+        return list(row.own)
+    out: list[GridCell] = []
+    for cell in row.own:
+        # Words on one line only: a line break in a cell wraps one word (半年（程）/指标值).
+        words = [] if "\n" in cell.text.strip() else cell.text.split()
+        if len(words) >= 2 and all(_classify(w) is not None for w in words):
+            out.extend(replace(cell, text=w) for w in words)
+        else:
+            out.append(cell)
+    return out
+
+
+def _header_words(row: _Row) -> list[tuple[GridCell, _Role, Period | None]] | None:
+    """The row's cells as header words, or None when any cell is a value or a label."""
+    found: list[tuple[GridCell, _Role, Period | None]] = []
+    for cell in _header_cells(row):
+        text = _text(cell)
+        classified = _classify(text)
+        if classified is None:
+            feat = _feat(text)
+            if feat.value or feat.level is not None or len(fold(text)) > 30:
+                return None
+            found.append((cell, _Role.UNKNOWN, None))
+        else:
+            found.append((cell, classified[0], classified[1]))
+    return found
+
+
+def _is_header_row(row: _Row) -> str | None:
+    words = _header_words(row)
+    if not words:
+        return None
+    unknown = sum(1 for _, role, _ in words if role is _Role.UNKNOWN)
+    if unknown > max(1, (len(words) - unknown) // 3):
+        return None
+    return _header_kind({role for _, role, _ in words})
+
+
+def _is_subheader_row(row: _Row) -> bool:
+    words = _header_words(row)
+    return words is not None and bool(words) and all(r is not _Role.UNKNOWN for _, r, _ in words)
+
+
+def _finish_columns(cols: list[_Col], kind: str) -> tuple[_Col, ...]:
+    """Settle roles that depend on the whole header (weak names, goals, plain periods)."""
+    roles = {c.role for c in cols}
+    out: list[_Col] = []
+    plain_targets = [c for c in cols if c.role is _Role.TARGET and not _explicit_period(c.label)]
+    two_plain = (
+        len(plain_targets) == 2
+        and len([c for c in cols if c.role is _Role.TARGET]) == 2
+        and kind == "project"
+    )
+    for c in cols:
+        role, period = c.role, c.period
+        if role is _Role.NAME_WEAK and _Role.NAME in roles:
+            role = _Role.IGNORED
+        if kind == "project":
+            if role is _Role.GOAL:
+                role, period = (
+                    (_Role.IGNORED, None)
+                    if _Role.TARGET in roles
+                    else (_Role.TARGET, Period.FULL_YEAR)
+                )
+            elif role in (_Role.FUNCTION, _Role.WORK, _Role.SEQ):
+                role = _Role.IGNORED
+            elif role is _Role.TARGET and two_plain:
+                period = Period.HALF_YEAR if c is plain_targets[0] else Period.FULL_YEAR
+        elif role in (_Role.LEVEL1, _Role.LEVEL2, _Role.NAME, _Role.NAME_WEAK):
+            role = _Role.IGNORED
+        out.append(replace(c, role=role, period=period))
+    return tuple(out)
+
+
+def _aligned_header(rows: Sequence[_Row], kind: str, width: int) -> _Header:
+    """Columns of an aligned grid from its header rows (merged group headers included).
+
+    A column's label is the texts of the header cells over it, top to bottom; neighbouring
+    columns under one merged bottom cell form one column (their data cells are joined).
+    """
+    cols: list[_Col] = []
+    bottoms: list[GridCell] = []
+    first = rows[0]
+    for k in range(width):
+        cells: list[GridCell] = []
+        for row in rows:
+            cell = row.cover.get(k)
+            if cell is not None and all(cell is not c for c in cells):
+                cells.append(cell)
+        if not cells:
+            continue
+        bottom = cells[-1]
+        if bottoms and bottoms[-1] is bottom and cols[-1].cols[-1] == k - 1:
+            cols[-1] = replace(cols[-1], cols=(*cols[-1].cols, k))
+            continue
+        label = "".join(_text(c) for c in cells)
+        # A group label above a known word (绩效指标 over 一级指标): the bottom word counts.
+        classified = _classify(label) or _classify(_text(bottom))
+        role, period = classified if classified is not None else (_Role.UNKNOWN, None)
+        cols.append(_Col(role, period, label, (k,), first.src(bottom)))
+        bottoms.append(bottom)
+    return _Header(kind, _finish_columns(cols, kind), False, width, first.first)
+
+
+def _detailed_column(cols: Sequence[_Col], subs: Sequence[_Col]) -> int | None:
+    """The column of a ragged header that a row of sub-headers details, if any:
+    指标值 → 半年 · 全年 (or 计算符号 · 目标值 · 度量单位), 绩效指标 → 一级 · 二级 · 三级,
+    偏差原因 → 经费保障 · 制度保障 …"""
+    roles = {c.role for c in subs}
+    for k, c in enumerate(cols):
+        plain_target = c.role is _Role.TARGET and not _explicit_period(c.label)
+        if plain_target and roles <= {_Role.TARGET, _Role.OP, _Role.UNIT, _Role.KIND}:
+            return k
+        if c.role is _Role.NAME_WEAK and roles <= {_Role.LEVEL1, _Role.LEVEL2, _Role.NAME}:
+            return k
+        if (
+            c.role is _Role.ACTUAL
+            and "原因" in c.label
+            and roles == {_Role.ACTUAL}
+            and all("原因" not in s.label for s in subs)
+        ):
+            return k
+    return None
+
+
+def _ragged_header(rows: Sequence[_Row], kind: str) -> _Header:
+    """Columns of a ragged header: one per cell; a second row of sub-headers replaces the
+    group column it details (指标值 → 半年 · 全年)."""
+    main = rows[0]
+    cols: list[_Col] = []
+    for cell in _header_cells(main):
+        label = _text(cell)
+        classified = _classify(label)
+        role, period = classified if classified is not None else (_Role.UNKNOWN, None)
+        cols.append(_Col(role, period, label, (0,), main.src(cell)))
+    for sub in rows[1:]:
+        subs: list[_Col] = []
+        for cell in _header_cells(sub):
+            label = _text(cell)
+            classified = _classify(label)
+            role, period = classified if classified is not None else (_Role.UNKNOWN, None)
+            subs.append(_Col(role, period, label, (0,), sub.src(cell)))
+        target = _detailed_column(cols, subs)
+        if target is None:
+            cols.extend(subs)  # a header cell wrapped onto the next line: more columns
+        else:
+            parent = cols[target].label
+            cols[target : target + 1] = [replace(c, label=parent + c.label) for c in subs]
+    numbered = [replace(c, cols=(k,)) for k, c in enumerate(cols)]
+    return _Header(kind, _finish_columns(numbered, kind), True, len(numbered), main.first)
+
+
+# -- tables being read ---------------------------------------------------------------------
+
+
+@dataclass
+class _Value:
+    text: str
+    source: Provenance
+
+
+@dataclass
+class _IndRow:
+    """An indicator row as read, before the taxonomy settles its levels."""
+
+    source: Provenance
+    l1: _Value | None
+    l2: _Value | None
+    name: _Value | None
+    values: dict[Period, _Value]
+    label_only: bool = False
+    # A ragged row of one text cell: a name whose values follow on the next row, or text
+    # wrapped from another row; imported only when values join it.
+    tentative: bool = False
+
+
+@dataclass
+class _GoalRow:
+    source: Provenance
+    seq: str
+    function: str
+    work: _Value | None
+    goal: str
+    target: _Value | None
+
+
+@dataclass
+class _Table:
+    """One table being read: title, fields, header and rows."""
+
+    kind_hint: str | None = None  # "overall" from the title
+    year: int | None = None
+    titles: list[tuple[str, Provenance]] = field(default_factory=list)
+    fields: dict[str, _Value] = field(default_factory=dict)
+    header: _Header | None = None
+    rows: list[_IndRow] = field(default_factory=list)
+    goals: list[_GoalRow] = field(default_factory=list)
+    actuals: dict[str, Provenance] = field(default_factory=dict)  # column label → where
+    unused_columns: dict[str, Provenance] = field(default_factory=dict)
+    notes: list[tuple[str, str, Provenance]] = field(default_factory=list)  # pre-name warnings
+    stray: list[tuple[str, Provenance]] = field(default_factory=list)  # rows before a header
+    anchor: Provenance | None = None
+    # inheritance from the row above (empty level cells)
+    cur_l1: _Value | None = None
+    cur_l2: _Value | None = None
+    cur_seq: str = ""
+    cur_function: str = ""
+    cur_work: _Value | None = None
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.header or self.rows or self.goals or "name" in self.fields)
+
+    @property
+    def kind(self) -> str | None:
+        if self.header is not None:
+            return self.header.kind
+        if self.kind_hint == "overall":
+            return "overall"
+        if "name" in self.fields:
+            return "project"
+        return None
+
+    def note(self, code: str, message: str, where: Provenance) -> None:
+        self.notes.append((code, message, where))
+
+
+# -- the interpreter -----------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads the grids row by row into tables (see the module docstring)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.tables: list[_Table] = []
+        self.table = _Table()
+        self.consumed: set[tuple[int, int, int]] = set()  # (grid, row, col) of field values
+        self.found_structure = False
+
+    # tables ------------------------------------------------------------------------------
+
+    def start_table(self) -> _Table:
+        self.close_table()
+        return self.table
+
+    def close_table(self) -> None:
+        t = self.table
+        if t.has_content or t.fields or t.notes or t.actuals or t.stray:
+            self.tables.append(t)
+        self.table = _Table()
+
+    # grids -------------------------------------------------------------------------------
+
+    def read_grid(self, gi: int, grid: Grid) -> None:
+        rows, width = _grid_rows(grid, gi, self.file, ragged=grid.ragged)
+        first = rows[0].first if rows else Provenance(self.file, grid.page, sheet=grid.sheet)
+        t = self.table
+        if t.stray and not (t.has_content or t.fields or t.titles):
+            t = self.start_table()  # a grid of other text before: a table of its own
+        if rows and t.header is not None and self.is_data_row(rows[0]):
+            # A grid that starts with data continues the table before it (a page break);
+            # a title repeated above it (a running page head) does not start a new table.
+            self.read_titles(grid, first, continuing=True)
+            if (
+                not grid.ragged
+                and not t.header.ragged
+                and width != t.header.width
+                and not _fits_columns(rows, t.header)
+            ):
+                t.note(
+                    AMBIGUOUS_ROWS,
+                    f"表格续接：本表格没有表头，列数（{width}）与上一表格（{t.header.width}）"
+                    "不同，按内容续接上一表格",
+                    rows[0].first,
+                )
+                t.header = t.header.as_ragged()
+            if t.header.ragged and not grid.ragged:
+                rows, width = _grid_rows(grid, gi, self.file, ragged=True)
+        else:
+            self.read_titles(grid, first, continuing=False)
+        k = 0
+        while k < len(rows):
+            k = self.read_row(rows, k, width)
+
+    def read_titles(self, grid: Grid, where: Provenance, *, continuing: bool) -> None:
+        """Title lines printed above the grid: a table title, a year, fields."""
+        started = continuing
+        for raw in grid.title:
+            text = clean(raw)
+            if not text:
+                continue
+            is_title = _is_title(text) or bool(_YEAR_LINE.match(fold(text)))
+            found = None if is_title else _inline_fields(text)
+            if not is_title and not found:
+                continue
+            if continuing:
+                year = _title_year(text) if is_title else None
+                if year is not None and self.table.year is None:
+                    self.table.year = year
+            elif not started and self.table.has_content:
+                self.start_table()
+            started = True
+            if is_title and not continuing:
+                self.add_title(text, where)
+            for key, value in (found or {}).items():
+                self.set_field(key, _Value(value, where))
+
+    def add_title(self, text: str, where: Provenance) -> None:
+        t = self.table
+        t.titles.append((text, where))
+        t.anchor = t.anchor or where
+        year = _title_year(text)
+        if year is not None and t.year is None:
+            t.year = year
+        folded = fold(text)
+        if _is_title(text) and _OVERALL_TITLE.search(folded):
+            t.kind_hint = "overall"
+
+    def set_field(self, key: str, value: _Value) -> None:
+        if key == "meta":
+            return
+        t = self.table
+        if key == "name" and value.text:
+            self.found_structure = True
+        if key not in t.fields or not t.fields[key].text:
+            t.fields[key] = value
+        t.anchor = t.anchor or value.source
+
+    # rows --------------------------------------------------------------------------------
+
+    def is_data_row(self, row: _Row) -> bool:
+        texts = row.texts()
+        if len(texts) <= 2 and any(_is_title(x) or _YEAR_LINE.match(fold(x)) for x in texts):
+            return False
+        if _is_header_row(row) is not None:
+            return False
+        return not _field_cells(row)
+
+    def read_row(self, rows: Sequence[_Row], k: int, width: int) -> int:
+        """Read the row at k (and the header rows below it); the index of the next row."""
+        row = rows[k]
+        own = [c for c in row.own if (row.grid, c.row, c.col) not in self.consumed]
+        if not own:
+            return k + 1
+        row = replace(row, own=tuple(own))
+        texts = row.texts()
+        t = self.table
+
+        # A title row: one cell naming a table (maybe with a meta cell), or a year line.
+        if len(texts) <= 2 and any(_is_title(x) for x in texts):
+            if t.has_content:
+                self.start_table()
+            for x in texts:
+                if _is_title(x) or _YEAR_LINE.match(fold(x)):
+                    self.add_title(x, row.first)
+                else:
+                    for key, value in (_inline_fields(x) or {}).items():
+                        self.set_field(key, _Value(value, row.first))
+            return k + 1
+        if len(texts) == 1 and _YEAR_LINE.match(fold(texts[0])):
+            self.add_title(texts[0], row.first)
+            return k + 1
+
+        # A header row, with the rows of sub-headers below it.
+        kind = _is_header_row(row)
+        if kind is not None:
+            header_rows = [row]
+            j = k + 1
+            while j < len(rows) and _is_subheader_row(rows[j]):
+                header_rows.append(rows[j])
+                j += 1
+            header = (
+                _ragged_header(header_rows, kind)
+                if row.ragged
+                else _aligned_header(header_rows, kind, width)
+            )
+            self.found_structure = True
+            if t.header is not None and (t.rows or t.goals):
+                if header.signature() == t.header.signature():
+                    return j  # the header printed again (a new page of the same table)
+                t = self.start_table()
+            t.header = header
+            t.anchor = t.anchor or row.first
+            return j
+
+        if self.read_fields(row, rows[k + 1] if k + 1 < len(rows) else None):
+            return k + 1
+        t = self.table
+        if t.header is None:
+            self.pre_header_row(row, texts)
+        elif t.header.kind == "overall":
+            self.goal_row(row)
+        else:
+            self.indicator_row(row)
+        return k + 1
+
+    def read_fields(self, row: _Row, below: _Row | None) -> bool:
+        """Read a field row (labels with values beside, below or inline); False if none."""
+        found = _field_cells(row)
+        if not found:
+            return False
+        t = self.table
+        if (
+            t.header is not None
+            and any(_feat(_text(c)).value for c in row.own)
+            and not any(key in ("name", "inline") for key, _ in found)
+        ):
+            return False  # in the data area a row with values is a data row
+        label_ids = {id(cell) for _, cell in found}
+        pairs: list[tuple[str, _Value]] = []
+        for key, cell in found:
+            if key == "inline":
+                for k2, v in (_inline_fields(_text(cell)) or {}).items():
+                    pairs.append((k2, _Value(v, row.src(cell))))
+                continue
+            value_cell = _beside(row, cell, label_ids)
+            if value_cell is None and below is not None and len(found) == len(row.own):
+                value_cell = _under(row, cell, below)
+            if value_cell is not None:
+                self.consumed.add((row.grid, value_cell.row, value_cell.col))
+                pairs.append((key, _Value(_text(value_cell), row.src(value_cell))))
+            elif key == "name":
+                pairs.append((key, _Value("", row.src(cell))))
+        # A key twice in one row: the later one counts (中期资金总额 … 年度资金总额 side by
+        # side in the central template, the year's figures on the right).
+        pairs = list({key: v for key, v in pairs if v.text or key == "name"}.items())
+        new_name = any(key == "name" and v.text for key, v in pairs)
+        repeated = any(
+            key != "meta" and v.text and key in t.fields and t.fields[key].text for key, v in pairs
+        )
+        busy = bool(t.rows or t.goals)
+        named = "name" in t.fields and bool(t.fields["name"].text)
+        if (new_name and (named or busy)) or (repeated and busy):
+            self.start_table()
+        for key, value in pairs:
+            self.set_field(key, value)
+        return True
+
+    def pre_header_row(self, row: _Row, texts: list[str]) -> None:
+        """A row before any header: headings of actuals (a self-evaluation's 预算执行情况)
+        are noted, headings and placeholders skipped, anything else reported."""
+        t = self.table
+        actuals_row = bool(_ACTUALS_ROW.search(fold(" ".join(texts))))
+        rest: list[str] = []
+        for cell, text in zip(row.own, texts, strict=True):
+            f = fold(text)
+            heading = len(f) <= _HEADER_MAX and not _SENTENCE.search(f)
+            if actuals_row and heading and _ACTUAL_WORDS.search(f):
+                t.actuals.setdefault(text, row.src(cell))
+            elif actuals_row and heading and (_classify(text) or _BUDGET_HEADING.search(f)):
+                continue  # the budget columns' headings (年初预算数, 分值 …)
+            elif not (f in _PLACEHOLDER or _MONEY_UNIT.fullmatch(f) or _GOAL_HEADING.match(f)):
+                rest.append(text)
+        if rest:
+            t.stray.append((" | ".join(rest), row.first))
+
+    # data rows ---------------------------------------------------------------------------
+
+    def cells_by_column(self, row: _Row) -> tuple[list[_Placed], list[GridCell]]:
+        """Every column the row fills with its cell, and the cells in no column."""
+        t = self.table
+        assert t.header is not None
+        header = t.header
+        placed: list[_Placed] = []
+        if row.ragged or header.ragged:
+            own = list(row.own[:_MAX_ROW_CELLS])
+            left: list[GridCell] = list(row.own[_MAX_ROW_CELLS:])
+            context = _resolve_any(t.cur_l1.text) if t.cur_l1 is not None else None
+            roles = [c.role for c in header.columns]
+            feats = [_feat(_text(c)) for c in own]
+            blocked: frozenset[int] = frozenset()
+            if header.kind == "overall" and _Role.SEQ in roles and feats and not feats[0].seq_like:
+                # No 序号: the row continues the function above (its cells merged, dropped).
+                blocked = frozenset(
+                    k for k, r in enumerate(roles) if r in (_Role.SEQ, _Role.FUNCTION)
+                )
+            at = _cached_alignment(
+                tuple(feats), tuple(roles), context.name if context else None, blocked
+            )[1]
+            by_column: dict[int, list[GridCell]] = {}
+            for cell, k in zip(own, at, strict=True):
+                if k < 0:
+                    left.append(cell)
+                else:
+                    by_column.setdefault(k, []).append(cell)
+            for k, cells in by_column.items():
+                cell = cells[0]
+                if len(cells) > 1:  # one cell the dump split in two: joined again
+                    cell = replace(cell, text=join_wrapped(_text(c) for c in cells))
+                placed.append(_Placed(header.columns[k], cell, True))
+            return placed, left
+        seen: set[int] = set()
+        for col in header.columns:
+            mine: list[GridCell] = []
+            for k in col.cols:
+                covering = row.cover.get(k)
+                if covering is None or any(covering is c for c in mine):
+                    continue
+                mine.append(covering)
+                placed.append(_Placed(col, covering, covering.row == row.index))
+                seen.add(id(covering))
+        return placed, [c for c in row.own if id(c) not in seen]
+
+    def note_columns(self, row: _Row, placed: list[_Placed], left: list[GridCell]) -> None:
+        t = self.table
+        for p in placed:
+            if not p.own:
+                continue
+            if p.col.role is _Role.ACTUAL:
+                t.actuals.setdefault(p.col.label, p.col.source or row.src(p.cell))
+            elif p.col.role in (_Role.NOTE, _Role.UNKNOWN) or (
+                p.col.role is _Role.IGNORED
+                and _text(p.cell) != p.col.label
+                and _resolve_any(_text(p.cell)) is None
+            ):
+                t.unused_columns.setdefault(p.col.label, p.col.source or row.src(p.cell))
+        for cell in left:
+            t.note(UNUSED_TEXT, f"“{_shown(_text(cell))}”不在任何已知的列中，未导入", row.src(cell))
+
+    def note_row(self, row: _Row, texts: list[str]) -> bool:
+        """A row that is a note under or inside the table (注：…, or one cell spread over
+        the name and value columns): reported, not read as data."""
+        t = self.table
+        assert t.header is not None
+        if len(row.own) != 1:
+            return False
+        if _NOTE_ROW.match(texts[0]):
+            t.note(UNUSED_TEXT, f"“{_shown(texts[0])}”是表格的说明，未导入", row.first)
+            return True
+        if row.ragged or t.header.ragged or _resolve_any(texts[0]) is not None:
+            return False
+        cell = row.own[0]
+        start = cell.col - row.lo
+        covered = set(range(start, start + min(max(1, cell.colspan), _MAX_SPAN)))
+        roles = {c.role for c in t.header.columns if covered & set(c.cols)}
+        data = {_Role.TARGET, _Role.NAME, _Role.NAME_WEAK, _Role.WORK, _Role.GOAL}
+        if len(roles - {_Role.IGNORED, _Role.UNKNOWN}) >= 2 and roles & data:
+            t.note(UNUSED_TEXT, f"“{_shown(texts[0])}”跨越多列，不是指标行，未导入", row.first)
+            return True
+        return False
+
+    def summary_row(self, row: _Row, texts: list[str]) -> bool:
+        """A total row (合计 / 总分 …): no indicator; other text on it is reported."""
+        at = next((k for k, x in enumerate(texts[:2]) if _SUMMARY.match(fold(x))), None)
+        if at is None:
+            return False
+        rest = [
+            (x, c)
+            for k, (x, c) in enumerate(zip(texts, row.own, strict=True))
+            if k != at and not _feat(x).value and not _feat(x).number
+        ]
+        for text, cell in rest:
+            if _ACTUAL_WORDS.search(fold(text)) or "等级" in text:
+                # 自评等级：优 — a result, reported with the actuals.
+                self.table.actuals.setdefault(re.split(r"[:：]", text)[0], row.src(cell))
+            else:
+                self.table.note(UNUSED_TEXT, f"合计行中的“{_shown(text)}”未导入", row.src(cell))
+        return True
+
+    def split_ragged(self, row: _Row) -> list[_Row] | None:
+        """A ragged row that holds two indicator rows run together (a text dump that lost
+        a line break): its two parts, when reading them apart fits the columns far better."""
+        t = self.table
+        assert t.header is not None
+        if not (row.ragged or t.header.ragged) or not 4 <= len(row.own) <= _MAX_SPLIT:
+            return None
+        roles = [c.role for c in t.header.columns]
+        feats = [_feat(_text(c)) for c in row.own]
+        resolved = _resolve_any(t.cur_l1.text) if t.cur_l1 is not None else None
+        context = resolved.name if resolved is not None else None
+        whole, at = _cached_alignment(tuple(feats), tuple(roles), context, frozenset())
+        if all(k >= 0 for k in at):
+            return None
+        best: tuple[float, int] | None = None
+        for k in range(2, len(feats) - 1):
+            if not any(f.value for f in feats[:k]) or not any(f.value for f in feats[k:]):
+                continue
+            score = (
+                _best_alignment(feats[:k], roles, context)[0]
+                + _best_alignment(feats[k:], roles, context)[0]
+            )
+            if score > whole + 2.0 and (best is None or score > best[0]):
+                best = (score, k)
+        if best is None:
+            return None
+        k = best[1]
+        return [replace(row, own=row.own[:k]), replace(row, own=row.own[k:])]
+
+    def indicator_row(self, row: _Row) -> None:
+        t = self.table
+        assert t.header is not None
+        texts = row.texts()
+        if self.summary_row(row, texts) or self.note_row(row, texts):
+            return  # a total row (合计 / 总分) or a note: no indicator
+        parts = self.split_ragged(row)
+        if parts is not None:
+            for part in parts:
+                self.indicator_row(part)
+            return
+        placed, left = self.cells_by_column(row)
+        self.note_columns(row, placed, left)
+
+        def first(role: _Role) -> _Placed | None:
+            return next((p for p in placed if p.col.role is role), None)
+
+        l1, l2 = first(_Role.LEVEL1), first(_Role.LEVEL2)
+        if l1 is not None and l2 is not None and l1.cell is l2.cell:
+            l2 = None  # one cell merged across both columns: no level 2 printed
+        name_role = _Role.NAME if t.header.has(_Role.NAME) else _Role.NAME_WEAK
+        labels = {id(p.cell) for p in (l1, l2) if p is not None}
+        name_cells = [p for p in placed if p.col.role is name_role and id(p.cell) not in labels]
+        op = next((_text(p.cell) for p in placed if p.col.role is _Role.OP), "")
+        unit = next((_text(p.cell) for p in placed if p.col.role is _Role.UNIT), "")
+        # A label cell spread over further columns (a section row) is no name or value.
+        values = _period_values(row, [p for p in placed if id(p.cell) not in labels], op, unit)
+        name = (
+            _Value(join_wrapped(_text(p.cell) for p in name_cells), row.src(name_cells[0].cell))
+            if name_cells
+            else None
+        )
+        mine = [p for p in placed if p.own]
+        label_only = False
+        if name is None and not values:
+            if not mine:
+                return  # only merged cells from above
+            own_labels = [p for p in mine if p.col.role in (_Role.LEVEL1, _Role.LEVEL2)]
+            others = [
+                p for p in mine if id(p.cell) not in labels and p.col.role is not _Role.IGNORED
+            ]
+            if own_labels and not others:
+                if not all(_resolve_any(_text(p.cell)) for p in own_labels):
+                    t.note(
+                        UNUSED_TEXT,
+                        f"“{_shown(' | '.join(texts))}”不是已知的指标名称，也没有指标值，未导入",
+                        row.first,
+                    )
+                    return
+                label_only = True  # a section row: its labels head the rows below
+            elif not own_labels:
+                t.note(
+                    UNUSED_TEXT,
+                    f"“{_shown(' | '.join(texts))}”没有三级指标名称和指标值，未导入",
+                    row.first,
+                )
+                return
+
+        # Levels: merged cells cover their rows; empty cells inherit from the row above.
+        l1v = _Value(_text(l1.cell), row.src(l1.cell)) if l1 is not None else None
+        l2v = _Value(_text(l2.cell), row.src(l2.cell)) if l2 is not None else None
+        if l1v is None:
+            l1v = t.cur_l1
+            if l2v is None:
+                l2v = t.cur_l2
+            elif l1v is not None and _parent_of(l2v.text) not in (None, _level1_of(l1v.text)):
+                l1v = None  # the level 1 above does not reach this row: its level 2 says
+        elif (
+            l2v is None
+            and t.cur_l2 is not None
+            and (
+                (t.cur_l1 is not None and l1v.text == t.cur_l1.text)
+                or _parent_of(t.cur_l2.text) == _level1_of(l1v.text)
+            )
+        ):
+            # The level 2 above belongs to this level 1: a merged cell whose label was
+            # printed in the middle of it (the level 1 centred lower down).
+            l2v = t.cur_l2
+        if l1 is not None or l2 is not None:
+            t.cur_l1, t.cur_l2 = l1v, l2v
+        if label_only:
+            t.rows.append(_IndRow(row.first, l1v, l2v, None, {}, label_only=True))
+            return
+        if name is None and values and t.rows:
+            prev = t.rows[-1]
+            if prev.name is not None and not prev.values and not prev.label_only:
+                prev.values.update(values)  # a row cut by a page break: its values
+                prev.tentative = False
+                return
+        tentative = (row.ragged or t.header.ragged) and not values and len(mine) == 1
+        t.rows.append(_IndRow(row.first, l1v, l2v, name, values, tentative=tentative))
+
+    def goal_row(self, row: _Row) -> None:
+        t = self.table
+        assert t.header is not None
+        texts = row.texts()
+        if self.summary_row(row, texts) or self.note_row(row, texts):
+            return
+        placed, left = self.cells_by_column(row)
+        self.note_columns(row, placed, left)
+
+        def first(role: _Role) -> _Placed | None:
+            return next((p for p in placed if p.col.role is role), None)
+
+        seq, function, work, goal = (
+            first(_Role.SEQ),
+            first(_Role.FUNCTION),
+            first(_Role.WORK),
+            first(_Role.GOAL),
+        )
+        op = next((_text(p.cell) for p in placed if p.col.role is _Role.OP), "")
+        unit = next((_text(p.cell) for p in placed if p.col.role is _Role.UNIT), "")
+        values = _period_values(row, placed, op, unit)
+        target = values.get(Period.FULL_YEAR) or next(iter(values.values()), None)
+        mine = [p for p in placed if p.own]
+        heads_only = all(p.col.role in (_Role.SEQ, _Role.FUNCTION) for p in mine)
+        if goal is None and target is None and not heads_only and (work is None or not work.own):
+            t.note(
+                UNUSED_TEXT, f"“{_shown(' | '.join(texts))}”没有工作及年度目标，未导入", row.first
+            )
+            return
+        if target is None and seq is None and (row.ragged or t.header.ragged) and not heads_only:
+            # Text dumps: a row of text without its target is a cell wrapped onto a line
+            # of its own more often than a goal.
+            t.note(
+                UNUSED_TEXT,
+                f"“{_shown(' | '.join(texts))}”没有目标值，可能是上一行折行的文字，未导入",
+                row.first,
+            )
+            return
+        if seq is not None:
+            match = _SEQ_VALUE.match(fold(_text(seq.cell)))
+            t.cur_seq = match.group(1) if match else _text(seq.cell)
+        if function is not None and _text(function.cell) != t.cur_function:
+            t.cur_function = _text(function.cell)
+            t.cur_work = None
+        if work is not None:
+            t.cur_work = _Value(_text(work.cell), row.src(work.cell))
+        if goal is None and target is None:
+            return  # a function's own row: its work items follow
+        work_value = t.cur_work if t.header.has(_Role.WORK) else None
+        t.goals.append(
+            _GoalRow(
+                row.first,
+                t.cur_seq,
+                t.cur_function,
+                work_value,
+                _text(goal.cell) if goal is not None else "",
+                target,
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A cell of a data row in its column; ``own`` is False for a merged cell from above."""
+
+    col: _Col
+    cell: GridCell
+    own: bool
+
+
+def _field_cells(row: _Row) -> list[tuple[str, GridCell]]:
+    """Label cells of the row with the field each names (``inline`` for ``key：value``)."""
+    found: list[tuple[str, GridCell]] = []
+    for cell in row.own:
+        text = _text(cell)
+        key = _field_key(text)
+        if key is not None:
+            found.append((key, cell))
+        elif _inline_fields(text):
+            found.append(("inline", cell))
+    return found
+
+
+def _beside(row: _Row, label: GridCell, label_ids: set[int]) -> GridCell | None:
+    """The value of a label cell: the next cell to its right in the row."""
+    if row.ragged:
+        cells = list(row.own)
+        k = next((i for i, c in enumerate(cells) if c is label), -1)
+        if 0 <= k < len(cells) - 1:
+            nxt = cells[k + 1]
+            if id(nxt) not in label_ids and _field_key(_text(nxt)) is None:
+                return nxt
+        return None
+    start = label.col - row.lo + min(max(1, label.colspan), _MAX_SPAN)
+    for col in range(start, start + _MAX_SPAN):
+        cell = row.cover.get(col)
+        if cell is None or cell is label:
+            continue
+        if id(cell) in label_ids or _field_key(_text(cell)) is not None:
+            return None
+        if cell.row != row.index:
+            continue  # a merged cell from above (a group label)
+        return cell
+    return None
+
+
+def _under(row: _Row, label: GridCell, below: _Row) -> GridCell | None:
+    """The value printed under a label, in a row of labels only (aligned grids)."""
+    if row.ragged or below.ragged or _is_header_row(below) is not None:
+        return None
+    cell = below.cover.get(label.col - row.lo)
+    if cell is None or cell.row != below.index or _field_key(_text(cell)) is not None:
+        return None
+    return cell
+
+
+def _period_values(row: _Row, placed: list[_Placed], op: str, unit: str) -> dict[Period, _Value]:
+    """The row's target values by period; cells of one column group are joined."""
+    groups: dict[Period, list[_Placed]] = {}
+    for p in placed:
+        if p.col.role is not _Role.TARGET or p.col.period is None:
+            continue
+        group = groups.setdefault(p.col.period, [])
+        if not group or group[0].col is p.col:
+            group.append(p)
+        elif not any(_text(q.cell) for q in group):
+            groups[p.col.period] = [p]  # the first column of this period is empty
+    values: dict[Period, _Value] = {}
+    for period, group in groups.items():
+        text = join_wrapped(_text(p.cell) for p in group)
+        if text:
+            values[period] = _Value(_join_value(text, op, unit), row.src(group[0].cell))
+    return values
+
+
+def _join_value(text: str, op: str, unit: str) -> str:
+    """One target text from separate 计算符号 / 目标值 / 度量单位 cells."""
+    op = fold(op)
+    if op and _OP_TOKEN.match(op) and not _STARTS_WITH_OP.match(fold(text)):
+        text = op + text
+    unit = unit.strip()
+    if unit and unit not in _PLACEHOLDER and fold(unit) not in _PLACEHOLDER:
+        parsed = parse_value(text)
+        bare = parsed.kind is Kind.QUANTITATIVE and not parsed.unit
+        if bare or (parsed.kind is Kind.TEXT and _NUMBER_ONLY.match(fold(text).lstrip("=≥≤<>"))):
+            text += unit
+    return text
+
+
+# -- building the document -----------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.warnings: list[Diagnostic] = []
+
+    def warn(self, code: str, message: str, where: Provenance | None) -> None:
+        self.warnings.append(Diagnostic(code, message, where or Provenance(self.file)))
+
+    def value(self, v: _Value) -> TargetValue:
+        parsed = parse_value(v.text)
+        if parsed.kind is Kind.TEXT and parsed.reason:
+            self.warn(UNPARSED_VALUE, f"指标值“{v.text}”无法识别：{parsed.reason}", v.source)
+        return parsed.with_source(v.source)
+
+    def notes(self, t: _Table, what: str) -> None:
+        if t.stray and (t.header is not None or t.fields or t.titles):
+            for text, where in t.stray:
+                message = f"“{_shown(text)}”既不是表头、字段，也不是指标行，未导入"
+                self.warn(UNUSED_TEXT, f"{what}：{message}" if what else message, where)
+        elif t.stray:
+            text, where = t.stray[0]
+            self.warn(
+                UNUSED_TEXT,
+                f"表格（{len(t.stray)} 行，从“{_shown(text)}”起）不是绩效目标表，未导入",
+                where,
+            )
+        for code, message, where in t.notes:
+            self.warn(code, f"{what}：{message}" if what else message, where)
+        if t.actuals:
+            cols = "、".join(dict.fromkeys(t.actuals))
+            where = next(iter(t.actuals.values()))
+            self.warn(
+                ACTUALS_NOT_IMPORTED,
+                f"{what}：表格有实际完成情况列（{cols}），只导入了目标值，实际完成情况未导入",
+                where,
+            )
+        if t.unused_columns:
+            cols = "、".join(dict.fromkeys(t.unused_columns))
+            where = next(iter(t.unused_columns.values()))
+            self.warn(UNUSED_TEXT, f"{what}：列“{cols}”的内容未导入", where)
+
+    # projects ----------------------------------------------------------------------------
+
+    def project(self, t: _Table, year: int | None, is_last: bool) -> Project | None:
+        name_field = t.fields.get("name")
+        anchor = (
+            (name_field.source if name_field else None)
+            or t.anchor
+            or (t.rows[0].source if t.rows else None)
+        )
+        unit_field = t.fields.get("unit")
+        name = name_field.text if name_field else ""
+        if not name and t.kind_hint == "overall":
+            # An overall table printed as indicators (一级/二级/三级指标): the unit as a whole.
+            unit = unit_field.text if unit_field and unit_field.text else ""
+            unit = unit or _title_unit(_title_text(t))
+            name = f"{unit}（部门整体）" if unit else ""
+        what = f"项目“{name}”"
+        rows = [r for r in t.rows if not r.label_only and not r.tentative]
+        if not rows and not name and name_field is None:
+            self.notes(t, "")  # a header or stray text, but no project
+            if t.header is not None:
+                code, lead = (TRUNCATED, "文档在此结束，") if is_last else (EMPTY_TABLE, "")
+                self.warn(code, f"{lead}绩效目标表只有表头，没有任何指标行", anchor)
+            return None
+        self.notes(t, what)
+        if not name:
+            self.warn(MISSING_FIELD, "项目绩效目标表没有项目名称", anchor)
+        if not rows:
+            cut = is_last and t.header is not None
+            code, lead = (TRUNCATED, "文档在此结束，") if cut else (EMPTY_TABLE, "")
+            self.warn(code, f"{lead}{what}的绩效目标表没有任何指标行", anchor)
+        _backfill_levels(t.rows)
+        taxonomy = taxonomy_for_year(year)
+        periods = (
+            {c.period for c in t.header.columns if c.role is _Role.TARGET} if t.header else set()
+        )
+        indicators: list[Indicator] = []
+        for k, row in enumerate(t.rows):
+            last_row = is_last and k == len(t.rows) - 1
+            if row.label_only:
+                if last_row and rows:
+                    label = (row.l2 or row.l1 or _Value("", row.source)).text
+                    self.warn(
+                        TRUNCATED, f"文档在此结束，{what}的“{label}”之后没有指标行", row.source
+                    )
+                continue
+            if last_row and row.name is not None and not row.values and periods:
+                self.warn(
+                    TRUNCATED,
+                    f"文档在此结束，{what}指标“{row.name.text}”没有指标值，未导入",
+                    row.source,
+                )
+                continue
+            if row.tentative and row.name is not None:
+                self.warn(
+                    UNUSED_TEXT,
+                    f"{what}：“{_shown(row.name.text)}”单独成行，没有指标值，"
+                    "可能是折行的文字，未导入",
+                    row.source,
+                )
+                continue
+            indicator = self.indicator(row, taxonomy, what)
+            if last_row and 0 < len(row.values) < len(periods) and _fuller_before(t.rows, k):
+                self.warn(
+                    TRUNCATED,
+                    f"文档在此结束，{what}指标“{indicator.name}”的指标值不完整",
+                    row.source,
+                )
+            elif not row.values and periods:
+                self.warn(MISSING_VALUE, f"{what}指标“{indicator.name}”没有指标值", row.source)
+            indicators.append(indicator)
+
+        def text(key: str) -> str | None:
+            found = t.fields.get(key)
+            return found.text if found and found.text else None
+
+        start_year = _field_year(text("start"))
+        end_year = _field_year(text("end"))
+        period = text("period")
+        if period:
+            years = [int(y) for y in _NUMBERS.findall(period)]
+            if years:
+                start_year = start_year or years[0]
+                end_year = end_year or years[-1]
+        amounts = {
+            key.split(".")[1]: parse_amount(v.text)
+            for key, v in t.fields.items()
+            if key.startswith("funds.") and v.text
+        }
+        funds = Funds(**amounts) if amounts else None
+        return Project(
+            name=name,
+            department=text("department"),
+            unit=text("unit"),
+            fiscal_year=t.year,
+            start_year=start_year,
+            end_year=end_year,
+            funds=funds,
+            indicators=tuple(indicators),
+            source=anchor,
+        )
+
+    def indicator(self, row: _IndRow, taxonomy: Taxonomy, what: str) -> Indicator:
+        name = row.name.text if row.name is not None else ""
+        if row.name is None:
+            self.warn(
+                AMBIGUOUS_ROWS,
+                f"{what}：指标行没有三级指标名称，按空名称导入",
+                row.source,
+            )
+        levels = _levels(row.l1.text if row.l1 else None, row.l2.text if row.l2 else None, taxonomy)
+        for code, message in levels.problems:
+            self.warn(code, f"{what}：{message}", row.source)
+        values = {p: self.value(v) for p, v in row.values.items()}
+        return Indicator(
+            level1=levels.level1,
+            level2=levels.level2,
+            name=name,
+            half_year=values.get(Period.HALF_YEAR),
+            full_year=values.get(Period.FULL_YEAR),
+            long_term=values.get(Period.LONG_TERM),
+            level1_label=levels.level1_label,
+            level2_label=levels.level2_label,
+            source=row.name.source if row.name is not None else row.source,
+        )
+
+    # overall targets ---------------------------------------------------------------------
+
+    def overall(self, t: _Table, is_last: bool) -> OverallTargets | None:
+        unit_field = t.fields.get("unit")
+        title = _title_text(t)
+        unit = unit_field.text if unit_field and unit_field.text else _title_unit(title)
+        what = f"单位“{unit}”整体绩效目标表" if unit else "整体绩效目标表"
+        anchor = t.anchor or (t.goals[0].source if t.goals else None)
+        self.notes(t, what)
+        if not unit:
+            self.warn(MISSING_FIELD, "整体绩效目标表没有标题，无法确定单位名称", anchor)
+        goals: list[Goal] = []
+        for k, g in enumerate(t.goals):
+            work = g.work.text if g.work is not None else ""
+            if g.target is None:
+                code = TRUNCATED if is_last and k == len(t.goals) - 1 else MISSING_TARGET
+                lead = "文档在此结束，" if code == TRUNCATED else ""
+                self.warn(code, f"{lead}工作“{work}”的年度目标“{g.goal}”没有目标值", g.source)
+            if not g.function:
+                self.warn(MISSING_FIELD, f"工作“{work}”没有所属职能", g.source)
+            goals.append(
+                Goal(
+                    seq=g.seq,
+                    function=g.function,
+                    work=work,
+                    goal=g.goal,
+                    target=self.value(g.target) if g.target is not None else None,
+                    source=g.work.source if g.work is not None else g.source,
+                )
+            )
+        if not goals:
+            code = TRUNCATED if is_last and t.header is None else EMPTY_TABLE
+            lead = "文档在此结束，" if code == TRUNCATED else ""
+            self.warn(code, f"{lead}整体绩效目标表只有表头，没有任何目标", anchor)
+        return OverallTargets(
+            unit=unit,
+            fiscal_year=t.year,
+            goals=tuple(goals),
+            department=(t.fields["department"].text or None) if "department" in t.fields else None,
+            source=anchor,
+        )
+
+
+def _backfill_levels(rows: Sequence[_IndRow]) -> None:
+    """Rows at the top of a table with no level labels at all (nothing above to inherit)
+    take those of the first labelled row: text dumps print a merged cell's label in the
+    middle of its rows."""
+    first = next((r for r in rows if r.l1 is not None or r.l2 is not None), None)
+    if first is None:
+        return
+    for row in rows:
+        if row is first or row.l1 is not None or row.l2 is not None:
+            break
+        row.l1, row.l2 = first.l1, first.l2
+
+
+def _fuller_before(rows: Sequence[_IndRow], k: int) -> bool:
+    before = [r for r in rows[:k] if not r.label_only]
+    return bool(before) and len(rows[k].values) < max(len(r.values) for r in before)
+
+
+def _title_text(t: _Table) -> str:
+    return next((text for text, _ in t.titles if _is_title(text)), "")
+
+
+def _field_year(value: str | None) -> int | None:
+    if not value:
+        return None
+    year = find_year(value if value.endswith("年") else value + "年")
+    if year is None:
+        match = _NUMBERS.search(value)
+        year = int(match.group(0)) if match else None
+    return year
+
+
+@dataclass(frozen=True, slots=True)
+class _Levels:
+    level1: str
+    level1_label: str | None
+    level2: str
+    level2_label: str | None
+    problems: tuple[tuple[str, str], ...]
+
+
+def _levels(l1: str | None, l2: str | None, taxonomy: Taxonomy) -> _Levels:
+    """Canonical level 1 and level 2 of a row from its printed labels."""
+    other = TAXONOMY_2015 if taxonomy is TAXONOMY_2021 else TAXONOMY_2021
+    problems: list[tuple[str, str]] = []
+    r1 = _resolve(l1, taxonomy) if l1 else None
+    r2 = _resolve(l2, taxonomy) if l2 else None
+    if r2 is not None and r2.level == 1:
+        legacy = TAXONOMY_2015.resolve_level2(_label_key(l2 or ""))
+        if r1 is not None and r1.level == 1 and r2.name == r1.name:
+            r2, l2 = None, None  # the level-1 label printed again in the level-2 column
+        elif legacy is not None:
+            r2 = legacy  # older templates: 成本指标 as a level 2 under 产出指标
+    if r1 is not None and r1.level == 2:
+        alternative = other.resolve(_label_key(l1 or ""))
+        if alternative is not None and alternative.level == 1:
+            r1 = alternative
+        elif r2 is None and not l2:
+            r1, r2, l2 = None, r1, l1  # the level-1 column holds the level 2
+            l1 = None
+        else:
+            r1 = None
+    if r1 is None and l1:
+        alternative = other.resolve(_label_key(l1))
+        if alternative is not None and alternative.level == 1:
+            r1 = alternative
+    if r2 is None and l2:
+        alternative = other.resolve(_label_key(l2))
+        if alternative is not None and alternative.level == 2:
+            r2 = alternative
+    # level 1
+    if r1 is not None:
+        level1, level1_label = r1.name, l1
+    elif l1:
+        parent = r2.parent if r2 is not None else None
+        level1, level1_label = parent or l1, l1
+        if parent:
+            problems.append(
+                (UNKNOWN_LABEL, f"一级指标“{l1}”不是已知的一级指标名称，按二级指标归入“{parent}”")
+            )
+        else:
+            problems.append((UNKNOWN_LABEL, f"一级指标“{l1}”不是已知的一级指标名称，按原文导入"))
+    else:
+        level1, level1_label = (r2.parent or "") if r2 is not None else "", None
+    # level 2
+    if r2 is not None:
+        level2, level2_label = r2.name, l2
+        if r1 is not None and r2.parent is not None and r2.parent != r1.name:
+            problems.append(
+                (
+                    LEVEL_MISMATCH,
+                    f"二级指标“{l2}”不属于一级指标“{l1}”（{taxonomy.version} 版指标体系）",
+                )
+            )
+    elif l2:
+        level2, level2_label = l2, l2
+        problems.append((UNKNOWN_LABEL, f"二级指标“{l2}”不是已知的二级指标名称，按原文导入"))
+    else:
+        children = taxonomy.level2_of(level1) or other.level2_of(level1)
+        legacy = _legacy_level2(l1) if l1 and r1 is not None and len(children) != 1 else None
+        if legacy is not None and legacy.parent is not None:
+            # A row labelled only 成本指标: the older templates' level 2 under 产出指标.
+            level1, level1_label = legacy.parent, None
+            level2, level2_label = legacy.name, l1
+        elif len(children) == 1:
+            level2, level2_label = children[0], None
+        else:
+            level2, level2_label = "", None
+            problems.append((UNKNOWN_LABEL, "指标行没有可识别的二级指标名称"))
+    return _Levels(level1, level1_label, level2, level2_label, tuple(problems))
+
+
+def _finish(reader: _Reader, file: str, sha256: str, layout: str) -> Document:
+    builder = _Builder(file)
+    tables = reader.tables
+    known = [t.year for t in tables if t.year is not None]
+    doc_year = max(dict.fromkeys(known), key=known.count) if known else None
+    overall: list[OverallTargets] = []
+    projects: list[Project] = []
+    empty_years: list[int | None] = []
+    previous_year: int | None = None
+    for k, t in enumerate(tables):
+        is_last = k == len(tables) - 1
+        year = t.year or previous_year or doc_year
+        previous_year = t.year or previous_year
+        if t.kind == "overall":
+            table = builder.overall(t, is_last)
+            if table is not None and table.goals:
+                overall.append(table)
+            elif table is not None:
+                empty_years.append(table.fiscal_year)
+        elif t.kind == "project" or t.rows:
+            project = builder.project(t, year, is_last)
+            if project is not None:
+                projects.append(project)
+        else:
+            builder.notes(t, "")
+    years = [o.fiscal_year for o in overall] + [p.fiscal_year for p in projects]
+    known_years = [y for y in years if y is not None] or [y for y in empty_years if y is not None]
+    fiscal_year = max(dict.fromkeys(known_years), key=known_years.count) if known_years else None
+    for table_year, label in _with_years(overall, projects):
+        if table_year is not None and fiscal_year is not None and table_year != fiscal_year:
+            builder.warn(
+                YEAR_MISMATCH, f"“{label}”的年度 {table_year} 与文档年度 {fiscal_year} 不一致", None
+            )
+    publisher = overall[0].unit if len(overall) == 1 and overall[0].unit else None
+    projects = [
+        replace(p, unit=p.unit or publisher, fiscal_year=p.fiscal_year or fiscal_year)
+        for p in projects
+    ]
+    return Document(
+        fiscal_year=fiscal_year,
+        overall_targets=tuple(overall),
+        projects=tuple(projects),
+        warnings=tuple(builder.warnings),
+        source=SourceInfo(file=file, sha256=sha256, layout=layout),
+    )
+
+
+def _with_years(
+    overall: Iterable[OverallTargets], projects: Iterable[Project]
+) -> Iterable[tuple[int | None, str]]:
+    for o in overall:
+        yield o.fiscal_year, o.unit
+    for p in projects:
+        yield p.fiscal_year, p.name
+
+
+def read_grids(grids: Sequence[Grid], *, file: str, sha256: str, layout: str) -> Document:
+    """Interpret the grids of one file (in reading order) as a ``jixiao/1`` document.
+
+    Raises :class:`IngestError` naming ``file`` when no grid holds a performance table.
+    """
+    if not any(_text(c) for grid in grids for c in grid.cells) and not any(
+        clean(t) for grid in grids for t in grid.title
+    ):
+        raise IngestError(file, "is empty: no performance target table in it")
+    reader = _Reader(file)
+    for gi, grid in enumerate(grids):
+        reader.read_grid(gi, grid)
+    reader.close_table()
+    if not reader.found_structure:
+        raise IngestError(
+            file,
+            "is not a performance target table: found no 绩效目标表 headers "
+            "(一级指标/二级指标/三级指标, or 职能/年度目标)",
+        )
+    return _finish(reader, file, sha256, layout)
