@@ -47,9 +47,17 @@ def test_missing_file_exits_1(tmp_path: Path) -> None:
 
 
 def test_unknown_format_is_refused() -> None:
+    result = jixiao("parse", str(SEED), "--format", "odt")
+    assert result.returncode == 1
+    assert "unknown format 'odt'" in result.stderr
+    assert "docx" in result.stderr  # the formats that are known are listed
+
+
+def test_a_forced_format_that_does_not_fit_names_the_file() -> None:
     result = jixiao("parse", str(SEED), "--format", "docx")
     assert result.returncode == 1
-    assert "unknown format 'docx'" in result.stderr
+    assert str(SEED) in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_warnings_go_to_stderr_and_into_the_document() -> None:

@@ -3,8 +3,15 @@
 Public API::
 
     read_path(path, format="auto") -> Document
+    read_bytes(data, name, format="auto") -> Document
     FORMATS                       names accepted by ``format``
     IngestError                   raised for input that is no performance table
+
+``auto`` decides by the content, never by the file name: ``%PDF`` → pdf; a ZIP holding
+``xl/`` → xlsx, ``word/`` → docx; an OLE2 compound file → xls; ``{`` → jixiao/1 JSON;
+markup with tables → html; other text → the text layout whose ``sniff`` scores highest
+(the seed's PDF text layer, ``|`` or tab separated cells, aligned columns, one cell per
+line).  Table files become grids (:mod:`jixiao.ingest._grid`) that one interpreter reads.
 
 Readers know the domain (values, taxonomy); never the store or the web.
 """
@@ -16,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jixiao.domain.model import Document, SourceInfo
-from jixiao.ingest import text_blocks
+from jixiao.ingest import text_blocks, text_grid
 from jixiao.ingest._text import TextSource, decode
 from jixiao.ingest.errors import IngestError
 
@@ -25,9 +32,51 @@ __all__ = ["FORMATS", "IngestError", "read_bytes", "read_path"]
 _TextReader = Callable[..., Document]
 _TEXT_READERS: dict[str, tuple[_TextReader, Callable[[TextSource], float]]] = {
     text_blocks.LAYOUT: (text_blocks.read, text_blocks.sniff),
+    **text_grid.LAYOUTS,
 }
+_BINARY_FORMATS = ("pdf", "xlsx", "xls", "docx", "html")
 
-FORMATS: tuple[str, ...] = ("auto", "json", *_TEXT_READERS)
+FORMATS: tuple[str, ...] = ("auto", "json", *_BINARY_FORMATS, *_TEXT_READERS)
+
+
+def _binary_format(data: bytes) -> str | None:
+    """The table format the content shows, or None for text (decided by the bytes)."""
+    if data.startswith(b"%PDF") or data[:1024].lstrip().startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        head = data[:65536]
+        if b"xl/" in head:
+            return "xlsx"
+        if b"word/" in head:
+            return "docx"
+        return "zip"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    return None
+
+
+def _read_binary(format: str, data: bytes, name: str, sha256: str) -> Document:
+    if format == "pdf":
+        from jixiao.ingest import pdf
+
+        return pdf.read(data, name, sha256=sha256)
+    if format == "xlsx":
+        from jixiao.ingest import xlsx
+
+        return xlsx.read(data, name, sha256=sha256)
+    if format == "xls":
+        from jixiao.ingest import xlsx
+
+        return xlsx.read_xls(data, name, sha256=sha256)
+    if format == "docx":
+        from jixiao.ingest import docx
+
+        return docx.read(data, name, sha256=sha256)
+    if format == "html":
+        from jixiao.ingest import html
+
+        return html.read(data, name, sha256=sha256)
+    raise IngestError(name, "is a ZIP archive that is neither an XLSX workbook nor a DOCX document")
 
 
 def _read_json(data: bytes, name: str, sha256: str) -> Document:
@@ -51,17 +100,21 @@ def read_bytes(data: bytes, name: str, *, format: str = "auto") -> Document:
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if format == "json" or (format == "auto" and stripped.startswith(b"{")):
         return _read_json(data, name, sha256)
-    if data.startswith(b"%PDF"):
-        raise IngestError(name, "is a PDF; reading PDF files directly is not supported yet")
-    if data.startswith(b"PK\x03\x04"):
-        raise IngestError(name, "is a ZIP container (XLSX/DOCX?); not supported yet")
+    if format in _BINARY_FORMATS:
+        return _read_binary(format, data, name, sha256)
+    if format == "auto":
+        found = _binary_format(data)
+        if found is not None:
+            return _read_binary(found, data, name, sha256)
+        from jixiao.ingest import html
+
+        if html.sniff(data) >= 0.5:
+            return _read_binary("html", data, name, sha256)
     source = TextSource(name=name, text=decode(data, name))
     if format == "auto":
-        scored = sorted(
-            ((sniff(source), layout) for layout, (_, sniff) in _TEXT_READERS.items()),
-            reverse=True,
-        )
-        format = scored[0][1]
+        # The highest score wins; on a tie the earlier layout (the seed's comes first).
+        scores = [(sniff(source), layout) for layout, (_, sniff) in _TEXT_READERS.items()]
+        format = max(scores, key=lambda item: item[0])[1]
     reader, _ = _TEXT_READERS[format]
     return reader(source, sha256=sha256)
 
