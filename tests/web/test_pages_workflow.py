@@ -6,11 +6,13 @@ Runs on SQLite and PostgreSQL (the ``svc`` fixture) with the demo set up.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from jixiao.ingest import read_path
+from jixiao.interchange import loads
 from jixiao.services import Services, demo, tables
 from jixiao.web.app import create_app
 from tests.conftest import SEED, SEED_LAYOUT
@@ -25,6 +27,9 @@ from tests.web.test_pages import (
 )
 
 OTHER = SEED_LAYOUT / "other_unit_2024.txt"
+
+
+CORPUS = Path(__file__).parents[1] / "corpus"
 
 
 @pytest.fixture
@@ -215,6 +220,23 @@ def test_import_preview_then_confirm(client: TestClient, svc: Services) -> None:
     assert used.status_code == 410 and "已过期或不存在" in used.text
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "pdf", "html"])
+def test_import_preview_of_a_published_workbook_pdf_or_page(
+    client: TestClient, suffix: str
+) -> None:
+    """A unit's tables as units publish them (the corpus: XLSX, its PDF and HTML)."""
+    path = CORPUS / "gd-op-value-unit" / f"gd-op-value-unit.{suffix}"
+    expected = loads((CORPUS / "gd-op-value-unit" / "gd-op-value-unit.expected.json").read_text())
+    b = login(client, "caizheng")
+    preview = b.post("/import/preview", files={"file": (path.name, path.read_bytes(), "")})
+    assert preview.status_code == 200, preview.text
+    tables_count = len(expected.projects) + len(expected.overall_targets)
+    assert f"共 {tables_count} 张表、{expected.indicator_count} 项指标" in preview.text
+    for project in expected.projects:
+        assert project.name in preview.text
+    assert "确认导入" in preview.text
+
+
 def test_import_preview_shows_problems_and_duplicates(client: TestClient) -> None:
     b = login(client, "danwei")
     again = b.post("/import/preview", files={"file": ("seed.txt", SEED.read_bytes(), "text/plain")})
@@ -234,7 +256,7 @@ def test_import_preview_shows_problems_and_duplicates(client: TestClient) -> Non
         "/import/preview", files={"file": ("junk.pdf", b"%PDF-1.7 ...", "application/pdf")}
     )
     assert junk.status_code == 422
-    assert 'id="import-error">无法读取文件：junk.pdf: is a PDF' in junk.text
+    assert 'id="import-error">无法读取文件：junk.pdf: is cut off' in junk.text
     nothing = b.post("/import/preview", data={})
     assert nothing.status_code == 422 and "请选择要导入的文件" in nothing.text
 
