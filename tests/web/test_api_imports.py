@@ -125,9 +125,13 @@ def test_import_refusals(svc: Services, monkeypatch: pytest.MonkeyPatch) -> None
         status, body = _upload(world, "finance", url, NAME, data, format="json")
         assert (status, body["field"]) == (422, "file")
         assert NAME in str(body["detail"])
-        status, body = _upload(world, "finance", url, NAME, data, format="xlsx")
+        status, body = _upload(world, "finance", url, NAME, data, format="odt")
         assert (status, body["field"]) == (422, "format")
-        assert "未知格式“xlsx”" in str(body["detail"])
+        assert "未知格式“odt”" in str(body["detail"])
+        # A known format the file does not fit: refused naming the file.
+        status, body = _upload(world, "finance", url, NAME, data, format="xlsx")
+        assert (status, body["field"]) == (422, "file")
+        assert NAME in str(body["detail"])
 
         no_file = world.post("finance", url, data={"format": "auto"})
         assert no_file.status_code == 422
