@@ -23,7 +23,6 @@ from jixiao.ingest._grid import Grid
 from jixiao.ingest.errors import IngestError
 from tests.conftest import SEED
 from tests.ingest.test_text_grid import (
-    HAS_INTERPRETER,
     SEED_PROJECTS,
     TABLES,
     Table,
@@ -401,11 +400,8 @@ def _read(data: bytes) -> None:
         for cell in grid.cells:
             assert cell.source is not None and cell.source.file == "fuzz.html"
             assert cell.rowspan >= 1 and cell.colspan >= 1
-    if HAS_INTERPRETER:
-        result = _result(
-            lambda: html.read(data, "fuzz.html", sha256=hashlib.sha256(data).hexdigest())
-        )
-        assert isinstance(result, Document) or str(result).startswith("fuzz.html")
+    result = _result(lambda: html.read(data, "fuzz.html", sha256=hashlib.sha256(data).hexdigest()))
+    assert isinstance(result, Document) or str(result).startswith("fuzz.html")
     assert 0.0 <= html.sniff(data) <= 1.0
 
 
@@ -431,12 +427,7 @@ def test_pages_cut_anywhere_never_crash(start: int, length: int) -> None:
 
 # -- end to end ----------------------------------------------------------------------------
 
-needs_interpreter = pytest.mark.skipif(
-    not HAS_INTERPRETER, reason="jixiao.ingest._grid_read (the grid interpreter) is not written yet"
-)
 
-
-@needs_interpreter
 @pytest.mark.parametrize("shape", ["hand", "libreoffice"])
 def test_pages_read_as_the_seed_projects(shape: str) -> None:
     if shape == "hand":
@@ -456,7 +447,6 @@ def test_pages_read_as_the_seed_projects(shape: str) -> None:
                 assert value.text in lines[value.source.line - 1]
 
 
-@needs_interpreter
 def test_page_without_table_is_an_error() -> None:
     with pytest.raises(IngestError, match=r"^p\.html: is an HTML page without a table"):
         html.read(b"<p>x</p>", "p.html", sha256="0" * 64)
