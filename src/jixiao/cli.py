@@ -288,9 +288,41 @@ def audit_verify(db: DbOption = None) -> None:
     raise typer.Exit(1)
 
 
+#: File name endings `jixiao import FOLDER` picks up (the content still decides the format).
+IMPORT_SUFFIXES = (".pdf", ".xlsx", ".xls", ".docx", ".html", ".htm", ".txt", ".json")
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given; folders as the files below them with a known ending, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def _parse_file(path: str, format: str) -> Document | str:
+    """Read one file (in a worker process): the document, or the refusal message."""
+    try:
+        return read_path(path, format=format)
+    except IngestError as exc:
+        return str(exc)
+
+
 @app.command("import")
 def import_files(
-    paths: Annotated[list[Path], typer.Argument(help="Files to import (any format parse reads).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders (searched recursively) in any format parse reads."),
+    ],
     db: DbOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Input layout.")] = "auto",
     approved: Annotated[
@@ -300,36 +332,73 @@ def import_files(
             help="The files are published, approved targets: record them as approved (登记批复).",
         ),
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, help="Processes that read files (0: one per CPU)."),
+    ] = 0,
 ) -> None:
-    """Import files into the database, one transaction per file, with a summary."""
-    from rich.progress import Progress
+    """Import files into the database: read in parallel processes, stored one transaction
+    per document, with a progress bar and a summary of what was imported, warned, refused."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from jixiao.services import SYSTEM, ServiceError, tables
 
-    svc = _services(db)
+    files = _expand(paths)
+    if not files:
+        _fail(
+            RuntimeError(
+                "no files to import (folders are searched for " + ", ".join(IMPORT_SUFFIXES) + ")"
+            )
+        )
     imported = refused = warned = 0
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("importing", total=len(paths))
-        for path in paths:
-            try:
-                doc = read_path(path, format=format)
-                result = tables.import_document(svc.uow(), SYSTEM, doc)
-                if approved:
-                    for table_id in result.table_ids:
-                        tables.record_approved(
-                            svc.uow(), SYSTEM, table_id, f"公开文件 {path.name}（导入时登记批复）"
-                        )
-            except (IngestError, ServiceError) as exc:
-                refused += 1
-                err.print(f"[red]refused[/] {path}: {getattr(exc, 'message', exc)}", soft_wrap=True)
-            else:
-                imported += 1
-                warned += 1 if result.warnings else 0
-                out.print(
-                    f"imported {path}: {len(result.table_ids)} tables, {result.goals} goals, "
-                    f"{result.indicators} indicators, {result.warnings} warnings"
-                )
-            progress.advance(task)
+    workers = jobs or min(len(files), os.cpu_count() or 1)
+    # The readers' processes start before the database is opened: they never share its
+    # connections.
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    svc = _services(db)
+
+    def store(path: Path, parsed: Document | str) -> None:
+        nonlocal imported, refused, warned
+        if isinstance(parsed, str):
+            refused += 1
+            err.print(f"[red]refused[/] {escape(parsed)}", soft_wrap=True)
+            return
+        try:
+            result = tables.import_document(svc.uow(), SYSTEM, parsed)
+            if approved:
+                for table_id in result.table_ids:
+                    tables.record_approved(
+                        svc.uow(), SYSTEM, table_id, f"公开文件 {path.name}（导入时登记批复）"
+                    )
+        except ServiceError as exc:
+            refused += 1
+            err.print(f"[red]refused[/] {escape(f'{path}: {exc.message}')}", soft_wrap=True)
+            return
+        imported += 1
+        warned += 1 if result.warnings else 0
+        out.print(
+            escape(
+                f"imported {path}: {len(result.table_ids)} tables, {result.goals} goals, "
+                f"{result.indicators} indicators, {result.warnings} warnings"
+            )
+        )
+
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("importing", total=len(files))
+        if pool is None:
+            for path in files:
+                store(path, _parse_file(str(path), format))
+                progress.advance(task)
+        else:
+            with pool:
+                futures = {pool.submit(_parse_file, str(p), format): p for p in files}
+                for future in as_completed(futures):
+                    store(futures[future], future.result())
+                    progress.advance(task)
     out.print(f"{imported} imported ({warned} with warnings), {refused} refused")
     if refused:
         raise typer.Exit(1)
