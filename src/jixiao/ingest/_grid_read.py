@@ -42,7 +42,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
@@ -55,7 +55,6 @@ from jixiao.domain.model import (
     OverallTargets,
     Period,
     Project,
-    SourceInfo,
 )
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.taxonomy import (
@@ -67,6 +66,7 @@ from jixiao.domain.taxonomy import (
 )
 from jixiao.domain.values import Kind, TargetValue, parse_value
 from jixiao.ingest._cells import as_value, find_year, parse_amount, parse_fields
+from jixiao.ingest._document import finish, most_common_year
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import clean, fold, join_wrapped
 from jixiao.ingest.errors import IngestError
@@ -81,7 +81,6 @@ from jixiao.ingest.text_blocks import (
     UNKNOWN_LABEL,
     UNPARSED_VALUE,
     UNUSED_TEXT,
-    YEAR_MISMATCH,
 )
 
 __all__ = ["ACTUALS_NOT_IMPORTED", "read_grids"]
@@ -1981,8 +1980,7 @@ def _levels(l1: str | None, l2: str | None, taxonomy: Taxonomy) -> _Levels:
 def _finish(reader: _Reader, file: str, sha256: str, layout: str) -> Document:
     builder = _Builder(file)
     tables = reader.tables
-    known = [t.year for t in tables if t.year is not None]
-    doc_year = max(dict.fromkeys(known), key=known.count) if known else None
+    doc_year = most_common_year(t.year for t in tables)
     overall: list[OverallTargets] = []
     projects: list[Project] = []
     empty_years: list[int | None] = []
@@ -2003,35 +2001,20 @@ def _finish(reader: _Reader, file: str, sha256: str, layout: str) -> Document:
                 projects.append(project)
         else:
             builder.notes(t, "")
-    years = [o.fiscal_year for o in overall] + [p.fiscal_year for p in projects]
-    known_years = [y for y in years if y is not None] or [y for y in empty_years if y is not None]
-    fiscal_year = max(dict.fromkeys(known_years), key=known_years.count) if known_years else None
-    for table_year, label in _with_years(overall, projects):
-        if table_year is not None and fiscal_year is not None and table_year != fiscal_year:
-            builder.warn(
-                YEAR_MISMATCH, f"“{label}”的年度 {table_year} 与文档年度 {fiscal_year} 不一致", None
-            )
-    publisher = overall[0].unit if len(overall) == 1 and overall[0].unit else None
-    projects = [
-        replace(p, unit=p.unit or publisher, fiscal_year=p.fiscal_year or fiscal_year)
-        for p in projects
-    ]
-    return Document(
-        fiscal_year=fiscal_year,
-        overall_targets=tuple(overall),
-        projects=tuple(projects),
-        warnings=tuple(builder.warnings),
-        source=SourceInfo(file=file, sha256=sha256, layout=layout),
+    fiscal_year = most_common_year(
+        [o.fiscal_year for o in overall] + [p.fiscal_year for p in projects]
     )
-
-
-def _with_years(
-    overall: Iterable[OverallTargets], projects: Iterable[Project]
-) -> Iterable[tuple[int | None, str]]:
-    for o in overall:
-        yield o.fiscal_year, o.unit
-    for p in projects:
-        yield p.fiscal_year, p.name
+    if fiscal_year is None:
+        fiscal_year = most_common_year(empty_years)
+    return finish(
+        overall,
+        projects,
+        fiscal_year=fiscal_year,
+        warnings=builder.warnings,
+        file=file,
+        sha256=sha256,
+        layout=layout,
+    )
 
 
 def read_grids(grids: Sequence[Grid], *, file: str, sha256: str, layout: str) -> Document:

@@ -64,7 +64,6 @@ import ctypes
 import re
 import threading
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, TypeVar
@@ -75,6 +74,7 @@ import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 from jixiao.domain.model import Diagnostic, Document, Project, SourceInfo
 from jixiao.domain.provenance import Provenance
 from jixiao.ingest import text_blocks
+from jixiao.ingest._document import most_common_year, with_publisher
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import TextSource
 from jixiao.ingest.errors import IngestError
@@ -1283,17 +1283,11 @@ def _merge(docs: list[Document], warnings: list[Diagnostic], name: str, sha256: 
     projects: list[Project] = sorted((p for d in docs for p in d.projects), key=_page_of)
     all_warnings = sorted([w for d in docs for w in d.warnings] + warnings, key=_page_of)
     years = [o.fiscal_year for o in overall] + [p.fiscal_year for p in projects]
-    known = [y for y in years if y is not None]
-    if known:
-        fiscal_year: int | None = Counter(known).most_common(1)[0][0]
-    else:
+    fiscal_year = most_common_year(years)
+    if fiscal_year is None:
         fiscal_year = next((d.fiscal_year for d in docs if d.fiscal_year is not None), None)
     if len(docs) > 1:
-        publisher = overall[0].unit if len(overall) == 1 and overall[0].unit else None
-        projects = [
-            replace(p, unit=p.unit or publisher, fiscal_year=p.fiscal_year or fiscal_year)
-            for p in projects
-        ]
+        projects = with_publisher(overall, projects, fiscal_year)
     return Document(
         fiscal_year=fiscal_year,
         overall_targets=tuple(overall),

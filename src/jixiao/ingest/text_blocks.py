@@ -23,8 +23,7 @@ Anything it is not sure of becomes a warning with its line; nothing is dropped i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from jixiao.domain.model import (
     Diagnostic,
@@ -35,7 +34,6 @@ from jixiao.domain.model import (
     OverallTargets,
     Period,
     Project,
-    SourceInfo,
 )
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.taxonomy import SATISFACTION, TAXONOMY_2015, Taxonomy, taxonomy_for_year
@@ -48,6 +46,7 @@ from jixiao.ingest._cells import (
     parse_labels,
     split_trailing_values,
 )
+from jixiao.ingest._document import finish, most_common_year
 from jixiao.ingest._text import Block, Line, Page, TextSource, fold, join_wrapped
 from jixiao.ingest.errors import IngestError
 
@@ -64,7 +63,6 @@ UNKNOWN_LABEL = "ingest.unknown-label"
 LEVEL_MISMATCH = "ingest.level2-mismatch"
 AMBIGUOUS_ROWS = "ingest.ambiguous-rows"
 UNPARSED_VALUE = "ingest.unparsed-value"
-YEAR_MISMATCH = "ingest.year-mismatch"
 
 _OVERALL_TITLE = re.compile(r"整体(?:支出)?(?:预算)?绩效目标表")
 _TITLE_UNIT_TAIL = re.compile(r"(?:部门单位|部门[（(]单位[）)]|部门|单位)$")
@@ -703,38 +701,12 @@ def _finish(
     sha256: str | None,
 ) -> Document:
     years = [o.fiscal_year for o in overall] + [p.fiscal_year for p in projects]
-    years = years or empty_years
-    known = [y for y in years if y is not None]
-    fiscal_year = max(dict.fromkeys(known), key=known.count) if known else None
-    for table in _with_years(overall, projects):
-        if table[0] is not None and fiscal_year is not None and table[0] != fiscal_year:
-            ctx.warn(
-                YEAR_MISMATCH,
-                f"“{table[1]}”的年度 {table[0]} 与文档年度 {fiscal_year} 不一致",
-                None,
-            )
-    publisher = overall[0].unit if len(overall) == 1 and overall[0].unit else None
-    projects = [
-        _replace_project(p, unit=p.unit or publisher, fiscal_year=p.fiscal_year or fiscal_year)
-        for p in projects
-    ]
-    return Document(
-        fiscal_year=fiscal_year,
-        overall_targets=tuple(overall),
-        projects=tuple(projects),
-        warnings=tuple(ctx.warnings),
-        source=SourceInfo(file=source.name, sha256=sha256, layout=LAYOUT),
+    return finish(
+        overall,
+        projects,
+        fiscal_year=most_common_year(years or empty_years),
+        warnings=ctx.warnings,
+        file=source.name,
+        sha256=sha256,
+        layout=LAYOUT,
     )
-
-
-def _with_years(
-    overall: Iterable[OverallTargets], projects: Iterable[Project]
-) -> Iterable[tuple[int | None, str]]:
-    for o in overall:
-        yield o.fiscal_year, o.unit
-    for p in projects:
-        yield p.fiscal_year, p.name
-
-
-def _replace_project(p: Project, *, unit: str | None, fiscal_year: int | None) -> Project:
-    return replace(p, unit=unit, fiscal_year=fiscal_year)
