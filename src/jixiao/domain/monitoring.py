@@ -78,7 +78,7 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Any
 
-from jixiao.domain.actuals import IndicatorActual, Likelihood, ProjectActuals
+from jixiao.domain.actuals import IndicatorActual, Likelihood, ProjectActuals, not_reported
 from jixiao.domain.model import Indicator, Project
 from jixiao.domain.taxonomy import SATISFACTION
 from jixiao.domain.values import (
@@ -356,13 +356,6 @@ def _usable(value: TargetValue | None) -> TargetValue | None:
     return None if value is None or value.kind is Kind.TEXT else value
 
 
-def _missing(value: TargetValue | None) -> bool:
-    """No current value: no cell, blank, or a not-filled marker (/, 无, *, XX)."""
-    if value is None or not value.text.strip():
-        return True
-    return value.kind is Kind.TEXT and value.reason.startswith(("空值", "未填写", "占位符"))
-
-
 _RESULT_SCALES = ("达成", "完成")
 _RESULT_LIGHTS = (Light.GREEN, Light.YELLOW, Light.RED)
 
@@ -445,7 +438,7 @@ class _Judgement:
 def _judge_current(
     indicator: Indicator, current: TargetValue | None, config: MonitoringConfig
 ) -> _Judgement:
-    if _missing(current):
+    if not_reported(current):
         return _Judgement(Light.NONE, "未填写当前完成值，无法判断", code="JXM3")
     assert current is not None
     shown = current.text.strip()

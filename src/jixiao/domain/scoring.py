@@ -113,7 +113,7 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
 
-from jixiao.domain.actuals import IndicatorActual, ManualScore, ProjectActuals
+from jixiao.domain.actuals import IndicatorActual, ManualScore, ProjectActuals, not_reported
 from jixiao.domain.model import Indicator, OverallTargets, Period, Project
 from jixiao.domain.taxonomy import COST, EFFECT, OUTPUT, SATISFACTION, TAXONOMY_2021
 from jixiao.domain.values import (
@@ -609,13 +609,6 @@ def _apportion(total: int, shares: Sequence[Fraction]) -> list[int]:
     return parts
 
 
-def _missing(value: TargetValue | None) -> bool:
-    """No actual: no cell, blank, or a not-filled marker (/, 无, *, XX)."""
-    if value is None or not value.text.strip():
-        return True
-    return value.kind is Kind.TEXT and value.reason.startswith(("空值", "未填写", "占位符"))
-
-
 def _printed(value: TargetValue | None) -> str | None:
     return None if value is None else value.text.strip()
 
@@ -723,7 +716,7 @@ def _automatic(
     scheme: ScoringScheme,
 ) -> _Auto:
     """Score an indicator from its target and actual; score None when that is impossible."""
-    if _missing(value):
+    if not_reported(value):
         return _Auto(Decimal(0), "缺少实际完成值，不得分")
     assert value is not None
     shown = value.text.strip()
@@ -1046,7 +1039,7 @@ def _score(
         )
         if result is None:
             continue
-        if _missing(value):
+        if not_reported(value):
             problems.append(f"指标“{indicator.name}”缺少实际完成值")
         score = _round(result.score)
         reason_needed = score < w

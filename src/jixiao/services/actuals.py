@@ -115,7 +115,8 @@ def monitoring_config(path: Path | None = None, *, month: int | None = None) -> 
     return replace(config, month=month) if month is not None else config
 
 
-def _period(text: str | Period) -> Period:
+def parse_period(text: str | Period) -> Period:
+    """``half_year`` or ``full_year`` as a Period; anything else is :class:`Invalid` (field period)."""
     try:
         period = Period(text)
     except ValueError:
@@ -638,7 +639,7 @@ def set_manual_score(
 
 def report(uow: UnitOfWork, table_id: int, period: str | Period) -> ProjectActuals | None:
     """A table's stored actuals for the period (None when nothing was reported)."""
-    wanted = _period(period)
+    wanted = parse_period(period)
     with uow:
         row = tables._get_table(uow.session, table_id)
         found = _report(uow.session, table_id, wanted)
@@ -681,7 +682,7 @@ def _text(value: dict[str, Any] | None) -> str | None:
 
 def form(uow: UnitOfWork, table_id: int, period: str | Period, actor: Actor | None) -> ActualsForm:
     """What the actuals page shows: each target row with its reported actual."""
-    wanted = _period(period)
+    wanted = parse_period(period)
     with uow:
         row = tables._get_table(uow.session, table_id)
         stored = _report(uow.session, table_id, wanted)
@@ -920,7 +921,7 @@ def template(
     """
     from jixiao.interchange.actuals_xlsx import write_actuals_template
 
-    wanted = _period(period)
+    wanted = parse_period(period)
     with uow:
         rows = _unit_tables(uow.session, unit, year)
         targets: list[Project] = []
@@ -1092,6 +1093,7 @@ __all__ = [
     "monitoring_config",
     "monitoring_workbook",
     "overall_name",
+    "parse_period",
     "previous_actuals",
     "previous_by_project",
     "read_upload",

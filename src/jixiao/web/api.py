@@ -1110,14 +1110,6 @@ class UnitMonitoringOut(_Out):
     )
 
 
-def _period(text: str) -> str:
-    if text not in performance.PERIOD_LABELS:
-        raise Invalid(
-            f"期间应为 half_year（运行监控）或 full_year（绩效自评），不是“{text}”", "period"
-        )
-    return text
-
-
 def _refused(exc: performance.Refused) -> JSONResponse:
     """A refused save: the error JSON with every problem (nothing was saved)."""
     body = {"detail": exc.message, "error": type(exc).__name__, "problems": list(exc.problems)}
@@ -1173,7 +1165,7 @@ _ACTUALS_ERRORS = _errors(403, 404, 409, 422)
     responses=_errors(404, 422),
 )
 def get_actuals(svc: Svc, actor: CurrentActor, table_id: TableId, period: PeriodPath) -> ActualsOut:
-    return _actuals(svc, actor, table_id, _period(period))
+    return _actuals(svc, actor, table_id, performance.parse_period(period).value)
 
 
 @router.put(
@@ -1191,7 +1183,7 @@ def save_actuals(
     period: PeriodPath,
     body: ActualsIn,
 ) -> ActualsOut | JSONResponse:
-    wanted = _period(period)
+    wanted = performance.parse_period(period).value
     try:
         performance.save_report(
             svc.uow(),

@@ -994,7 +994,6 @@ HISTORY_ACTIONS = {
     "actuals.save": "填报完成情况",
     "score.adjust": "人工评分",
 }
-PERIOD_NAMES = {"half_year": "运行监控（半年）", "full_year": "绩效自评（全年）"}
 INDICATOR_FIELDS = (
     ("level1", "一级指标"),
     ("level2", "二级指标"),
@@ -1105,7 +1104,7 @@ def describe(entry: HistoryEntry, names: dict[str, str]) -> HistoryLine:
     if entry.entity == "actual_report":
         return replace(
             base,
-            subject=PERIOD_NAMES.get(str(after.get("period")), "完成情况"),
+            subject=actuals.PERIOD_LABELS.get(str(after.get("period")), "完成情况"),
             changes=_actuals_changes(before, after),
         )
     if entry.entity == "actual_item":

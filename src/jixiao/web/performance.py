@@ -58,12 +58,6 @@ CATEGORIES = [x.value for x in DeviationCategory]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _period(period: str) -> Period:
-    if period not in PERIODS:
-        raise Invalid(f"期间应为 half_year（运行监控）或 full_year（绩效自评），不是“{period}”")
-    return Period(period)
-
-
 def _money(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
@@ -242,7 +236,7 @@ def actuals_page(
 ) -> Response:
     if actor is None:
         return _login_redirect(request)
-    return _actuals_page(request, actor, svc, table_id, _period(period))
+    return _actuals_page(request, actor, svc, table_id, performance.parse_period(period))
 
 
 @router.post("/tables/{table_id}/actuals/{period}")
@@ -251,7 +245,7 @@ def save_actuals(
 ) -> Response:
     if actor is None:
         return _login_redirect(request)
-    wanted = _period(period)
+    wanted = performance.parse_period(period)
     page = performance.form(svc.uow(), table_id, wanted, actor)
     typed = {k: v for k, v in form.items() if isinstance(v, str)}
     actuals, month, errors = _typed(form, page, wanted)
@@ -442,7 +436,7 @@ def unit_template(
 ) -> Response:
     if actor is None:
         return _login_redirect(request)
-    wanted = _period(period)
+    wanted = performance.parse_period(period)
     fiscal_year = _int(year)
     month = _monitoring(request).month if wanted is Period.HALF_YEAR else None
     data = performance.template(svc.uow(), unit, fiscal_year, wanted, month=month)
