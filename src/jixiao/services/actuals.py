@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from jixiao.domain.actuals import (
@@ -312,10 +312,21 @@ def _with_kept_scores(
     return replace(actuals, indicators=tuple(items))
 
 
-def _score(row: TargetTableRow, actuals: ProjectActuals, scheme: ScoringScheme) -> ProjectScore:
-    if row.kind == tables.OVERALL:
-        return score_overall(tables.domain_overall(row), actuals, scheme)
-    return score_project(tables.domain_project(row), actuals, scheme)
+def _domain_target(row: TargetTableRow) -> Project | OverallTargets:
+    return tables.domain_overall(row) if row.kind == tables.OVERALL else tables.domain_project(row)
+
+
+def _score(
+    row: TargetTableRow,
+    actuals: ProjectActuals,
+    scheme: ScoringScheme,
+    target: Project | OverallTargets | None = None,
+) -> ProjectScore:
+    """The table's score (``target``: its domain object, when the caller has built it)."""
+    target = target if target is not None else _domain_target(row)
+    if isinstance(target, OverallTargets):
+        return score_overall(target, actuals, scheme)
+    return score_project(target, actuals, scheme)
 
 
 def _problems(row: TargetTableRow, actuals: ProjectActuals, scheme: ScoringScheme) -> list[str]:
@@ -406,6 +417,12 @@ class SaveResult:
     reports: tuple[SavedReport, ...]
 
 
+def _in_year(year: int | None) -> ColumnElement[bool]:
+    """Tables of ``year`` (None: tables that name no year)."""
+    column = TargetTableRow.fiscal_year
+    return column.is_(None) if year is None else column == year
+
+
 def _tables(
     session: Session, kind: str, year: int | None, names: Iterable[str], unit: str | None
 ) -> dict[str, list[TargetTableRow]]:
@@ -419,9 +436,7 @@ def _tables(
         .where(TargetTableRow.kind == kind)
         .options(selectinload(TargetTableRow.indicators), selectinload(TargetTableRow.goals))
     )
-    query = query.where(
-        TargetTableRow.fiscal_year.is_(None) if year is None else TargetTableRow.fiscal_year == year
-    )
+    query = query.where(_in_year(year))
     if kind == tables.OVERALL:
         query = query.where(UnitRow.name.in_(wanted))
     else:
@@ -751,9 +766,7 @@ class TableEvaluation:
 
 def _evaluation(row: TargetTableRow, session: Session, scheme: ScoringScheme) -> TableEvaluation:
     stored = _report(session, row.id, Period.FULL_YEAR)
-    target: Project | OverallTargets = (
-        tables.domain_overall(row) if row.kind == tables.OVERALL else tables.domain_project(row)
-    )
+    target = _domain_target(row)
     if stored is None:
         return TableEvaluation(
             row.id,
@@ -767,7 +780,7 @@ def _evaluation(row: TargetTableRow, session: Session, scheme: ScoringScheme) ->
         )
     actuals = _domain_report(row, stored)
     try:
-        score = _score(row, actuals, scheme)
+        score = _score(row, actuals, scheme, target)
     except ScoringError as exc:
         return TableEvaluation(
             row.id, row.kind, _owner(row), row.unit.name, target, actuals, None, exc.problems
@@ -815,11 +828,7 @@ def _unit_tables(session: Session, unit: str, year: int | None) -> list[TargetTa
         select(TargetTableRow)
         .join(UnitRow)
         .where(UnitRow.name == unit)
-        .where(
-            TargetTableRow.fiscal_year.is_(None)
-            if year is None
-            else TargetTableRow.fiscal_year == year
-        )
+        .where(_in_year(year))
         .order_by(TargetTableRow.id)
     )
     rows = list(session.execute(query).unique().scalars())
