@@ -92,6 +92,43 @@ def goal_keys(doc: Document) -> Counter[Key]:
     )
 
 
+def _points(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
+
+
+def actual_keys(doc: Document) -> Counter[Key]:
+    """What self-evaluation and monitoring tables report: one key per indicator (period,
+    project, name, actual value, forecast, 分值, 得分, 偏差原因, 改进措施) and one per
+    project's funds (年初预算数, 全年预算数, 执行数)."""
+    out: Counter[Key] = Counter()
+    for a in doc.actuals:
+        for p in a.projects:
+            project = _text(p.project)
+            out[
+                (
+                    a.period.value,
+                    project,
+                    "funds",
+                    *map(_points, (p.budget_initial, p.budget, p.executed)),
+                )
+            ] += 1
+            for i in p.indicators:
+                out[
+                    (
+                        a.period.value,
+                        project,
+                        _text(i.indicator),
+                        _value(i.value),
+                        _value(i.forecast),
+                        _points(i.weight),
+                        _points(i.reported_score),
+                        _text(i.deviation.text if i.deviation else ""),
+                        _text(i.measures),
+                    )
+                ] += 1
+    return out
+
+
 def keys(doc: Document) -> Counter[Key]:
     return indicator_keys(doc) + goal_keys(doc)
 
@@ -121,6 +158,9 @@ class Result:
     spurious: list[Key] = field(default_factory=list)
     pages: int = 0
     pdftotext: list[float] = field(default_factory=list)
+    actuals_expected: int = 0
+    actuals_found: int = 0
+    actuals_matched: int = 0
 
     @property
     def ok(self) -> bool:
@@ -217,10 +257,12 @@ def run(args: argparse.Namespace) -> list[Result]:
             (args.corpus / entry["expected"]).read_bytes(), where=entry["expected"]
         )
         expected = keys(expected_doc)
+        expected_actuals = actual_keys(expected_doc)
         for fmt in formats:
             path = args.corpus / entry["files"][fmt]
             result = Result(entry["name"], fmt, path, path.stat().st_size if path.exists() else 0)
             result.expected = sum(expected.values())
+            result.actuals_expected = sum(expected_actuals.values())
             doc, seconds, error = read_once(path, args.timeout)
             result.error = error
             if doc is not None:
@@ -233,6 +275,11 @@ def run(args: argparse.Namespace) -> list[Result]:
                 result.warnings = len(doc.warnings)
                 result.missed = sorted((expected - found).elements())
                 result.spurious = sorted((found - expected).elements())
+                found_actuals = actual_keys(doc)
+                result.actuals_found = sum(found_actuals.values())
+                result.actuals_matched = sum((found_actuals & expected_actuals).values())
+                result.missed += sorted((expected_actuals - found_actuals).elements())
+                result.spurious += sorted((found_actuals - expected_actuals).elements())
                 for _ in range(args.repeat - 1):
                     again, seconds, _ = read_once(path, args.timeout)
                     if again is not None:
@@ -390,6 +437,36 @@ def accuracy_table(results: list[Result], manifest: dict[str, Any]) -> list[str]
     return lines
 
 
+def _actuals_cell(results: list[Result]) -> str:
+    if results and all(not r.ok for r in results):
+        return "✗"
+    found = sum(r.actuals_found for r in results)
+    matched = sum(r.actuals_matched for r in results)
+    expected = sum(r.actuals_expected for r in results)
+    return f"{_pct(matched, found)} / {_pct(matched, expected)}"
+
+
+def actuals_table(results: list[Result]) -> list[str]:
+    """Precision / recall of the actuals, for the layouts whose expected document has any."""
+    with_actuals = [r for r in results if r.actuals_expected]
+    if not with_actuals:
+        return []
+    formats = list(dict.fromkeys(r.fmt for r in with_actuals))
+    lines = [
+        "| layout | items | " + " | ".join(formats) + " | all formats |",
+        "|---|---:|" + "---:|" * len(formats) + "---:|",
+    ]
+    for t in dict.fromkeys(r.template for r in with_actuals):
+        row = [r for r in with_actuals if r.template == t]
+        cells = [_actuals_cell([r for r in row if r.fmt == f]) for f in formats]
+        lines.append(
+            f"| {t} | {row[0].actuals_expected} | "
+            + " | ".join(cells)
+            + f" | {_actuals_cell(row)} |"
+        )
+    return lines
+
+
 def details_table(results: list[Result]) -> list[str]:
     lines = [
         "| file | expected | imported | matched | P % | R % | rows R % | warnings | ms | result |",
@@ -492,6 +569,19 @@ def report(
         "",
         *accuracy_table(results, manifest),
         "",
+    ]
+    actuals = actuals_table(results)
+    if actuals:
+        out += [
+            "#### Accuracy: precision / recall (%) of the actuals of self-evaluation tables",
+            "",
+            "Key: period, project, indicator, 实际完成值, 全年预计, 分值, 得分, 偏差原因, 改进措施; "
+            "and per project 年初预算数, 全年预算数, 执行数 (one item each).",
+            "",
+            *actuals,
+            "",
+        ]
+    out += [
         "#### Speed: PDF, `read_path` against `pdftotext` on the same file",
         "",
         *pdf_speed_table(results),

@@ -47,7 +47,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jixiao.domain.model import Document, Funds, Goal, Indicator, OverallTargets, Project
+from jixiao.domain.actuals import ActualsDocument, Deviation, IndicatorActual, ProjectActuals
+from jixiao.domain.model import (
+    Document,
+    Funds,
+    Goal,
+    Indicator,
+    OverallTargets,
+    Period,
+    Project,
+)
 from jixiao.domain.values import Kind, TargetValue, format_number, parse_value
 from jixiao.interchange import dumps
 from jixiao.synth import SynthConfig
@@ -1082,7 +1091,7 @@ def self_eval(seed: int) -> Built:
     bank = (BANK[10], BANK[11])
     sources = _sources(bank, year, 1, seed)
     aliases = {"服务对象满意度指标": ("服务对象满意度指标", "社会公众或服务对象满意度指标")}
-    projects, sheets = [], []
+    projects, sheets, reports = [], [], []
     for n, (topic, rows, spec) in enumerate(sources):
         rows = _labelled(_ordered(rows), rng, aliases)
         rows = [
@@ -1168,6 +1177,7 @@ def self_eval(seed: int) -> Built:
             sheet.put(head, c, text, style="head")
         total = 10 * min(rate, 1)
         results: dict[str, tuple[Cell, ...]] = {}
+        reported: list[IndicatorActual] = []
         for row in rows:
             actual, ratio = _actual(row.full or "", rng)
             weight = points[row.name] or 0
@@ -1182,6 +1192,15 @@ def self_eval(seed: int) -> Built:
                         "项目实施进度滞后，将加强过程监控",
                         "受市场价格波动影响，将优化采购方式",
                     )
+                )
+            )
+            reported.append(
+                IndicatorActual(
+                    indicator=row.name.replace("\n", ""),
+                    value=parse_value(actual),
+                    deviation=Deviation(reason) if reason else None,
+                    weight=float(weight),
+                    reported_score=float(f"{score:g}"),
                 )
             )
             results[row.name] = (
@@ -1211,13 +1230,29 @@ def self_eval(seed: int) -> Built:
                 indicators=tuple(_indicator(x) for x in rows),
             )
         )
+        reports.append(
+            ProjectActuals(
+                project=name,
+                period=Period.FULL_YEAR,
+                budget=budget,
+                executed=executed,
+                budget_initial=budget,
+                indicators=tuple(reported),
+            )
+        )
     return Built(
-        Document(fiscal_year=year, projects=tuple(projects)),
+        Document(
+            fiscal_year=year,
+            projects=tuple(projects),
+            actuals=(ActualsDocument(year, Period.FULL_YEAR, tuple(reports)),),
+        ),
         sheets,
         crosses_page=False,
         notes="self-evaluation: 年度指标值 beside 实际完成值, 分值, 得分, 偏差原因; the expected "
-        "document holds the targets only (funds null: the table prints budget and execution, "
-        "not the target table's funds); long alias 社会公众或服务对象满意度指标; a 总分 row",
+        "document holds the targets and, in actuals, each indicator's 实际完成值, 分值, 得分 "
+        "and 偏差原因 with the 年初预算数 / 全年预算数 / 全年执行数 (the project's funds null: "
+        "the table prints budget and execution, not the target table's funds); long alias "
+        "社会公众或服务对象满意度指标; a 总分 row",
     )
 
 

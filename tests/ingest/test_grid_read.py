@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jixiao.domain.model import Document, Project
+from jixiao.domain.actuals import Deviation, DeviationCategory, Likelihood
+from jixiao.domain.model import Document, Period, Project
 from jixiao.domain.provenance import Provenance
 from jixiao.ingest import IngestError
 from jixiao.ingest._grid import Grid, GridCell
@@ -445,7 +446,7 @@ def test_half_and_full_year_under_a_merged_group_header() -> None:
     assert rows_of(doc.projects[0]) == [("产出指标", "数量指标", "甲", "≥5个", "≥10个", None)]
 
 
-def test_monitoring_table_imports_targets_only() -> None:
+def test_monitoring_table_imports_targets_and_checkpoint_actuals() -> None:
     doc = read(
         grid(
             [
@@ -486,11 +487,20 @@ def test_monitoring_table_imports_targets_only() -> None:
         ("产出指标", "数量指标", "甲", None, "≥10个", None),
         ("满意度指标", "服务对象满意度指标", "乙", None, "≥90%", None),
     ]
-    assert codes(doc) == Counter({ACTUALS_NOT_IMPORTED: 1, "ingest.unused-text": 1})
-    actuals = next(w for w in doc.warnings if w.code == ACTUALS_NOT_IMPORTED)
-    assert "1-6月执行情况" in actuals.message and "全年预计完成情况" in actuals.message
+    assert codes(doc) == Counter({"ingest.unused-text": 1})
     notes = next(w for w in doc.warnings if w.code == "ingest.unused-text")
     assert "备注" in notes.message
+    (report,) = doc.actuals
+    assert (report.period, report.fiscal_year) == (Period.HALF_YEAR, 2023)
+    (actuals,) = report.projects
+    assert actuals.project == "测试项目"
+    first, second = actuals.indicators
+    assert (first.indicator, first.value.text, first.forecast.text) == ("甲", "6个", "10个")
+    assert first.likelihood is Likelihood.CERTAIN and first.deviation is None
+    assert (second.indicator, second.value.text, second.forecast.text) == ("乙", "88%", "92%")
+    assert second.likelihood is Likelihood.POSSIBLE
+    assert second.deviation == Deviation("调查未完成", DeviationCategory.OTHER)
+    assert second.value.source is not None and second.value.source.line == 6  # its row
 
 
 def test_overall_table_printed_as_indicators_is_the_unit_as_a_project() -> None:

@@ -21,7 +21,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.domain.model import Document, OverallTargets, Project
+from jixiao.domain.model import Document, OverallTargets, Period, Project
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Kind, Op
 from jixiao.ingest import IngestError, read_path, xlsx
@@ -422,7 +422,7 @@ def test_value_type_column_quantitative_and_qualitative(tmp_path: Path) -> None:
     assert p.indicators[-1].level2_label is None
 
 
-def test_self_evaluation_imports_targets_and_warns_about_actuals(tmp_path: Path) -> None:
+def test_self_evaluation_imports_targets_and_actuals(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -505,9 +505,33 @@ def test_self_evaluation_imports_targets_and_warns_about_actuals(tmp_path: Path)
     assert _codes(doc) == Counter(
         {ACTUALS_NOT_IMPORTED: 1, "ingest.unused-text": 1, "ingest.unparsed-value": 1}
     )
-    (actuals,) = [w for w in doc.warnings if w.code == ACTUALS_NOT_IMPORTED]
-    assert "实际完成值" in actuals.message and "得分" in actuals.message
-    assert "信访工作经费" in actuals.message
+    # Only what has no field: the budget's 执行率 and 得分, the prose goal's 实际完成情况.
+    (unused,) = [w for w in doc.warnings if w.code == ACTUALS_NOT_IMPORTED]
+    assert "信访工作经费" in unused.message and "执行率" in unused.message
+    assert "实际完成值" not in unused.message
+    (report,) = doc.actuals
+    assert (report.period, report.fiscal_year) == (Period.FULL_YEAR, 2023)
+    (actuals,) = report.projects
+    assert actuals.project == "信访工作经费"
+    assert (actuals.budget_initial, actuals.budget, actuals.executed) == (25, 25, 17)
+    got = [
+        (
+            i.indicator,
+            i.value.text if i.value else None,
+            i.weight,
+            i.reported_score,
+            i.deviation.text if i.deviation else None,
+        )
+        for i in actuals.indicators
+    ]
+    assert got == [
+        ("受理投诉和意见", "412件", 20, 20, None),
+        ("受理及时率", "100%", 20, 20, None),
+        ("群众合法权益得到维护", "有效维护", 30, 28, None),
+        ("服务对象满意度", "76%", 10, 9, "部分信访人不满意"),
+    ]
+    first = actuals.indicators[0]
+    assert first.source is not None and (first.source.sheet, first.source.cell) == (ws.title, "F11")
     # Nothing of the actuals slipped into targets.
     texts = {v.text for i in p.indicators for _, v in i.values()}
     assert not texts & {"412件", "100%", "76%"}

@@ -65,6 +65,9 @@ class IndicatorActual:
     measures: str = ""  # 改进措施 / 整改措施
     manual: ManualScore | None = None  # year end: a manual score and its reason
     not_applicable: bool = False  # the indicator does not apply (left out, rescaled)
+    # As a published self-evaluation table prints them (imported, never computed here):
+    weight: float | None = None  # 分值 (the indicator's points)
+    reported_score: float | None = None  # 得分 (the unit's own score)
     source: Provenance | None = field(default=None, compare=False)
 
 

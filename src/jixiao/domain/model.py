@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Number, TargetValue
+
+if TYPE_CHECKING:  # actuals build on this module
+    from jixiao.domain.actuals import ActualsDocument
 
 
 class Period(StrEnum):
@@ -168,6 +172,9 @@ class Document:
     projects: tuple[Project, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()
     source: SourceInfo | None = field(default=None, compare=False)
+    # What a published self-evaluation (自评表) or monitoring table (监控表) reports, one
+    # document per period: the actuals beside the targets of the same tables.
+    actuals: tuple[ActualsDocument, ...] = ()
 
     @property
     def goal_count(self) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from jixiao.domain.actuals import ActualsDocument
 from jixiao.domain.model import Diagnostic, Document, OverallTargets, Project, SourceInfo
 from jixiao.domain.provenance import Provenance
 
@@ -39,6 +40,7 @@ def finish(
     file: str,
     sha256: str | None,
     layout: str,
+    actuals: Iterable[ActualsDocument] = (),
 ) -> Document:
     """The document: a YEAR_MISMATCH warning (located at the file) for each table of another
     year than ``fiscal_year``, appended to ``warnings``; projects completed by
@@ -61,4 +63,23 @@ def finish(
         projects=tuple(with_publisher(overall, projects, fiscal_year)),
         warnings=tuple(warnings),
         source=SourceInfo(file=file, sha256=sha256, layout=layout),
+        actuals=merge_actuals(actuals),
     )
+
+
+def merge_actuals(parts: Iterable[ActualsDocument]) -> tuple[ActualsDocument, ...]:
+    """One actuals document per (year, period), the projects of the parts in order."""
+    merged: dict[tuple[int | None, object], ActualsDocument] = {}
+    for part in parts:
+        key = (part.fiscal_year, part.period)
+        before = merged.get(key)
+        merged[key] = (
+            part
+            if before is None
+            else replace(
+                before,
+                projects=before.projects + part.projects,
+                overall=before.overall + part.overall,
+            )
+        )
+    return tuple(merged.values())

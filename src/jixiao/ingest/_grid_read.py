@@ -14,8 +14,11 @@ all of them, from what the domain knows and never from fixed positions:
 * **Columns by header words.**  Each column gets a role (level 1, level 2, name, target for a
   period, operator, unit, weight, value type, direction, actuals, note); separate 计算符号 /
   目标值 / 度量单位 columns are joined into one target text (``≥`` ``90`` ``%`` → ``≥90%``).
-  Actuals columns (实际完成值, 当前完成值, 全年预计, 得分, 偏差原因 …) are never read as
-  targets: the table gets one ``ingest.actuals-not-imported`` warning instead.
+  Actuals columns (实际完成值, 当前完成值, 全年预计, 完成目标可能性, 得分, 分值, 偏差原因,
+  改进措施 …) are never read as targets: a self-evaluation (自评表) or monitoring table
+  (监控表) imports them into the document's ``actuals`` (one ``jixiao-actuals/1`` document
+  per period), with the funds of its 年初预算数 / 全年预算数 / 执行数 columns; columns with
+  no place there (执行率, 自评等级 …) get one ``ingest.actuals-not-imported`` warning.
 * **Merged and empty cells.**  A merged level-1/level-2 cell covers its rows; an empty
   level-1/level-2 cell inherits the label of the row above.
 * **Ragged grids** (text dumps that dropped empty and merged cells) are aligned to the header
@@ -46,6 +49,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from jixiao.domain.actuals import (
+    ActualsDocument,
+    Deviation,
+    DeviationCategory,
+    IndicatorActual,
+    Likelihood,
+    ProjectActuals,
+)
 from jixiao.domain.model import (
     Diagnostic,
     Document,
@@ -85,8 +96,8 @@ from jixiao.ingest.text_blocks import (
 
 __all__ = ["ACTUALS_NOT_IMPORTED", "read_grids"]
 
-#: New warning code: a self-evaluation or monitoring table's actuals columns (实际完成值,
-#: 当前完成值, 得分, 偏差原因 …) were seen and not imported (only targets are imported).
+#: Warning code: a self-evaluation or monitoring table's columns of results that have no
+#: place in the actuals (执行率, 自评等级 …) were seen and not imported.
 ACTUALS_NOT_IMPORTED = "ingest.actuals-not-imported"
 
 _MAX_SPAN = 256  # columns a merged cell may cover (bounds odd input)
@@ -125,7 +136,9 @@ class _Role(Enum):
     WEIGHT = "weight"
     KIND = "kind"
     DIRECTION = "direction"
-    ACTUAL = "actual"
+    ACTUAL = "actual"  # an actual value (实际完成值, 当前完成值, 全年预计 …)
+    ACTUAL_SCORE = "actual-score"  # 得分: a number
+    ACTUAL_TEXT = "actual-text"  # 偏差原因, 改进措施, 完成目标可能性, a 偏差原因 category
     SEQ = "seq"
     FUNCTION = "function"
     WORK = "work"
@@ -134,6 +147,8 @@ class _Role(Enum):
     IGNORED = "ignored"  # a known header word with no use here (a group label)
     UNKNOWN = "unknown"  # a header cell that is no known word
 
+
+_ACTUAL_ROLES = frozenset({_Role.ACTUAL, _Role.ACTUAL_SCORE, _Role.ACTUAL_TEXT})
 
 _NOTE_WORDS = re.compile(
     r"评分标准|评分规则|评分方法|计分方法|评价标准|指标解释|指标说明|指标定义|备注|说明|"
@@ -175,6 +190,11 @@ def _classify(text: str) -> tuple[_Role, Period | None] | None:
     if _NOTE_WORDS.search(f):
         return _Role.NOTE, None
     if _ACTUAL_WORDS.search(f):
+        field_ = _actual_field(f)
+        if field_ == "score":
+            return _Role.ACTUAL_SCORE, None
+        if field_ is not None and field_ not in ("value", "forecast"):
+            return _Role.ACTUAL_TEXT, None
         return _Role.ACTUAL, None
     ordered = (
         (_LEVEL1_WORDS, _Role.LEVEL1),
@@ -211,6 +231,38 @@ def _period(folded: str) -> Period:
 
 def _explicit_period(label: str) -> bool:
     return any(word in label for word in ("半年", "全年", "年度", "长期", "当年"))
+
+
+_CATEGORY_WORDS = tuple(c.value for c in DeviationCategory)
+_ACTUAL_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("score", re.compile(r"得分")),
+    ("likelihood", re.compile(r"可能性")),
+    ("forecast", re.compile(r"预计")),
+    ("reason", re.compile(r"偏差|原因")),
+    ("measures", re.compile(r"措施")),
+    (
+        "value",
+        re.compile(r"实际完成|完成值|实际值|当前完成|累计完成|^完成情况$|^实际$|完成数|执行情况"),
+    ),
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _actual_field(label: str) -> str | None:
+    """Where an actuals column goes (``value``, ``forecast``, ``likelihood``, ``score``,
+    ``reason``, ``measures``, ``category:<经费保障 …>``), or None: not imported."""
+    f = fold(label)
+    for word in _CATEGORY_WORDS:
+        if f.endswith(word) and (f == word or "原因" in f or "偏差" in f):
+            return f"category:{word}"  # one column per 偏差原因 category, marked ✓
+    if re.search(r"率|执行数|等级", f) and "得分" not in f:
+        return None  # 完成率, 执行率, 执行数, 自评等级: computed or the funds', not kept here
+    return next((key for key, pattern in _ACTUAL_FIELDS if pattern.search(f)), None)
+
+
+_MARK = re.compile(r"^(?:[√✓✔●■☑Vv]|是|有)$")
+_POINTS = re.compile(r"^\d{1,3}(?:\.\d+)?$")
+_HALF_YEAR_WORDS = re.compile(r"监控|当前|预计|可能性|1-\d月|截至")
 
 
 # -- taxonomy labels -----------------------------------------------------------------------
@@ -278,6 +330,23 @@ _MEASURE_CHARS = frozenset(
     "支把度位名班床%‰㎡²³"
 )
 _ACTUALS_ROW = re.compile(r"执行数|执行率|得分|实际完成|完成情况|偏差")
+# The funds block of a self-evaluation or monitoring table: 年初预算数 · 全年预算数 · 执行数.
+_BUDGET_COLUMN = re.compile(r"年初预算|全年预算|调整后预算|预算数|执行数|实际支出")
+_BUDGET_KEYS = (
+    ("budget_initial", re.compile(r"年初")),
+    ("executed", re.compile(r"执行数|实际支出|支出数")),
+    ("budget", re.compile(r"全年预算|调整后预算|预算数")),
+)
+
+
+def _budget_key(text: str) -> str | None:
+    """The funds figure a heading of the funds block names (None: not one we keep)."""
+    f = fold(text)
+    if not _BUDGET_COLUMN.search(f) or "率" in f:
+        return None
+    return next((key for key, pattern in _BUDGET_KEYS if pattern.search(f)), None)
+
+
 _BUDGET_HEADING = re.compile(r"预算|资金|金额")
 _MONEY_UNIT = re.compile(r"(?:金额)?单位[:：]?(?:万元|元)")
 # Headings of the prose goals above the indicators (no place for them in the model).
@@ -397,6 +466,10 @@ def _score(feat: _Feat, role: _Role, context_level1: str | None) -> float:
         return 4.0 if feat.direction_word else -4.0
     if role is _Role.ACTUAL:
         return 1.0 if feat.value else 0.5
+    if role is _Role.ACTUAL_SCORE:
+        return 1.5 if feat.number else -3.0
+    if role is _Role.ACTUAL_TEXT:
+        return -2.0 if feat.number or feat.op_only else (-0.5 if feat.value else 0.8)
     if role is _Role.SEQ:
         return 3.0 if feat.seq_like else -2.0
     if role in (_Role.FUNCTION, _Role.WORK, _Role.GOAL):
@@ -938,9 +1011,9 @@ def _detailed_column(cols: Sequence[_Col], subs: Sequence[_Col]) -> int | None:
         if c.role is _Role.NAME_WEAK and roles <= {_Role.LEVEL1, _Role.LEVEL2, _Role.NAME}:
             return k
         if (
-            c.role is _Role.ACTUAL
+            c.role in _ACTUAL_ROLES
             and "原因" in c.label
-            and roles == {_Role.ACTUAL}
+            and roles <= _ACTUAL_ROLES
             and all("原因" not in s.label for s in subs)
         ):
             return k
@@ -993,6 +1066,7 @@ class _IndRow:
     name: _Value | None
     values: dict[Period, _Value]
     label_only: bool = False
+    actuals: dict[str, _Value] = field(default_factory=dict)  # actual field → cell
     # A ragged row of one text cell: a name whose values follow on the next row, or text
     # wrapped from another row; imported only when values join it.
     tentative: bool = False
@@ -1020,6 +1094,10 @@ class _Table:
     rows: list[_IndRow] = field(default_factory=list)
     goals: list[_GoalRow] = field(default_factory=list)
     actuals: dict[str, Provenance] = field(default_factory=dict)  # column label → where
+    # The funds block of a self-evaluation: headings by grid column (aligned grids) or by
+    # position (ragged), and the figures of its 年度资金总额 row read under them.
+    budget_heads: list[tuple[str | None, GridCell]] = field(default_factory=list)
+    budget: dict[str, _Value] = field(default_factory=dict)
     unused_columns: dict[str, Provenance] = field(default_factory=dict)
     notes: list[tuple[str, str, Provenance]] = field(default_factory=list)  # pre-name warnings
     stray: list[tuple[str, Provenance]] = field(default_factory=list)  # rows before a header
@@ -1253,6 +1331,8 @@ class _Reader:
         repeated = any(
             key != "meta" and v.text and key in t.fields and t.fields[key].text for key, v in pairs
         )
+        if t.budget_heads and any(key == "funds.total" for key, _ in found):
+            self.read_budget(row, next(c for key, c in found if key == "funds.total"))
         busy = bool(t.rows or t.goals)
         named = "name" in t.fields and bool(t.fields["name"].text)
         if (new_name and (named or busy)) or (repeated and busy):
@@ -1261,17 +1341,44 @@ class _Reader:
             self.set_field(key, value)
         return True
 
+    def read_budget(self, row: _Row, label: GridCell) -> None:
+        """The 年度资金总额 row of a funds block: each figure under its heading (by column,
+        or by position when the dump dropped the empty and merged cells)."""
+        t = self.table
+        heads = t.budget_heads
+        if row.ragged:
+            cells = list(row.own[row.own.index(label) + 1 :])
+            if not cells or len(cells) > len(heads):
+                return
+            pairs = [
+                (key, cell) for (key, _), cell in zip(heads[-len(cells) :], cells, strict=True)
+            ]
+        else:
+            cells = [c for c in row.own if c.col > label.col]
+            pairs = []
+            for key, head in heads:
+                span = range(head.col, head.col + max(1, head.colspan))
+                cell = next((c for c in cells if c.col in span), None)
+                if cell is not None:
+                    pairs.append((key, cell))
+        for key, cell in pairs:
+            if key is not None and parse_amount(_text(cell)) is not None:
+                t.budget.setdefault(key, _Value(_text(cell), row.src(cell)))
+
     def pre_header_row(self, row: _Row, texts: list[str]) -> None:
         """A row before any header: headings of actuals (a self-evaluation's 预算执行情况)
         are noted, headings and placeholders skipped, anything else reported."""
         t = self.table
         actuals_row = bool(_ACTUALS_ROW.search(fold(" ".join(texts))))
+        if actuals_row and any(_BUDGET_COLUMN.search(fold(x)) for x in texts):
+            t.budget_heads = [(_budget_key(x), c) for c, x in zip(row.own, texts, strict=True)]
         rest: list[str] = []
         for cell, text in zip(row.own, texts, strict=True):
             f = fold(text)
             heading = len(f) <= _HEADER_MAX and not _SENTENCE.search(f)
             if actuals_row and heading and _ACTUAL_WORDS.search(f):
-                t.actuals.setdefault(text, row.src(cell))
+                if _budget_key(text) is None:
+                    t.actuals.setdefault(text, row.src(cell))
             elif actuals_row and heading and (_classify(text) or _BUDGET_HEADING.search(f)):
                 continue  # the budget columns' headings (年初预算数, 分值 …)
             elif not (f in _PLACEHOLDER or _MONEY_UNIT.fullmatch(f) or _GOAL_HEADING.match(f)):
@@ -1331,7 +1438,7 @@ class _Reader:
         for p in placed:
             if not p.own:
                 continue
-            if p.col.role is _Role.ACTUAL:
+            if p.col.role in _ACTUAL_ROLES and _actual_field(p.col.label) is None:
                 t.actuals.setdefault(p.col.label, p.col.source or row.src(p.cell))
             elif p.col.role in (_Role.NOTE, _Role.UNKNOWN) or (
                 p.col.role is _Role.IGNORED
@@ -1443,6 +1550,17 @@ class _Reader:
             if name_cells
             else None
         )
+        actual_cells: dict[str, _Value] = {}
+        for p in placed:
+            key = (
+                _actual_field(p.col.label)
+                if p.col.role in _ACTUAL_ROLES
+                else "weight"
+                if p.col.role is _Role.WEIGHT
+                else None
+            )
+            if key is not None and id(p.cell) not in labels and _text(p.cell):
+                actual_cells.setdefault(key, _Value(_text(p.cell), row.src(p.cell)))
         mine = [p for p in placed if p.own]
         label_only = False
         if name is None and not values:
@@ -1498,10 +1616,42 @@ class _Reader:
             prev = t.rows[-1]
             if prev.name is not None and not prev.values and not prev.label_only:
                 prev.values.update(values)  # a row cut by a page break: its values
+                for key, cell in actual_cells.items():
+                    prev.actuals.setdefault(key, cell)
                 prev.tentative = False
                 return
         tentative = (row.ragged or t.header.ragged) and not values and len(mine) == 1
-        t.rows.append(_IndRow(row.first, l1v, l2v, name, values, tentative=tentative))
+        if tentative and name is not None and self.prose_remark(name):
+            return
+        t.rows.append(
+            _IndRow(row.first, l1v, l2v, name, values, actuals=actual_cells, tentative=tentative)
+        )
+
+    def prose_remark(self, text: _Value) -> bool:
+        """A lone sentence after an indicator row of a ragged table with a 偏差原因 /
+        改进措施 column: that row's remark (a dump that put the cell on its own line)."""
+        t = self.table
+        assert t.header is not None
+        remark = next(
+            (
+                _actual_field(c.label)
+                for c in reversed(t.header.columns)
+                if c.role is _Role.ACTUAL_TEXT and _actual_field(c.label) in ("reason", "measures")
+            ),
+            None,
+        )
+        prev = t.rows[-1] if t.rows else None
+        if (
+            remark is None
+            or prev is None
+            or prev.label_only
+            or not prev.values
+            or remark in prev.actuals
+            or not _SENTENCE.search(text.text)
+        ):
+            return False
+        prev.actuals[remark] = text
+        return True
 
     def goal_row(self, row: _Row) -> None:
         t = self.table
@@ -1659,6 +1809,7 @@ class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.warnings: list[Diagnostic] = []
+        self.actuals: list[tuple[int | None, ProjectActuals]] = []  # (year, report)
 
     def warn(self, code: str, message: str, where: Provenance | None) -> None:
         self.warnings.append(Diagnostic(code, message, where or Provenance(self.file)))
@@ -1688,7 +1839,7 @@ class _Builder:
             where = next(iter(t.actuals.values()))
             self.warn(
                 ACTUALS_NOT_IMPORTED,
-                f"{what}：表格有实际完成情况列（{cols}），只导入了目标值，实际完成情况未导入",
+                f"{what}：实际完成情况中的“{cols}”没有对应的字段，未导入",
                 where,
             )
         if t.unused_columns:
@@ -1733,6 +1884,7 @@ class _Builder:
             {c.period for c in t.header.columns if c.role is _Role.TARGET} if t.header else set()
         )
         indicators: list[Indicator] = []
+        reported: list[IndicatorActual] = []
         for k, row in enumerate(t.rows):
             last_row = is_last and k == len(t.rows) - 1
             if row.label_only:
@@ -1767,6 +1919,8 @@ class _Builder:
             elif not row.values and periods:
                 self.warn(MISSING_VALUE, f"{what}指标“{indicator.name}”没有指标值", row.source)
             indicators.append(indicator)
+            if row.actuals and indicator.name:
+                reported.append(self.actual(row, indicator, what))
 
         def text(key: str) -> str | None:
             found = t.fields.get(key)
@@ -1786,6 +1940,22 @@ class _Builder:
             if key.startswith("funds.") and v.text
         }
         funds = Funds(**amounts) if amounts else None
+        if reported or t.budget:
+            budget = {key: parse_amount(v.text) for key, v in t.budget.items()}
+            self.actuals.append(
+                (
+                    t.year or year,
+                    ProjectActuals(
+                        project=name,
+                        period=_table_period(t),
+                        budget=budget.get("budget"),
+                        executed=budget.get("executed"),
+                        budget_initial=budget.get("budget_initial"),
+                        indicators=tuple(reported),
+                        source=anchor,
+                    ),
+                )
+            )
         return Project(
             name=name,
             department=text("department"),
@@ -1820,6 +1990,70 @@ class _Builder:
             level1_label=levels.level1_label,
             level2_label=levels.level2_label,
             source=row.name.source if row.name is not None else row.source,
+        )
+
+    def actual(self, row: _IndRow, indicator: Indicator, what: str) -> IndicatorActual:
+        """What a self-evaluation or monitoring row reports beside its targets."""
+        cells = row.actuals
+        where = f"{what}指标“{indicator.name}”"
+
+        def value(key: str) -> TargetValue | None:
+            cell = cells.get(key)
+            if cell is None or cell.text in _PLACEHOLDER:
+                return None
+            return parse_value(_with_unit(cell.text, indicator)).with_source(cell.source)
+
+        def points(key: str, label: str) -> float | None:
+            cell = cells.get(key)
+            if cell is None or cell.text in _PLACEHOLDER:
+                return None
+            text = fold(cell.text)
+            if not _POINTS.match(text):
+                self.warn(
+                    UNPARSED_VALUE, f"{where}的{label}“{cell.text}”不是分数，未导入", cell.source
+                )
+                return None
+            return float(text)
+
+        likelihood = None
+        if "likelihood" in cells:
+            text = fold(cells["likelihood"].text)
+            likelihood = next((x for x in Likelihood if x.value == text), None)
+            if likelihood is None and text not in _PLACEHOLDER:
+                self.warn(
+                    UNPARSED_VALUE,
+                    f"{where}的完成目标可能性“{cells['likelihood'].text}”不是"
+                    "确定能、有可能或完全不可能，未导入",
+                    cells["likelihood"].source,
+                )
+        # One column per category: marked (✓), or holding the explanation itself.
+        categories: list[DeviationCategory] = []
+        explained: list[str] = []
+        for key, cell in cells.items():
+            if key.startswith("category:") and cell.text not in _PLACEHOLDER:
+                categories.append(DeviationCategory(key.split(":", 1)[1]))
+                if not _MARK.match(fold(cell.text)):
+                    explained.append(cell.text)
+        reason = cells["reason"].text if "reason" in cells else ""
+        reason = "" if reason in _PLACEHOLDER else reason
+        reason = reason or "；".join(explained)
+        deviation = (
+            Deviation(reason, categories[0] if categories else None)
+            if reason or categories
+            else None
+        )
+        measures = cells["measures"].text if "measures" in cells else ""
+        actual_cell = cells.get("value") or next(iter(cells.values()))
+        return IndicatorActual(
+            indicator=indicator.name,
+            value=value("value"),
+            forecast=value("forecast"),
+            likelihood=likelihood,
+            deviation=deviation,
+            measures="" if measures in _PLACEHOLDER else measures,
+            weight=points("weight", "分值"),
+            reported_score=points("score", "得分"),
+            source=actual_cell.source,
         )
 
     # overall targets ---------------------------------------------------------------------
@@ -1863,6 +2097,32 @@ class _Builder:
             department=(t.fields["department"].text or None) if "department" in t.fields else None,
             source=anchor,
         )
+
+
+def _table_period(t: _Table) -> Period:
+    """A monitoring table (监控表; 当前完成值, 全年预计 …) reports the checkpoint, anything
+    else (自评表) the year end."""
+    title = fold(_title_text(t))
+    if "监控" in title:
+        return Period.HALF_YEAR
+    if "自评" in title or "评价" in title:
+        return Period.FULL_YEAR
+    labels = [c.label for c in t.header.columns if c.role in _ACTUAL_ROLES] if t.header else []
+    if any(_HALF_YEAR_WORDS.search(fold(x)) for x in labels):
+        return Period.HALF_YEAR
+    return Period.FULL_YEAR
+
+
+def _with_unit(text: str, indicator: Indicator) -> str:
+    """A bare number read with the unit of the indicator's target (``98`` beside ``≥95%``
+    is ``98%``), as a unit reports it in the target's terms."""
+    folded = fold(text).replace(",", "")
+    if not _NUMBER_ONLY.match(folded):
+        return text
+    target = indicator.full_year or indicator.half_year or indicator.long_term
+    if target is None or target.kind is not Kind.QUANTITATIVE or not target.unit:
+        return text
+    return f"{text}{target.unit}"
 
 
 def _backfill_levels(rows: Sequence[_IndRow]) -> None:
@@ -2014,6 +2274,12 @@ def _finish(reader: _Reader, file: str, sha256: str, layout: str) -> Document:
         file=file,
         sha256=sha256,
         layout=layout,
+        actuals=(
+            ActualsDocument(
+                fiscal_year=year or fiscal_year, period=report.period, projects=(report,)
+            )
+            for year, report in builder.actuals
+        ),
     )
 
 

@@ -74,7 +74,7 @@ import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 from jixiao.domain.model import Diagnostic, Document, Project, SourceInfo
 from jixiao.domain.provenance import Provenance
 from jixiao.ingest import text_blocks
-from jixiao.ingest._document import most_common_year, with_publisher
+from jixiao.ingest._document import merge_actuals, most_common_year, with_publisher
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import TextSource
 from jixiao.ingest.errors import IngestError
@@ -1294,4 +1294,5 @@ def _merge(docs: list[Document], warnings: list[Diagnostic], name: str, sha256: 
         projects=tuple(projects),
         warnings=tuple(all_warnings),
         source=SourceInfo(file=name, sha256=sha256, layout=LAYOUT),
+        actuals=merge_actuals(a for d in docs for a in d.actuals),
     )

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from jixiao.domain.actuals import ActualsDocument
 from jixiao.domain.model import (
     Diagnostic,
     Document,
@@ -34,6 +35,7 @@ from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Kind, Op, TargetValue
 from jixiao.interchange._wire import (
     FORMAT_ID,
+    WireActuals,
     WireDocument,
     WireFunds,
     WireGoal,
@@ -45,6 +47,7 @@ from jixiao.interchange._wire import (
     WireValue,
     WireWarning,
 )
+from jixiao.interchange.results import actuals_document_to_dict
 
 __all__ = [
     "FORMAT_ID",
@@ -171,6 +174,7 @@ def _to_wire(doc: Document) -> WireDocument:
             WireWarning(code=w.code, message=w.message, location=_loc(w.location))
             for w in doc.warnings
         ],
+        actuals=[WireActuals.model_validate(actuals_document_to_dict(a)) for a in doc.actuals],
     )
 
 
@@ -212,6 +216,9 @@ _LOCATION_KEYS = frozenset({"source", "location"})
 def _drop_unknown_places(node: Any) -> Any:
     """Leave out the null parts of provenance objects (page/line/sheet/cell)."""
     if isinstance(node, dict):
+        if node.keys() and all(isinstance(v, dict) and "file" in v for v in node.values()):
+            # a map of locations (an actuals report's ``sources``)
+            return {k: {kk: vv for kk, vv in v.items() if vv is not None} for k, v in node.items()}
         return {
             k: (
                 {kk: vv for kk, vv in v.items() if vv is not None}
@@ -228,6 +235,11 @@ def _drop_unknown_places(node: Any) -> Any:
 def dump(doc: Document) -> dict[str, Any]:
     """The document as a JSON-ready dict."""
     data: dict[str, Any] = _drop_unknown_places(_to_wire(doc).model_dump(mode="json"))
+    if doc.actuals:
+        # as jixiao-actuals/1 writes them: empty maps left out
+        data["actuals"] = [actuals_document_to_dict(a) for a in doc.actuals]
+    else:
+        del data["actuals"]  # a document of targets only reads as before the key existed
     return data
 
 
@@ -330,7 +342,14 @@ def _from_wire(w: WireDocument) -> Document:
             Diagnostic(code=x.code, message=x.message, location=_prov(x.location))
             for x in w.warnings
         ),
+        actuals=tuple(_actuals_from_wire(a) for a in w.actuals),
     )
+
+
+def _actuals_from_wire(w: WireActuals) -> ActualsDocument:
+    from jixiao.interchange.actuals import document_from_wire  # builds on this module
+
+    return document_from_wire(w)
 
 
 def _format_error(exc: ValidationError, where: str) -> FormatError:

@@ -118,6 +118,65 @@ class WireSource(_Model):
     layout: str | None = None
 
 
+# -- jixiao-actuals/1 (also embedded in jixiao/1 as ``actuals``) -------------------------
+
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Points = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+LikelihoodText = Literal["确定能", "有可能", "完全不可能"]
+CategoryText = Literal["经费保障", "制度保障", "人员保障", "硬件条件保障", "其他"]
+
+
+class WireManual(_Model):
+    score: Points
+    reason: Annotated[str, Field(min_length=1)]
+
+
+class WireReport(_Model):
+    """What projects and units (as a whole) report alike."""
+
+    budget: Amount | None = None
+    executed: Amount | None = None
+    budget_initial: Amount | None = None
+    execution_reason: str = ""
+    actuals: dict[str, str] = Field(default_factory=dict)
+    reasons: dict[str, str] = Field(default_factory=dict)
+    categories: dict[str, CategoryText] = Field(default_factory=dict)
+    measures: dict[str, str] = Field(default_factory=dict)
+    forecasts: dict[str, str] = Field(default_factory=dict)
+    likelihood: dict[str, LikelihoodText] = Field(default_factory=dict)
+    manual_scores: dict[str, WireManual] = Field(default_factory=dict)
+    not_applicable: list[str] = Field(default_factory=list)
+    weights: dict[str, Points] = Field(
+        default_factory=dict, description="分值 per indicator, as a published 自评表 prints it."
+    )
+    scores: dict[str, Points] = Field(
+        default_factory=dict, description="得分 per indicator, the unit's own (published) score."
+    )
+    sources: dict[str, WireLocation] = Field(
+        default_factory=dict, description="Where each indicator's actual value was read."
+    )
+    source: WireLocation | None = None
+
+
+class WireProjectActuals(WireReport):
+    name: Annotated[str, Field(min_length=1)]
+
+
+class WireOverallActuals(WireReport):
+    """A unit's overall actuals (部门整体): keyed by its work items (工作任务)."""
+
+    unit: Annotated[str, Field(min_length=1)]
+
+
+class WireActuals(_Model):
+    format: Literal["jixiao-actuals/1"]
+    fiscal_year: int | None
+    period: Literal["half_year", "full_year"]
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+    projects: list[WireProjectActuals]
+    overall: list[WireOverallActuals] = Field(default_factory=list)
+
+
 class WireDocument(_Model):
     """A ``jixiao/1`` document."""
 
@@ -135,3 +194,8 @@ class WireDocument(_Model):
     overall_targets: list[WireOverallTargets]
     projects: list[WireProject]
     warnings: list[WireWarning]
+    actuals: list[WireActuals] = Field(
+        default_factory=list,
+        description="What published self-evaluation or monitoring tables report, "
+        "one jixiao-actuals/1 document per period.",
+    )

@@ -17,9 +17,9 @@ per project: ``budget_initial`` (年初预算数), ``execution_reason``, ``forec
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Final, Literal
+from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from jixiao.domain.actuals import (
     ActualsDocument,
@@ -31,62 +31,34 @@ from jixiao.domain.actuals import (
     ProjectActuals,
 )
 from jixiao.domain.model import Period
+from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import parse_value
-from jixiao.interchange import FormatError
+from jixiao.interchange import FormatError, location_from_dict
+from jixiao.interchange._wire import (
+    WireActuals,
+    WireLocation,
+    WireManual,
+    WireOverallActuals,
+    WireProjectActuals,
+    WireReport,
+)
+
+__all__ = [
+    "ACTUALS_FORMAT",
+    "WireActuals",
+    "WireManual",
+    "WireOverallActuals",
+    "WireProjectActuals",
+    "actuals_schema",
+    "document_from_wire",
+    "load_actuals",
+    "loads_actuals",
+]
 
 ACTUALS_FORMAT: Final = "jixiao-actuals/1"
 
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-LikelihoodText = Literal["确定能", "有可能", "完全不可能"]
-CategoryText = Literal["经费保障", "制度保障", "人员保障", "硬件条件保障", "其他"]
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class WireManual(_Model):
-    score: Annotated[float, Field(ge=0, allow_inf_nan=False)]
-    reason: Annotated[str, Field(min_length=1)]
-
-
-class _WireReport(_Model):
-    """What projects and units (as a whole) report alike."""
-
-    budget: Amount | None = None
-    executed: Amount | None = None
-    budget_initial: Amount | None = None
-    execution_reason: str = ""
-    actuals: dict[str, str] = Field(default_factory=dict)
-    reasons: dict[str, str] = Field(default_factory=dict)
-    categories: dict[str, CategoryText] = Field(default_factory=dict)
-    measures: dict[str, str] = Field(default_factory=dict)
-    forecasts: dict[str, str] = Field(default_factory=dict)
-    likelihood: dict[str, LikelihoodText] = Field(default_factory=dict)
-    manual_scores: dict[str, WireManual] = Field(default_factory=dict)
-    not_applicable: list[str] = Field(default_factory=list)
-
-
-class WireProjectActuals(_WireReport):
-    name: Annotated[str, Field(min_length=1)]
-
-
-class WireOverallActuals(_WireReport):
-    """A unit's overall actuals (部门整体): keyed by its work items (工作任务)."""
-
-    unit: Annotated[str, Field(min_length=1)]
-
-
-class WireActuals(_Model):
-    format: Literal["jixiao-actuals/1"]
-    fiscal_year: int | None
-    period: Literal["half_year", "full_year"]
-    month: Annotated[int, Field(ge=1, le=12)] | None = None
-    projects: list[WireProjectActuals]
-    overall: list[WireOverallActuals] = Field(default_factory=list)
-
-
-def _project(w: _WireReport, owner: str, period: Period) -> ProjectActuals:
+def _project(w: WireReport, owner: str, period: Period) -> ProjectActuals:
     names = dict.fromkeys(
         [
             *w.actuals,
@@ -97,6 +69,8 @@ def _project(w: _WireReport, owner: str, period: Period) -> ProjectActuals:
             *w.likelihood,
             *w.manual_scores,
             *w.not_applicable,
+            *w.weights,
+            *w.scores,
         ]
     )
     indicators = []
@@ -122,6 +96,9 @@ def _project(w: _WireReport, owner: str, period: Period) -> ProjectActuals:
                 measures=w.measures.get(name, "").strip(),
                 manual=ManualScore(manual.score, manual.reason) if manual else None,
                 not_applicable=name in w.not_applicable,
+                weight=w.weights.get(name),
+                reported_score=w.scores.get(name),
+                source=_location(w.sources.get(name)),
             )
         )
     return ProjectActuals(
@@ -132,6 +109,23 @@ def _project(w: _WireReport, owner: str, period: Period) -> ProjectActuals:
         budget_initial=w.budget_initial,
         execution_reason=w.execution_reason.strip(),
         indicators=tuple(indicators),
+        source=_location(w.source),
+    )
+
+
+def _location(w: WireLocation | None) -> Provenance | None:
+    return location_from_dict(w.model_dump()) if w is not None else None
+
+
+def document_from_wire(wire: WireActuals) -> ActualsDocument:
+    """The domain document of a validated wire document."""
+    period = Period(wire.period)
+    return ActualsDocument(
+        fiscal_year=wire.fiscal_year,
+        period=period,
+        projects=tuple(_project(p, p.name, period) for p in wire.projects),
+        overall=tuple(_project(u, u.unit, period) for u in wire.overall),
+        month=wire.month,
     )
 
 
@@ -147,14 +141,7 @@ def load_actuals(data: Any, *, where: str = "<data>") -> ActualsDocument:
             path = ".".join(str(p) for p in err["loc"]) or "(document)"
             lines.append(f"  {path}: {err['msg']}")
         raise FormatError("\n".join(lines)) from None
-    period = Period(wire.period)
-    return ActualsDocument(
-        fiscal_year=wire.fiscal_year,
-        period=period,
-        projects=tuple(_project(p, p.name, period) for p in wire.projects),
-        overall=tuple(_project(u, u.unit, period) for u in wire.overall),
-        month=wire.month,
-    )
+    return document_from_wire(wire)
 
 
 def loads_actuals(text: str | bytes, *, where: str = "<string>") -> ActualsDocument:

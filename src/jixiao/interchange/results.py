@@ -19,7 +19,7 @@ from typing import NotRequired
 
 from typing_extensions import TypedDict
 
-from jixiao.domain.actuals import ProjectActuals
+from jixiao.domain.actuals import ActualsDocument, ProjectActuals
 from jixiao.domain.monitoring import (
     IndicatorMonitor,
     Light,
@@ -27,6 +27,7 @@ from jixiao.domain.monitoring import (
     ProjectMonitor,
     UnitSummary,
 )
+from jixiao.domain.provenance import Provenance
 from jixiao.domain.scoring import IndicatorScore, ProjectScore
 
 __all__ = [
@@ -34,11 +35,14 @@ __all__ = [
     "FindingDict",
     "IndicatorMonitorDict",
     "IndicatorScoreDict",
+    "LocationDict",
     "ManualScoreDict",
     "MonitorDict",
     "ScoreDict",
     "SummaryDict",
+    "actuals_document_to_dict",
     "actuals_to_dict",
+    "location_dict",
     "monitor_to_dict",
     "score_to_dict",
     "summary_to_dict",
@@ -264,6 +268,33 @@ class ActualsDict(TypedDict):
     likelihood: NotRequired[dict[str, str]]
     manual_scores: NotRequired[dict[str, ManualScoreDict]]
     not_applicable: NotRequired[list[str]]
+    weights: NotRequired[dict[str, float]]
+    scores: NotRequired[dict[str, float]]
+    sources: NotRequired[dict[str, LocationDict]]
+    source: NotRequired[LocationDict]
+
+
+class LocationDict(TypedDict):
+    """Where something was read (``jixiao/1`` location: unknown parts left out)."""
+
+    file: str
+    page: NotRequired[int]
+    line: NotRequired[int]
+    sheet: NotRequired[str]
+    cell: NotRequired[str]
+
+
+def location_dict(p: Provenance) -> LocationDict:
+    out: LocationDict = {"file": p.file}
+    if p.page is not None:
+        out["page"] = p.page
+    if p.line is not None:
+        out["line"] = p.line
+    if p.sheet is not None:
+        out["sheet"] = p.sheet
+    if p.cell is not None:
+        out["cell"] = p.cell
+    return out
 
 
 def actuals_to_dict(a: ProjectActuals) -> ActualsDict:
@@ -286,6 +317,9 @@ def actuals_to_dict(a: ProjectActuals) -> ActualsDict:
     likelihood: dict[str, str] = {}
     manual: dict[str, ManualScoreDict] = {}
     not_applicable: list[str] = []
+    weights: dict[str, float] = {}
+    scores: dict[str, float] = {}
+    sources: dict[str, LocationDict] = {}
     for item in a.indicators:
         name = item.indicator
         if name in actuals:  # names are keys: a second item of a name cannot be written
@@ -307,6 +341,12 @@ def actuals_to_dict(a: ProjectActuals) -> ActualsDict:
             manual[name] = {"score": item.manual.score, "reason": item.manual.reason}
         if item.not_applicable:
             not_applicable.append(name)
+        if item.weight is not None:
+            weights[name] = item.weight
+        if item.reported_score is not None:
+            scores[name] = item.reported_score
+        if item.source is not None:
+            sources[name] = location_dict(item.source)
     if actuals:
         out["actuals"] = actuals
     if reasons:
@@ -323,4 +363,32 @@ def actuals_to_dict(a: ProjectActuals) -> ActualsDict:
         out["manual_scores"] = manual
     if not_applicable:
         out["not_applicable"] = not_applicable
+    if weights:
+        out["weights"] = weights
+    if scores:
+        out["scores"] = scores
+    if sources:
+        out["sources"] = sources
+    if a.source is not None:
+        out["source"] = location_dict(a.source)
+    return out
+
+
+def actuals_document_to_dict(doc: ActualsDocument) -> dict[str, object]:
+    """A whole ``jixiao-actuals/1`` document (``load_actuals`` reads it back equal)."""
+    out: dict[str, object] = {
+        "format": "jixiao-actuals/1",
+        "fiscal_year": doc.fiscal_year,
+        "period": doc.period.value,
+    }
+    if doc.month is not None:
+        out["month"] = doc.month
+    out["projects"] = [actuals_to_dict(p) for p in doc.projects]
+    if doc.overall:
+        overall = []
+        for u in doc.overall:
+            entry: dict[str, object] = dict(actuals_to_dict(u))
+            entry["unit"] = entry.pop("name")
+            overall.append(entry)
+        out["overall"] = overall
     return out
