@@ -336,16 +336,30 @@ def import_files(
         int,
         typer.Option("--jobs", "-j", min=0, help="Processes that read files (0: one per CPU)."),
     ] = 0,
+    no_actuals: Annotated[
+        bool,
+        typer.Option(
+            "--no-actuals",
+            help="Import the targets of self-evaluation and monitoring tables, not their actuals.",
+        ),
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="TOML file with a [scoring] table (checks the actuals)."),
+    ] = None,
 ) -> None:
     """Import files into the database: read in parallel processes, stored one transaction
-    per document, with a progress bar and a summary of what was imported, warned, refused."""
+    per document (targets, approval and actuals together), with a progress bar and a
+    summary of what was imported, warned, refused."""
     import os
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from jixiao.services import SYSTEM, ServiceError, tables
+    from jixiao.services.actuals import scoring_scheme
 
+    scheme = scoring_scheme(config)
     files = _expand(paths)
     if not files:
         _fail(
@@ -367,24 +381,36 @@ def import_files(
             err.print(f"[red]refused[/] {escape(parsed)}", soft_wrap=True)
             return
         try:
-            result = tables.import_document(svc.uow(), SYSTEM, parsed)
-            if approved:
-                for table_id in result.table_ids:
-                    tables.record_approved(
-                        svc.uow(), SYSTEM, table_id, f"公开文件 {path.name}（导入时登记批复）"
-                    )
+            result = tables.import_document(
+                svc.uow(),
+                SYSTEM,
+                parsed,
+                approved=f"公开文件 {path.name}（导入时登记批复）" if approved else None,
+                with_actuals=not no_actuals,
+                scheme=scheme,
+            )
         except ServiceError as exc:
             refused += 1
             err.print(f"[red]refused[/] {escape(f'{path}: {exc.message}')}", soft_wrap=True)
             return
         imported += 1
         warned += 1 if result.warnings else 0
+        saved = f", actuals of {result.actuals} tables" if result.actuals else ""
         out.print(
             escape(
                 f"imported {path}: {len(result.table_ids)} tables, {result.goals} goals, "
-                f"{result.indicators} indicators, {result.warnings} warnings"
+                f"{result.indicators} indicators{saved}, {result.warnings} warnings"
             )
         )
+        if result.actuals_held:
+            err.print(
+                escape(
+                    f"note {path}: the actuals of {result.actuals_held} tables were not saved: "
+                    "actuals need approved targets (import with --approved when the file is "
+                    "the published, approved document)"
+                ),
+                soft_wrap=True,
+            )
 
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, transient=True) as progress:
@@ -567,22 +593,40 @@ def _targets_document(source: str, year: int | None = None, unit: str | None = N
 
 
 def _paired(
-    source: str, actuals_file: Path, period: str
+    source: str, actuals_file: Path | None, period: str
 ) -> tuple[Document, list[tuple[Project, Any]], Any]:
+    """Targets paired with actuals: from ``actuals_file``, or (without one) the actuals
+    the targets file itself holds (a published self-evaluation or monitoring table)."""
     from jixiao.domain.actuals import ActualsError, pair
     from jixiao.interchange import FormatError
     from jixiao.interchange.actuals import loads_actuals
 
-    try:
-        actuals = loads_actuals(actuals_file.read_bytes(), where=str(actuals_file))
-    except OSError as exc:
-        _fail(RuntimeError(f"{actuals_file}: cannot be read: {exc.strerror or exc}"))
-    except FormatError as exc:
-        _fail(RuntimeError(str(exc)))
-    if actuals.period.value != period:
-        wanted = "full_year (年末)" if period == "full_year" else "half_year (运行监控)"
-        _fail(RuntimeError(f"{actuals_file}: period is {actuals.period.value}, expected {wanted}"))
-    document = _targets_document(source, actuals.fiscal_year)
+    wanted = "full_year (年末)" if period == "full_year" else "half_year (运行监控)"
+    if actuals_file is None:
+        if _is_db_url(source):
+            _fail(RuntimeError("--actuals is needed with a database (a jixiao-actuals/1 file)"))
+        document = _targets_document(source)
+        found = [a for a in document.actuals if a.period.value == period]
+        if not found:
+            _fail(
+                RuntimeError(
+                    f"{source}: holds no actuals of period {wanted}; give them with --actuals"
+                )
+            )
+        actuals_file = Path(source)
+        actuals = found[0]
+    else:
+        try:
+            actuals = loads_actuals(actuals_file.read_bytes(), where=str(actuals_file))
+        except OSError as exc:
+            _fail(RuntimeError(f"{actuals_file}: cannot be read: {exc.strerror or exc}"))
+        except FormatError as exc:
+            _fail(RuntimeError(str(exc)))
+        if actuals.period.value != period:
+            _fail(
+                RuntimeError(f"{actuals_file}: period is {actuals.period.value}, expected {wanted}")
+            )
+        document = _targets_document(source, actuals.fiscal_year)
     try:
         pairs = pair(document.projects, actuals)
     except ActualsError as exc:
@@ -624,8 +668,13 @@ def monitor(
         str, typer.Argument(help="Targets: a file any importer reads, or a database URL.")
     ],
     actuals: Annotated[
-        Path, typer.Option("--actuals", help="jixiao-actuals/1 file (period half_year).")
-    ],
+        Path | None,
+        typer.Option(
+            "--actuals",
+            help="jixiao-actuals/1 file (period half_year); default: the actuals the targets "
+            "file holds (a published 监控表).",
+        ),
+    ] = None,
     month: Annotated[
         int | None,
         typer.Option(
@@ -748,8 +797,13 @@ def evaluate(
         str, typer.Argument(help="Targets: a file any importer reads, or a database URL.")
     ],
     actuals: Annotated[
-        Path, typer.Option("--actuals", help="jixiao-actuals/1 file (period full_year).")
-    ],
+        Path | None,
+        typer.Option(
+            "--actuals",
+            help="jixiao-actuals/1 file (period full_year); default: the actuals the targets "
+            "file holds (a published 自评表).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
     xlsx: XlsxOption = None,
     config: ConfigFileOption = None,

@@ -338,3 +338,27 @@ def test_a_report_that_leaves_a_row_out_keeps_its_manual_score(approved: Service
     )
     score = actuals.evaluate_table(approved.uow(), tid).score
     assert score is not None and score.indicators[0].score == 24 and score.indicators[0].manual
+
+
+def test_a_published_self_evaluation_uploaded_after_approval_saves_its_actuals(
+    svc: Services,
+) -> None:
+    """Imported as drafts the actuals wait (counted, not saved); once the targets are
+    approved, the same published file uploaded as actuals saves them."""
+    from jixiao.services import SYSTEM
+
+    path = Path(__file__).parents[1] / "corpus" / "hb-self-eval" / "hb-self-eval.pdf"
+    doc = read_path(path)
+    result = tables.import_document(svc.uow(), SYSTEM, doc)
+    assert (result.actuals, result.actuals_held) == (0, 3)
+    assert _count(svc, ActualReportRow) == 0
+    for table_id in result.table_ids:
+        tables.record_approved(svc.uow(), SYSTEM, table_id, "公开文件")
+    saved = actuals.import_file(svc.uow(), SYSTEM, path.name, path.read_bytes())
+    assert saved.period is Period.FULL_YEAR and len(saved.reports) == 3
+    assert _count(svc, ActualItemRow) == sum(len(p.indicators) for p in doc.actuals[0].projects)
+    # A file without actuals is refused naming it and saying what was expected.
+    seed = SEED.read_bytes()
+    with pytest.raises(Invalid) as refused:
+        actuals.read_upload(SEED.name, seed)
+    assert SEED.name in refused.value.message and "自评表或监控表" in refused.value.message

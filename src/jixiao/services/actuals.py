@@ -195,6 +195,8 @@ def _domain_item(name: str, item: ActualItemRow) -> IndicatorActual:
             else None
         ),
         not_applicable=item.not_applicable,
+        weight=item.weight,
+        reported_score=item.reported_score,
         source=location_from_dict(item.source),
     )
 
@@ -239,6 +241,8 @@ def _report_dict(report: ActualReportRow | None, row: TargetTableRow) -> dict[st
                 "manual_score": i.manual_score,
                 "manual_reason": i.manual_reason,
                 "not_applicable": i.not_applicable,
+                "weight": i.weight,
+                "reported_score": i.reported_score,
             }
             for i in report.items
         ],
@@ -366,6 +370,8 @@ def _item_row(target: IndicatorRow | GoalRow, item: IndicatorActual) -> ActualIt
         manual_score=item.manual.score if item.manual else None,
         manual_reason=item.manual.reason.strip() if item.manual else None,
         not_applicable=item.not_applicable,
+        weight=item.weight,
+        reported_score=item.reported_score,
         source=location_to_dict(item.source),
     )
 
@@ -487,69 +493,79 @@ def save_document(
     its own).  Raises :class:`Refused` listing every problem, :class:`PermissionDenied` when
     the actor may not report for one of the tables.
     """
+    with uow:
+        result = save_in(uow, actor, doc, where=where, unit=unit, scheme=scheme)
+        uow.commit()
+        return result
+
+
+def save_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    doc: ActualsDocument,
+    *,
+    where: str = "完成情况",
+    unit: str | None = None,
+    scheme: ScoringScheme | None = None,
+) -> SaveResult:
+    """:func:`save_document` inside the caller's transaction (the caller commits)."""
     scheme = scheme or ScoringScheme()
     if actor.role is Role.UNIT:
         if unit is not None and unit != actor.unit:
             raise PermissionDenied(f"只能填报本单位（{actor.unit or '未指定'}）的完成情况")
         unit = actor.unit
     year = doc.fiscal_year
-    with uow:
-        session = uow.session
-        entries = [(tables.PROJECT, p) for p in doc.projects] + [
-            (tables.OVERALL, u) for u in doc.overall
-        ]
-        found = {
-            kind: _tables(session, kind, year, (a.project for k, a in entries if k == kind), unit)
-            for kind in (tables.PROJECT, tables.OVERALL)
-        }
-        problems: list[str] = []
-        denied: list[str] = []
-        plan: list[tuple[TargetTableRow, ActualReportRow | None, ProjectActuals]] = []
-        seen: set[tuple[str, str]] = set()
-        stored = _reports(
-            session, [r.id for rows in found.values() for x in rows.values() for r in x], doc.period
-        )
-        in_year = f"{year} 年度" if year is not None else "未注明年度"
-        scope = f"单位“{unit}”的" if unit else ""
-        for kind, actuals in entries:
-            what = "项目" if kind == tables.PROJECT else "单位"
-            if (kind, actuals.project) in seen:
-                problems.append(f"{what}“{actuals.project}”出现了不止一次")
-                continue
-            seen.add((kind, actuals.project))
-            rows = found[kind].get(actuals.project, [])
-            if not rows:
-                table = "项目绩效目标表" if kind == tables.PROJECT else "部门整体绩效目标表"
-                problems.append(f"{what}“{actuals.project}”没有{scope}{in_year}{table}")
-                continue
-            if len(rows) > 1:
-                units = "、".join(r.unit.name for r in rows)
-                problems.append(
-                    f"项目“{actuals.project}”在多个单位都有（{units}），请按单位分别导入"
-                )
-                continue
-            row = rows[0]
-            decision = check(actor, Action.REPORT, tables._table_ref(row))
-            if not decision:
-                denied.append(f"{_label(row)}：{decision.reason}")
-                continue
-            mismatch = _unmatched(row, actuals)
-            if mismatch:
-                problems.extend(mismatch)
-                continue
-            report = stored.get(row.id)
-            merged = _with_kept_scores(row, report, replace(actuals, project=_owner(row)))
-            problems.extend(_problems(row, merged, scheme))
-            plan.append((row, report, merged))
-        if denied:
-            raise PermissionDenied("；".join(denied))
-        if problems:
-            raise _refused(where, problems)
-        saved = [
-            _save(uow, row, report, actuals, actor, doc.month) for row, report, actuals in plan
-        ]
-        uow.commit()
-        return SaveResult(doc.period, year, tuple(saved))
+    session = uow.session
+    entries = [(tables.PROJECT, p) for p in doc.projects] + [
+        (tables.OVERALL, u) for u in doc.overall
+    ]
+    found = {
+        kind: _tables(session, kind, year, (a.project for k, a in entries if k == kind), unit)
+        for kind in (tables.PROJECT, tables.OVERALL)
+    }
+    problems: list[str] = []
+    denied: list[str] = []
+    plan: list[tuple[TargetTableRow, ActualReportRow | None, ProjectActuals]] = []
+    seen: set[tuple[str, str]] = set()
+    stored = _reports(
+        session, [r.id for rows in found.values() for x in rows.values() for r in x], doc.period
+    )
+    in_year = f"{year} 年度" if year is not None else "未注明年度"
+    scope = f"单位“{unit}”的" if unit else ""
+    for kind, actuals in entries:
+        what = "项目" if kind == tables.PROJECT else "单位"
+        if (kind, actuals.project) in seen:
+            problems.append(f"{what}“{actuals.project}”出现了不止一次")
+            continue
+        seen.add((kind, actuals.project))
+        rows = found[kind].get(actuals.project, [])
+        if not rows:
+            table = "项目绩效目标表" if kind == tables.PROJECT else "部门整体绩效目标表"
+            problems.append(f"{what}“{actuals.project}”没有{scope}{in_year}{table}")
+            continue
+        if len(rows) > 1:
+            units = "、".join(r.unit.name for r in rows)
+            problems.append(f"项目“{actuals.project}”在多个单位都有（{units}），请按单位分别导入")
+            continue
+        row = rows[0]
+        decision = check(actor, Action.REPORT, tables._table_ref(row))
+        if not decision:
+            denied.append(f"{_label(row)}：{decision.reason}")
+            continue
+        mismatch = _unmatched(row, actuals)
+        if mismatch:
+            problems.extend(mismatch)
+            continue
+        report = stored.get(row.id)
+        merged = _with_kept_scores(row, report, replace(actuals, project=_owner(row)))
+        problems.extend(_problems(row, merged, scheme))
+        plan.append((row, report, merged))
+    if denied:
+        raise PermissionDenied("；".join(denied))
+    if problems:
+        raise _refused(where, problems)
+    saved = [_save(uow, row, report, actuals, actor, doc.month) for row, report, actuals in plan]
+    return SaveResult(doc.period, year, tuple(saved))
 
 
 def save_report(
@@ -951,7 +967,9 @@ def template(
 
 
 def read_upload(name: str, data: bytes) -> ActualsDocument:
-    """An uploaded actuals file: the XLSX template or a ``jixiao-actuals/1`` JSON file.
+    """An uploaded actuals file: the XLSX template, a ``jixiao-actuals/1`` JSON file, or a
+    published self-evaluation (自评表) or monitoring table (监控表) in any format the
+    importers read (its actuals; see :func:`published_actuals`).
 
     Raises :class:`Invalid` naming the file (and, for workbooks, every bad cell).
     """
@@ -965,7 +983,12 @@ def read_upload(name: str, data: bytes) -> ActualsDocument:
         else:
             doc = loads_actuals(data, where=name)
     except FormatError as exc:
-        raise Invalid(str(exc), "file") from None
+        published = None if _is_actuals_file(data) else published_actuals(name, data)
+        if published is None:
+            raise Invalid(
+                f"{exc}\n{name}：也不是含有实际完成情况的绩效自评表或监控表", "file"
+            ) from None
+        doc = published
     # The template lists units as a whole among the projects: move them back.
     overall = [p for p in doc.projects if p.project.endswith("（部门整体）")]
     if not overall:
@@ -976,6 +999,42 @@ def read_upload(name: str, data: bytes) -> ActualsDocument:
         overall=doc.overall
         + tuple(replace(p, project=p.project.removesuffix("（部门整体）")) for p in overall),
     )
+
+
+def _is_actuals_file(data: bytes) -> bool:
+    """Whether the file says it is jixiao's actuals template or ``jixiao-actuals/1`` (its
+    problems are then reported as such, never read another way)."""
+    import io
+    import json
+    import zipfile
+
+    if data[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                return b'name="_jixiao"' in z.read("xl/workbook.xml")
+        except (zipfile.BadZipFile, KeyError, OSError):
+            return False
+    try:
+        parsed = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(parsed, dict) and parsed.get("format") == "jixiao-actuals/1"
+
+
+def published_actuals(name: str, data: bytes) -> ActualsDocument | None:
+    """The actuals of a published self-evaluation or monitoring table (any format the
+    importers read), or None when the file holds none.  :class:`Invalid` when it holds
+    actuals of more than one period (upload them one period at a time)."""
+    from jixiao.ingest import IngestError, read_bytes
+
+    try:
+        found = read_bytes(data, name).actuals
+    except IngestError:
+        return None
+    if len(found) > 1:
+        periods = "、".join(PERIOD_LABELS[a.period.value] for a in found)
+        raise Invalid(f"{name}：含有多个期间（{periods}）的完成情况，请分别上传", "file")
+    return found[0] if found else None
 
 
 def import_file(

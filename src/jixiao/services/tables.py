@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from jixiao.domain.model import Document, Funds, Goal, Indicator, OverallTargets, Project
+from jixiao.domain.scoring import ScoringScheme
 from jixiao.domain.taxonomy import taxonomy_for_year
 from jixiao.domain.values import Kind, parse_value
 from jixiao.domain.workflow import (
@@ -294,8 +295,24 @@ def _goal_row(position: int, goal: Goal) -> GoalRow:
     )
 
 
-def import_document(uow: UnitOfWork, actor: Actor, doc: Document) -> ImportResult:
-    """Import every table of ``doc``, all or nothing.  The same source twice is refused."""
+def import_document(
+    uow: UnitOfWork,
+    actor: Actor,
+    doc: Document,
+    *,
+    approved: str | None = None,
+    with_actuals: bool = True,
+    scheme: ScoringScheme | None = None,
+) -> ImportResult:
+    """Import every table of ``doc``, all or nothing, in one transaction.  The same source
+    twice is refused.
+
+    ``approved`` (the reason, e.g. the published file) records the tables as approved
+    (登记批复).  The actuals a published self-evaluation or monitoring table holds
+    (``doc.actuals``) are then saved too, checked like any report (a problem refuses the
+    whole document; ``with_actuals=False`` imports the targets alone).  Tables that stay
+    drafts cannot take actuals: they are counted in ``actuals_held``.
+    """
     _require(actor, Action.IMPORT)
     source_name = doc.source.file if doc.source else "(unnamed)"
     with uow:
@@ -364,6 +381,18 @@ def import_document(uow: UnitOfWork, actor: Actor, doc: Document) -> ImportResul
                 table_id=row.id,
                 after={"source": source_name, **_table_dict(row)},
             )
+        reports = [a for a in doc.actuals if a.projects or a.overall] if with_actuals else []
+        saved = held = 0
+        if approved is not None:
+            for table_id in ids:
+                _record_approved(uow, actor, table_id, approved)
+            from jixiao.services import actuals as reporting  # builds on this module
+
+            for report in reports:
+                result = reporting.save_in(uow, actor, report, where=source_name, scheme=scheme)
+                saved += len(result.reports)
+        else:
+            held = sum(len(a.projects) + len(a.overall) for a in reports)
         uow.commit()
         return ImportResult(
             source=source_name,
@@ -371,6 +400,8 @@ def import_document(uow: UnitOfWork, actor: Actor, doc: Document) -> ImportResul
             goals=doc.goal_count,
             indicators=doc.indicator_count,
             warnings=len(doc.warnings),
+            actuals=saved,
+            actuals_held=held,
         )
 
 
@@ -1025,23 +1056,29 @@ def record_approved(uow: UnitOfWork, actor: Actor, table_id: int, reason: str) -
     """Record a draft as approved outside jixiao (登记批复), e.g. targets imported from the
     published budget document: approved and kept whole as a version, with the reason
     (the source) in the audit trail."""
+    with uow:
+        status = _record_approved(uow, actor, table_id, reason)
+        uow.commit()
+        return status
+
+
+def _record_approved(uow: UnitOfWork, actor: Actor, table_id: int, reason: str) -> Status:
+    """:func:`record_approved` inside the caller's transaction."""
     if not reason.strip():
         raise Invalid("登记批复须说明依据（如公开文件）", "reason")
-    with uow:
-        row = _transition(
-            uow, actor, table_id, Action.RECORD_APPROVED, extra={"reason": reason.strip()}
+    row = _transition(
+        uow, actor, table_id, Action.RECORD_APPROVED, extra={"reason": reason.strip()}
+    )
+    uow.session.add(
+        TableVersionRow(
+            table_id=table_id,
+            number=row.version,
+            reason=reason.strip(),
+            snapshot=_table_dict(row),
+            approved_by=actor.username,
         )
-        uow.session.add(
-            TableVersionRow(
-                table_id=table_id,
-                number=row.version,
-                reason=reason.strip(),
-                snapshot=_table_dict(row),
-                approved_by=actor.username,
-            )
-        )
-        uow.commit()
-        return Status(row.status)
+    )
+    return Status(row.status)
 
 
 def adjust(uow: UnitOfWork, actor: Actor, table_id: int, reason: str) -> int:

@@ -161,6 +161,8 @@ class ImportResult:
     goals: int
     indicators: int
     warnings: int
+    actuals: int = 0  # reports of actuals saved (published self-evaluation / monitoring)
+    actuals_held: int = 0  # reports read but not saved: their tables are not approved
 
 
 @dataclass(frozen=True, slots=True)

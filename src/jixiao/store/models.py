@@ -325,6 +325,9 @@ class ActualItemRow(Base):
     manual_score: Mapped[float | None] = mapped_column(Float)  # 人工评分
     manual_reason: Mapped[str | None] = mapped_column(Text)
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # As a published self-evaluation table prints them (imported; jixiao scores on its own).
+    weight: Mapped[float | None] = mapped_column(Float)  # 分值
+    reported_score: Mapped[float | None] = mapped_column(Float)  # 得分, the unit's own
     source: Mapped[Any] = mapped_column(nullable=True)
 
     report: Mapped[ActualReportRow] = relationship(back_populates="items")

@@ -378,6 +378,10 @@ class ImportResultOut(_Out):
     goals: int
     indicators: int
     warnings: int
+    actuals_held: int = Field(
+        0,
+        description="自评表/监控表中实际完成情况未保存的表数（目标表须先批复，再上传同一文件）",
+    )
 
 
 class UserOut(_Out):
@@ -999,6 +1003,7 @@ def import_file(
         goals=r.goals,
         indicators=r.indicators,
         warnings=r.warnings,
+        actuals_held=r.actuals_held,
     )
 
 

@@ -1419,9 +1419,16 @@ def import_confirm(request: Request, actor: OptionalActor, svc: Svc, form: Form)
         parts.append(f"{result.goals} 项整体目标")
     if result.warnings:
         parts.append(f"{result.warnings} 条警告")
+    held = (
+        f"。文件中 {result.actuals_held} 张表的实际完成情况未保存：目标表批复后，"
+        "可在单位的绩效页上传同一文件"
+        if result.actuals_held
+        else ""
+    )
     _flash(
         request,
         f"已从 {PurePath(result.source).name} 导入 {len(result.table_ids)} 张绩效目标表"
-        + (f"（{'，'.join(parts)}）" if parts else ""),
+        + (f"（{'，'.join(parts)}）" if parts else "")
+        + held,
     )
     return _see_other("/")
