@@ -320,6 +320,9 @@ def _chars(textpage: Any, view: _View, clipped: dict[int, _Box]) -> tuple[list[_
     loose_box = c.FPDFText_GetLooseCharBox
     map_error = c.FPDFText_HasUnicodeMapError
     text_object = c.FPDFText_GetTextObject
+    font_size = c.FPDFText_GetFontSize
+    char_origin = c.FPDFText_GetCharOrigin
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     rect = c.FS_RECTF()
     left, bottom, right, top = view.left, view.bottom, view.right, view.top
     upright = view.rotation == 0
@@ -349,6 +352,16 @@ def _chars(textpage: Any, view: _View, clipped: dict[int, _Box]) -> tuple[list[_
         if not loose_box(textpage, i, rect):
             continue
         x0, x1, y0, y1 = rect.left, rect.right, rect.bottom, rect.top
+        if (
+            y1 - y0 < _FLAT_CHECK
+            and y1 - y0 < _FLAT * (size := font_size(textpage, i))
+            and char_origin(textpage, i, origin_x, origin_y)
+        ):
+            # A flat box (一, －, … where the font gives no ascent and descent, as in
+            # Chromium's PDFs): the line's height around the baseline instead, so that the
+            # character sorts into its line and not between two.
+            y0 = origin_y.value - _DESCENT * size
+            y1 = origin_y.value + (1 - _DESCENT) * size
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         if not (left <= cx <= right and bottom <= cy <= top):
             continue
@@ -368,6 +381,11 @@ def _chars(textpage: Any, view: _View, clipped: dict[int, _Box]) -> tuple[list[_
             bx0, btop, bx1, bbottom = view.box(x0, y0, x1, y1)
             append(_Char(text, bx0, btop, bx1, bbottom, y1 - y0))
     return out, unmapped
+
+
+_FLAT = 0.5  # a character box lower than this share of the font size is flat
+_FLAT_CHECK = 4.0  # points: only boxes lower than this are checked (no call for the rest)
+_DESCENT = 0.2  # share of the font size below the baseline, for flat boxes
 
 
 def _text_x0(item: tuple[int, _Char]) -> tuple[str, float]:
