@@ -188,6 +188,7 @@ def test_ragged_operator_value_unit_weight_columns() -> None:
         ("效益指标", "社会效益指标", "群众出行条件", None, "较好", None),
         ("满意度指标", "服务对象满意度指标", "沿线群众满意度", None, "≥90%", None),
     ]
+    assert doc.actuals == ()  # a target table's 权重 is no self-evaluation
 
 
 def test_ragged_cell_that_fits_no_column_is_reported() -> None:

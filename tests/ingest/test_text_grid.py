@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jixiao.domain.model import Document
-from jixiao.ingest import read_path, text_blocks
+from jixiao.ingest import read_bytes, read_path, text_blocks
 from jixiao.ingest._grid import Grid
 from jixiao.ingest._text import TextSource
 from jixiao.ingest.errors import IngestError
@@ -606,6 +606,21 @@ def test_the_seed_layout_still_wins(path: Path) -> None:
     assert max(scores, key=lambda k: scores[k]) == text_blocks.LAYOUT, scores
     for layout in LAYOUTS:
         assert scores[layout] < scores[text_blocks.LAYOUT]
+
+
+def test_a_close_call_between_layouts_goes_to_the_reading_that_makes_sense() -> None:
+    """An aligned-column dump (pdftotext -layout) with blank lines between its rows looks
+    like the seed's blocks to the sniffer; both read it and the columns' reading, which
+    finds every row, is kept."""
+    path = Path(__file__).parents[1] / "corpus" / "gd-op-value-unit" / "gd-op-value-unit.layout.txt"
+    data = path.read_bytes()
+    scores = _scores(data.decode("utf-8"))
+    assert scores[text_blocks.LAYOUT] > scores["columns"]  # the sniffer alone would err
+    doc = read_bytes(data, path.name)
+    assert doc.source is not None and doc.source.layout == "columns"
+    blocks = read_bytes(data, path.name, format=text_blocks.LAYOUT)
+    assert doc.indicator_count > blocks.indicator_count
+    assert len(doc.warnings) < len(blocks.warnings)
 
 
 # -- robustness ----------------------------------------------------------------------------

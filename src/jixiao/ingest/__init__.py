@@ -23,7 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jixiao.domain.model import Document, SourceInfo
-from jixiao.ingest import text_blocks, text_grid
+from jixiao.domain.values import Kind
+from jixiao.ingest import text_blocks, text_grid, text_order
 from jixiao.ingest._text import TextSource, decode
 from jixiao.ingest.errors import IngestError
 
@@ -33,6 +34,7 @@ _TextReader = Callable[..., Document]
 _TEXT_READERS: dict[str, tuple[_TextReader, Callable[[TextSource], float]]] = {
     text_blocks.LAYOUT: (text_blocks.read, text_blocks.sniff),
     **text_grid.LAYOUTS,
+    text_order.LAYOUT: (text_order.read, text_order.sniff),
 }
 _BINARY_FORMATS = ("pdf", "xlsx", "xls", "docx", "html")
 
@@ -111,12 +113,59 @@ def read_bytes(data: bytes, name: str, *, format: str = "auto") -> Document:
         if html.sniff(data) >= 0.5:
             return _read_binary("html", data, name, sha256)
     source = TextSource(name=name, text=decode(data, name))
-    if format == "auto":
-        # The highest score wins; on a tie the earlier layout (the seed's comes first).
-        scores = [(sniff(source), layout) for layout, (_, sniff) in _TEXT_READERS.items()]
-        format = max(scores, key=lambda item: item[0])[1]
-    reader, _ = _TEXT_READERS[format]
-    return reader(source, sha256=sha256)
+    if format != "auto":
+        reader, _ = _TEXT_READERS[format]
+        return reader(source, sha256=sha256)
+    # Every layout scores the text; the best, and those close behind it, read it, and the
+    # reading that makes most sense of it wins (on a tie the higher score, then the earlier
+    # layout: the seed's comes first).
+    scores = sorted(
+        (
+            (sniff(source), -k, layout)
+            for k, (layout, (_, sniff)) in enumerate(_TEXT_READERS.items())
+        ),
+        reverse=True,
+    )
+    best = scores[0][0]
+    candidates = [layout for score, _, layout in scores if score >= max(best - _CLOSE, _FLOOR)]
+    if len(candidates) <= 1:
+        return _TEXT_READERS[scores[0][2]][0](source, sha256=sha256)
+    readings: list[tuple[float, int, Document]] = []
+    first_error: IngestError | None = None
+    for rank, layout in enumerate(candidates):
+        try:
+            doc = _TEXT_READERS[layout][0](source, sha256=sha256)
+        except IngestError as exc:
+            first_error = first_error or exc
+            continue
+        readings.append((_sense(doc) * _TRUST.get(layout, 1.0), -rank, doc))
+    if not readings:
+        assert first_error is not None
+        raise first_error
+    return max(readings, key=lambda r: (r[0], r[1]))[2]
+
+
+_CLOSE = 0.3  # layouts scoring this close to the best are read too
+# The reading-order reader rebuilds rows from order alone: it wins only when it makes
+# clearly more sense than a reader that found the table's structure in the text.
+_TRUST = {text_order.LAYOUT: 0.85}
+_FLOOR = 0.3  # below this a layout is not tried
+
+
+def _sense(doc: Document) -> float:
+    """How much sense a reading made: rows with a name, a known level 2 and a readable
+    value (goals with a readable target), less a little for each warning."""
+    readable = 0
+    for project in doc.projects:
+        for ind in project.indicators:
+            values = [v for _, v in ind.values()]
+            if ind.name and ind.level2 and any(v.kind is not Kind.TEXT for v in values):
+                readable += 1
+    for table in doc.overall_targets:
+        readable += sum(
+            1 for g in table.goals if g.target is not None and g.target.kind is not Kind.TEXT
+        )
+    return readable - 0.1 * len(doc.warnings)
 
 
 def read_path(path: str | Path, *, format: str = "auto", name: str | None = None) -> Document:

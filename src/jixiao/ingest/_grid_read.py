@@ -692,6 +692,8 @@ _META_LABELS = frozenset(
         "审核人",
         "日期",
         "项目属性",
+        "项目编码",
+        "项目代码",
         "项目类型",
         "项目类别",
         "预算年度",
@@ -1919,7 +1921,8 @@ class _Builder:
             elif not row.values and periods:
                 self.warn(MISSING_VALUE, f"{what}指标“{indicator.name}”没有指标值", row.source)
             indicators.append(indicator)
-            if row.actuals and indicator.name:
+            if indicator.name and set(row.actuals) - {"weight"}:
+                # a self-evaluation or monitoring row (a target table's 权重 is no actual)
                 reported.append(self.actual(row, indicator, what))
 
         def text(key: str) -> str | None:
