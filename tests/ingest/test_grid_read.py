@@ -838,3 +838,22 @@ def test_seed_rows_shuffled_dropped_and_garbled(data: st.DataObject) -> None:
         for i in p.indicators:
             for _, v in i.values():
                 assert v.source is not None
+
+
+def test_a_self_evaluation_without_a_project_name_keeps_no_actuals_and_still_dumps() -> None:
+    """Actuals are keyed by the project's name: without one they cannot be kept (the
+    missing name is warned about), and the document is still valid ``jixiao/1``."""
+    from jixiao.interchange import dumps, loads
+
+    doc = read(
+        grid(
+            [
+                ["项目支出绩效自评表"],
+                ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+                ["产出指标", "数量指标", "甲", "≥5个", "6个", "10", "10"],
+            ]
+        )
+    )
+    assert doc.actuals == ()
+    assert "ingest.missing-field" in codes(doc)
+    assert loads(dumps(doc)) == doc

@@ -1943,7 +1943,7 @@ class _Builder:
             if key.startswith("funds.") and v.text
         }
         funds = Funds(**amounts) if amounts else None
-        if reported or t.budget:
+        if name and (reported or t.budget):  # actuals are keyed by the project's name
             budget = {key: parse_amount(v.text) for key, v in t.budget.items()}
             self.actuals.append(
                 (
