@@ -356,10 +356,13 @@ def import_files(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from jixiao.services import SYSTEM, ServiceError, tables
+    from jixiao.services import SYSTEM, Invalid, ServiceError, tables
     from jixiao.services.actuals import scoring_scheme
 
-    scheme = scoring_scheme(config)
+    try:
+        scheme = scoring_scheme(config)
+    except Invalid as exc:
+        _fail(exc)
     files = _expand(paths)
     if not files:
         _fail(
