@@ -1,0 +1,46 @@
+"""The CJK font embedded in exported PDFs: Noto Sans SC (SIL Open Font License), which the
+set-up installs from the npm registry (package.json: ``@expo-google-fonts/noto-sans-sc``).
+
+``$JIXIAO_FONT_DIR`` may name another folder holding ``NotoSansSC_400Regular.ttf`` and
+``NotoSansSC_700Bold.ttf``; otherwise the checkout's ``node_modules`` is used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE = "@expo-google-fonts/noto-sans-sc"
+REGULAR = "NotoSansSC_400Regular.ttf"
+BOLD = "NotoSansSC_700Bold.ttf"
+
+
+class FontMissing(RuntimeError):
+    """The CJK font is not installed: exports to PDF cannot be made."""
+
+
+def _candidates() -> list[Path]:
+    env = os.environ.get("JIXIAO_FONT_DIR")
+    if env:
+        return [Path(env)]
+    package = Path(__file__).resolve().parents[3] / "node_modules" / PACKAGE
+    return [package / "400Regular", package / "700Bold", package]
+
+
+def cjk_fonts() -> tuple[Path, Path]:
+    """The regular and bold font files; :class:`FontMissing` says how to install them."""
+    folders = _candidates()
+    found: dict[str, Path] = {}
+    for name in (REGULAR, BOLD):
+        for folder in folders:
+            if (folder / name).is_file():
+                found[name] = folder / name
+                break
+    if len(found) < 2:
+        where = ", ".join(str(f) for f in folders)
+        raise FontMissing(
+            f"the CJK font for PDF export ({REGULAR}, {BOLD}) is not installed (looked in "
+            f"{where}); run scripts/bootstrap.sh (npm ci installs {PACKAGE}) or set "
+            "JIXIAO_FONT_DIR"
+        )
+    return found[REGULAR], found[BOLD]
