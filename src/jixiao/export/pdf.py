@@ -23,7 +23,6 @@ Public API::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from io import BytesIO
 
 from fpdf import FPDF
@@ -31,10 +30,18 @@ from fpdf.enums import TableBordersLayout
 from fpdf.fonts import FontFace
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.export._font import cjk_fonts
+from jixiao.export._layout import (
+    Span,
+    align,
+    header_rows,
+    shown,
+    spans_of,
+    title_rows,
+)
+from jixiao.export._layout import widths as column_widths
 
 __all__ = ["workbook_pdf"]
 
@@ -49,96 +56,6 @@ class _Document(FPDF):
         self.set_y(-10)
         self.set_font(FONT, size=8)
         self.cell(0, 6, f"第 {self.page_no()} 页，共 {{nb}} 页", align="C")
-
-
-@dataclass(frozen=True, slots=True)
-class _Span:
-    cols: int
-    rows: int
-
-
-def _spans(ws: Worksheet) -> tuple[dict[tuple[int, int], _Span], set[tuple[int, int]]]:
-    """Merged ranges: the span at each top-left cell, and every covered (row, col)."""
-    spans: dict[tuple[int, int], _Span] = {}
-    covered: set[tuple[int, int]] = set()
-    for merged in ws.merged_cells.ranges:
-        spans[(merged.min_row, merged.min_col)] = _Span(
-            merged.max_col - merged.min_col + 1, merged.max_row - merged.min_row + 1
-        )
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                if (r, c) != (merged.min_row, merged.min_col):
-                    covered.add((r, c))
-    return spans, covered
-
-
-def shown(cell: Cell | MergedCell) -> str:
-    """The cell's value as the sheet shows it (the number formats jixiao writes)."""
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int | float):
-        fmt = cell.number_format or "General"
-        if fmt.endswith("%"):
-            decimals = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
-            return f"{value * 100:.{decimals}f}%"
-        if "." in fmt:
-            decimals = len(fmt.split(".")[1])
-            return f"{value:,.{decimals}f}" if "," in fmt else f"{value:.{decimals}f}"
-        if fmt in ("0", "#,##0"):
-            return f"{value:,.0f}" if "," in fmt else f"{value:.0f}"
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    return str(value)
-
-
-def _bordered(cell: Cell | MergedCell) -> bool:
-    border = cell.border
-    return border is not None and border.left is not None and border.left.style is not None
-
-
-def _title_rows(ws: Worksheet, spans: dict[tuple[int, int], _Span], width: int) -> int:
-    """How many rows at the top are titles (no border)."""
-    r = 1
-    while r <= ws.max_row:
-        cell = ws.cell(row=r, column=1)
-        if _bordered(cell):
-            break
-        span = spans.get((r, 1))
-        if (
-            span is None
-            and width > 1
-            and any(ws.cell(row=r, column=c).value not in (None, "") for c in range(2, width + 1))
-        ):
-            break
-        r += 1
-    return r - 1
-
-
-def _header_rows(ws: Worksheet) -> tuple[int, int] | None:
-    titles = ws.print_title_rows
-    if not titles:
-        return None
-    first, _, last = titles.partition(":")
-    try:
-        return int(first.lstrip("$")), int(last.lstrip("$"))
-    except ValueError:
-        return None
-
-
-def _widths(ws: Worksheet, columns: int, page_width: float) -> list[float]:
-    raw = []
-    for c in range(1, columns + 1):
-        dim = ws.column_dimensions.get(get_column_letter(c))
-        raw.append(dim.width if dim is not None and dim.width else 10.0)
-    total = sum(raw)
-    return [page_width * w / total for w in raw]
-
-
-def _align(cell: Cell | MergedCell) -> str:
-    horizontal = cell.alignment.horizontal if cell.alignment is not None else None
-    return {"center": "C", "right": "R"}.get(horizontal or "", "L")
 
 
 def _style(cell: Cell | MergedCell) -> FontFace:
@@ -159,7 +76,7 @@ def _row_heights(
     ws: Worksheet,
     rows: range,
     widths: list[float],
-    spans: dict[tuple[int, int], _Span],
+    spans: dict[tuple[int, int], Span],
     covered: set[tuple[int, int]],
 ) -> dict[int, float]:
     """Each row's height as the table will print it (cells spanning one row)."""
@@ -168,7 +85,7 @@ def _row_heights(
     for r in rows:
         tallest = 1
         for c in range(1, len(widths) + 1):
-            span = spans.get((r, c), _Span(1, 1))
+            span = spans.get((r, c), Span(1, 1))
             if (r, c) in covered or span.rows > 1:
                 continue
             cell = ws.cell(row=r, column=c)
@@ -190,32 +107,44 @@ def _split_at_page_breaks(
     rows: range,
     heights: dict[int, float],
     heading_rows: int,
-    spans: dict[tuple[int, int], _Span],
+    spans: dict[tuple[int, int], Span],
     covered: set[tuple[int, int]],
-) -> dict[tuple[int, int], tuple[int, int]]:
+    origin: dict[tuple[int, int], tuple[int, int]],
+) -> None:
     """Cut the merged cells that would run over a page break into one part per page (the
-    label printed again at the top of the next page, as spreadsheets print them): a
-    merged cell taller than a page could not be printed at all.  Returns the cell each
-    new part copies."""
+    label printed again at the top of the next page, as spreadsheets print them: a
+    merged cell taller than a page could not be printed at all), and those that run from
+    the heading rows into the body.  ``origin`` gets the cell each new part shows."""
     top = pdf.t_margin
     bottom = pdf.h - pdf.b_margin
     header = sum(heights[r] for r in list(rows)[:heading_rows])
     y = pdf.get_y()
-    breaks: list[int] = []
+    # The heading rows end a merged cell that runs on into the body (a self-evaluation's
+    # 绩效指标 down the left): the rest of it is a cell of the body.
+    breaks: list[int] = [rows.start + heading_rows] if heading_rows else []
     for r in rows:
         if y + heights[r] > bottom and y > top + header + 0.1:
             breaks.append(r)
             y = top + header
         y += heights[r]
-    origin: dict[tuple[int, int], tuple[int, int]] = {}
     for b in breaks:
-        for (r, c), span in list(spans.items()):
-            if r < b < r + span.rows and rows.start <= r < rows.stop:
-                spans[(r, c)] = _Span(span.cols, b - r)
-                spans[(b, c)] = _Span(span.cols, r + span.rows - b)
-                covered.discard((b, c))
-                origin[(b, c)] = origin.get((r, c), (r, c))
-    return origin
+        _cut(b, spans, covered, origin)
+
+
+def _cut(
+    at: int,
+    spans: dict[tuple[int, int], Span],
+    covered: set[tuple[int, int]],
+    origin: dict[tuple[int, int], tuple[int, int]],
+) -> None:
+    """Cut every merged cell that runs over row ``at`` into a part above and a part from
+    ``at`` on, which shows the same cell (``origin``)."""
+    for (r, c), span in list(spans.items()):
+        if r < at < r + span.rows:
+            spans[(r, c)] = Span(span.cols, at - r)
+            spans[(at, c)] = Span(span.cols, r + span.rows - at)
+            covered.discard((at, c))
+            origin[(at, c)] = origin.get((r, c), (r, c))
 
 
 def _table(
@@ -223,13 +152,14 @@ def _table(
     ws: Worksheet,
     rows: range,
     widths: list[float],
-    spans: dict[tuple[int, int], _Span],
+    spans: dict[tuple[int, int], Span],
     covered: set[tuple[int, int]],
+    origin: dict[tuple[int, int], tuple[int, int]],
     heading_rows: int,
 ) -> None:
     columns = len(widths)
     heights = _row_heights(pdf, ws, rows, widths, spans, covered)
-    origin = _split_at_page_breaks(pdf, rows, heights, heading_rows, spans, covered)
+    _split_at_page_breaks(pdf, rows, heights, heading_rows, spans, covered, origin)
     with pdf.table(
         col_widths=widths,
         width=sum(widths),
@@ -248,11 +178,11 @@ def _table(
                 if (r, c) in covered:
                     continue
                 # Spans end at the table's edges (a merge reaching out of it is cut).
-                span = spans.get((r, c), _Span(1, 1))
+                span = spans.get((r, c), Span(1, 1))
                 cell = ws.cell(*origin.get((r, c), (r, c)))
                 row.cell(
                     shown(cell),
-                    align=_align(cell),
+                    align=align(cell),
                     colspan=min(span.cols, columns - c + 1),
                     rowspan=min(span.rows, rows.stop - r),
                     style=_style(cell),
@@ -260,11 +190,12 @@ def _table(
 
 
 def _sheet(pdf: _Document, ws: Worksheet) -> None:
-    spans, covered = _spans(ws)
+    spans, covered = spans_of(ws)
+    origins: dict[tuple[int, int], tuple[int, int]] = {}
     columns = ws.max_column
     pdf.add_page()
-    widths = _widths(ws, columns, pdf.epw)
-    titles = _title_rows(ws, spans, columns)
+    widths = column_widths(ws, columns, pdf.epw)
+    titles = title_rows(ws, spans, columns)
     for r in range(1, titles + 1):
         cell = ws.cell(row=r, column=1)
         text = shown(cell)
@@ -273,17 +204,17 @@ def _sheet(pdf: _Document, ws: Worksheet) -> None:
         pdf.multi_cell(0, size * _LINE * _MM_PER_PT, text, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.set_font(FONT, size=_BODY_SIZE)
-    header = _header_rows(ws)
+    header = header_rows(ws)
     first = titles + 1
     last = ws.max_row
     if header is not None and first <= header[0] <= last:
+        _cut(header[0], spans, covered, origins)
         if header[0] > first:
-            _table(pdf, ws, range(first, header[0]), widths, spans, covered, 0)
-        _table(
-            pdf, ws, range(header[0], last + 1), widths, spans, covered, header[1] - header[0] + 1
-        )
+            _table(pdf, ws, range(first, header[0]), widths, spans, covered, origins, 0)
+        heading = header[1] - header[0] + 1
+        _table(pdf, ws, range(header[0], last + 1), widths, spans, covered, origins, heading)
     elif first <= last:
-        _table(pdf, ws, range(first, last + 1), widths, spans, covered, 0)
+        _table(pdf, ws, range(first, last + 1), widths, spans, covered, origins, 0)
 
 
 def workbook_pdf(data: bytes) -> bytes:
