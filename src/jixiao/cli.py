@@ -433,6 +433,118 @@ def import_files(
         raise typer.Exit(1)
 
 
+@app.command("export")
+def export(
+    target: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OUT", help="File to write (a .zip with --year: the year's archive)."
+        ),
+    ],
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="pdf, xlsx, html (the official forms), json, csv, datapackage."
+        ),
+    ],
+    db: DbOption = None,
+    input: Annotated[
+        Path | None,
+        typer.Option("--input", help="Export a file any importer reads instead of the database."),
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only this unit's tables.")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="Only this department's tables.")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only this fiscal year.")] = None,
+) -> None:
+    """Publish target tables: the official forms (PDF, XLSX, HTML) or open data (jixiao/1
+    JSON, flat CSV, a Frictionless data package).  With --year and an OUT ending in .zip,
+    the year's archive: one file per unit and the open data, with a progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from jixiao.export import FontMissing
+    from jixiao.services import ServiceError, exports, tables
+
+    fmt = format.lower()
+    if fmt not in exports.FORMATS:
+        _fail(
+            RuntimeError(f"unknown format {format!r}; expected one of {', '.join(exports.FORMATS)}")
+        )
+    if input is not None and db is not None:
+        _fail(RuntimeError("give either --db or --input, not both"))
+    archive = target.suffix.lower() == ".zip" and fmt in exports.LAYOUTS
+    try:
+        if archive:
+            if input is not None or year is None or unit is not None:
+                _fail(
+                    RuntimeError(
+                        "a .zip archive is of a whole --year in the database (--department may narrow it)"
+                    )
+                )
+            svc = _services(db)
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+            with Progress(*columns, console=err, transient=True) as bar:
+                task = bar.add_task("exporting", total=None)
+
+                def step(name: str, done: int, total: int) -> None:
+                    bar.update(task, total=total, completed=done, description=name[:30])
+
+                result = exports.year_archive(
+                    svc.uow(), year, fmt, department=department, progress=step
+                )
+            files = [(target, result.data)]
+        else:
+            if input is not None:
+                doc = read_path(input)
+                doc = _filtered(doc, unit=unit, department=department, year=year)
+            else:
+                svc = _services(db)
+                doc = exports.document(
+                    svc.uow(), tables.TableFilter(year=year, unit=unit, department=department)
+                )
+            if not doc.projects and not doc.overall_targets:
+                _fail(RuntimeError("nothing to export: no table matches"))
+            title = target.stem
+            if fmt == "csv":
+                parts = exports.csv_files(doc)
+                files = [(target, parts[0].data)] + [
+                    (target.with_name(f"{target.stem}-{p.name}"), p.data) for p in parts[1:]
+                ]
+            else:
+                files = [(target, exports.render(doc, fmt, title=title).data)]
+    except (IngestError, ServiceError, FontMissing) as exc:
+        _fail(exc)
+    for path, data in files:
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            _fail(RuntimeError(f"{path}: cannot be written: {exc.strerror or exc}"))
+        out.print(escape(f"wrote {path} ({len(data):,} bytes)"))
+
+
+def _filtered(
+    doc: Document, *, unit: str | None, department: str | None, year: int | None
+) -> Document:
+    """The document's tables that match the filters."""
+    from dataclasses import replace
+
+    def keep(u: str | None, d: str | None, y: int | None) -> bool:
+        return (
+            (unit is None or u == unit)
+            and (department is None or d == department)
+            and (year is None or (y or doc.fiscal_year) == year)
+        )
+
+    return replace(
+        doc,
+        overall_targets=tuple(
+            o for o in doc.overall_targets if keep(o.unit, o.department, o.fiscal_year)
+        ),
+        projects=tuple(p for p in doc.projects if keep(p.unit, p.department, p.fiscal_year)),
+    )
+
+
 @actuals_app.command("import")
 def actuals_import(
     paths: Annotated[

@@ -121,7 +121,9 @@ def seed_variant(year: int) -> bytes:
     file for the seed's unit."""
     doc = read_path(SEED)
     project = dataclasses.replace(doc.projects[0], fiscal_year=year)
-    variant = dataclasses.replace(doc, fiscal_year=year, overall_targets=(), projects=(project,))
+    variant = dataclasses.replace(
+        doc, fiscal_year=year, overall_targets=(), projects=(project,), source=None
+    )  # no source: a new document, not the seed's file again
     return dumps(variant).encode("utf-8")
 
 

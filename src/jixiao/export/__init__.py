@@ -1,4 +1,7 @@
-"""Exports: the official workbooks (.xlsx) of self-evaluation and monitoring.
+"""Exports: the official forms as workbooks (.xlsx) — target tables (:mod:`.targets`),
+self-evaluation and monitoring — printed from the same workbook to PDF (:mod:`.pdf`) and
+print-ready HTML (:mod:`.html`), and open data (:mod:`.opendata`: flat CSV, a
+Frictionless data package).
 
 An adapter layer: it turns the domain's results (:mod:`jixiao.domain.scoring`,
 :mod:`jixiao.domain.monitoring`) into the tables units file and print, with openpyxl.  It
@@ -22,12 +25,14 @@ The layout of each sheet (which row and column holds which number) is documented
 :mod:`jixiao.export.self_evaluation` and :mod:`jixiao.export.monitoring`.
 """
 
+from jixiao.export._font import FontMissing
 from jixiao.export._sheet import sheet_titles
 from jixiao.export.monitoring import LIGHT_FILLS, monitoring_workbook
 from jixiao.export.self_evaluation import overall_sheet, project_sheet, self_evaluation_workbook
 
 __all__ = [
     "LIGHT_FILLS",
+    "FontMissing",
     "monitoring_workbook",
     "overall_sheet",
     "project_sheet",

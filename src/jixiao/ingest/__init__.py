@@ -90,7 +90,11 @@ def _read_json(data: bytes, name: str, sha256: str) -> Document:
         doc = loads(data, where=name)
     except FormatError as exc:
         raise IngestError(name, str(exc).removeprefix(f"{name}: ")) from None
-    # The document now comes from this JSON file (its values keep their own provenance).
+    # A document that says where it came from keeps it (a published PDF read earlier: the
+    # same source, so importing both is refused as a duplicate); otherwise it comes from
+    # this JSON file.  Values keep their own provenance either way.
+    if doc.source is not None:
+        return doc
     return replace(doc, source=SourceInfo(file=name, sha256=sha256, layout="json"))
 
 

@@ -173,6 +173,42 @@ def _reports(
     return {r.table_id: r for r in session.execute(query).scalars()}
 
 
+def stored_actuals(uow: UnitOfWork, table_ids: Sequence[int]) -> tuple[ActualsDocument, ...]:
+    """The stored reports of these tables as actuals documents, one per (year, period)
+    (projects by name; units as a whole under ``overall``), in the tables' order."""
+    with uow:
+        session = uow.session
+        rows = {
+            r.id: r
+            for r in session.execute(
+                select(TargetTableRow)
+                .where(TargetTableRow.id.in_(table_ids))
+                .options(
+                    selectinload(TargetTableRow.indicators), selectinload(TargetTableRow.goals)
+                )
+            )
+            .unique()
+            .scalars()
+        }
+        out: dict[tuple[int | None, Period], ActualsDocument] = {}
+        for period in (Period.HALF_YEAR, Period.FULL_YEAR):
+            reports = _reports(session, list(rows), period)
+            for table_id in table_ids:
+                report = reports.get(table_id)
+                row = rows.get(table_id)
+                if report is None or row is None:
+                    continue
+                actuals = _domain_report(row, report)
+                key = (row.fiscal_year, period)
+                doc = out.get(key) or ActualsDocument(row.fiscal_year, period, month=report.month)
+                if row.kind == tables.OVERALL:
+                    doc = replace(doc, overall=(*doc.overall, actuals))
+                else:
+                    doc = replace(doc, projects=(*doc.projects, actuals))
+                out[key] = doc
+        return tuple(out.values())
+
+
 def _key(item: ActualItemRow) -> int | None:
     return item.goal_id if item.goal_id is not None else item.indicator_id
 

@@ -17,7 +17,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from jixiao.domain.model import Document, Funds, Goal, Indicator, OverallTargets, Project
+from jixiao.domain.model import (
+    Document,
+    Funds,
+    Goal,
+    Indicator,
+    OverallTargets,
+    Project,
+    SourceInfo,
+)
 from jixiao.domain.scoring import ScoringScheme
 from jixiao.domain.taxonomy import taxonomy_for_year
 from jixiao.domain.values import Kind, parse_value
@@ -353,7 +361,7 @@ def import_document(
                 unit=_unit(session, item.unit, item.department),
                 fiscal_year=item.fiscal_year,
                 name=item.name,
-                department=item.department,
+                department=item.table.department,  # as printed; the unit gets the inferred one
                 status=Status.DRAFT.value,
                 version=1,
                 source=location_to_dict(item.table.source),
@@ -635,7 +643,7 @@ def domain_project(row: TargetTableRow) -> Project:
         funds = Funds(row.funds_total, row.funds_fiscal, row.funds_carryover, row.funds_other)
     return Project(
         name=row.name,
-        department=row.unit.department.name if row.unit.department else row.department,
+        department=row.department,  # as printed (the unit's may come from elsewhere)
         unit=row.unit.name,
         fiscal_year=row.fiscal_year,
         start_year=row.start_year,
@@ -663,7 +671,7 @@ def domain_overall(row: TargetTableRow) -> OverallTargets:
     return OverallTargets(
         unit=row.unit.name,
         fiscal_year=row.fiscal_year,
-        department=row.unit.department.name if row.unit.department else row.department,
+        department=row.department,  # as printed (the unit's may come from elsewhere)
         goals=tuple(
             Goal(
                 seq=g.seq,
@@ -701,6 +709,24 @@ def load_document(uow: UnitOfWork, f: TableFilter) -> tuple[Document, dict[str, 
             projects=projects,
         )
         return document, {r.name: r.id for r in ordered}
+
+
+def source_of(uow: UnitOfWork, table_ids: Sequence[int]) -> SourceInfo | None:
+    """The file the tables were all imported from, when they share one."""
+    if not table_ids:
+        return None
+    with uow:
+        found = set(
+            uow.session.execute(
+                select(TargetTableRow.source_file_id).where(TargetTableRow.id.in_(table_ids))
+            ).scalars()
+        )
+        if len(found) != 1 or None in found:
+            return None
+        row = uow.session.get(SourceFileRow, found.pop())
+        if row is None:
+            return None
+        return SourceInfo(file=row.name, sha256=row.sha256, layout=row.layout)
 
 
 def get_version(uow: UnitOfWork, table_id: int, number: int) -> VersionView:

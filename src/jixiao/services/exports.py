@@ -1,0 +1,176 @@
+"""Publishing: target tables in the official layouts (PDF, XLSX, HTML) and open data
+(``jixiao/1`` JSON, flat CSV, a Frictionless data package), of one table, a filter of the
+database, a unit's disclosure, or a whole year as a zip.
+
+Use cases::
+
+    FORMATS, MEDIA_TYPES
+    document(uow, f, *, with_actuals=True) -> Document
+        the tables matching a TableFilter (and their stored actuals) as one document
+    render(doc, fmt, *, title) -> ExportFile          one file in a format
+    csv_files(doc) -> list[ExportFile]                indicators.csv, goals.csv, results.csv
+    year_archive(uow, year, fmt, *, progress) -> ExportFile
+        a zip: each unit's tables as one file of ``fmt`` (pdf, xlsx or html) in a folder per
+        department, and the year's open data (JSON, CSV, data package)
+
+Everything published is what the database holds, read only; nothing here writes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from jixiao.domain.model import Document
+from jixiao.export.html import workbook_html
+from jixiao.export.opendata import (
+    GOAL_FIELDS,
+    INDICATOR_FIELDS,
+    RESULT_FIELDS,
+    csv_bytes,
+    datapackage,
+    goal_rows,
+    indicator_rows,
+    result_rows,
+)
+from jixiao.export.pdf import workbook_pdf
+from jixiao.export.targets import targets_workbook
+from jixiao.interchange import dumps
+from jixiao.services import actuals as reporting
+from jixiao.services import tables
+from jixiao.services.errors import Invalid
+from jixiao.services.uow import UnitOfWork
+
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "ExportFile",
+    "csv_files",
+    "document",
+    "render",
+    "year_archive",
+]
+
+FORMATS = ("pdf", "xlsx", "html", "json", "csv", "datapackage")
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "datapackage": "application/zip",
+    "zip": "application/zip",
+}
+_SUFFIX = {"datapackage": "zip"}
+LAYOUTS = ("pdf", "xlsx", "html")  # the official forms (the others are open data)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    name: str  # a file name to save it under
+    data: bytes
+    media_type: str
+
+
+def file_name(stem: str, fmt: str) -> str:
+    """A safe file name: no path separators or characters file systems refuse."""
+    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem).strip(" .") or "jixiao"
+    return f"{clean}.{_SUFFIX.get(fmt, fmt)}"
+
+
+def document(uow: UnitOfWork, f: tables.TableFilter, *, with_actuals: bool = True) -> Document:
+    """The tables matching ``f`` (every page of them) with their stored actuals; the
+    source is the file they were imported from when they share one."""
+    doc, ids = tables.load_document(uow, replace(f, limit=10_000_000, offset=0))
+    if not ids:
+        return doc
+    doc = replace(doc, source=tables.source_of(uow, list(ids.values())))
+    if not with_actuals:
+        return doc
+    return replace(doc, actuals=reporting.stored_actuals(uow, list(ids.values())))
+
+
+def render(doc: Document, fmt: str, *, title: str) -> ExportFile:
+    """``doc`` as one file of ``fmt`` (CSV: the indicators, else the goals)."""
+    if fmt not in FORMATS:
+        raise Invalid(f"不支持的导出格式“{fmt}”，可选：{'、'.join(FORMATS)}", "format")
+    if fmt == "json":
+        data = (dumps(doc) + "\n").encode("utf-8")
+    elif fmt == "csv":
+        files = csv_files(doc)
+        return replace(files[0], name=file_name(title, "csv"))
+    elif fmt == "datapackage":
+        data = datapackage(doc, title=title)
+    else:
+        workbook = targets_workbook(doc.overall_targets, doc.projects)
+        if fmt == "xlsx":
+            data = workbook
+        elif fmt == "pdf":
+            data = workbook_pdf(workbook)
+        else:
+            data = workbook_html(workbook, title=title).encode("utf-8")
+    return ExportFile(file_name(title, fmt), data, MEDIA_TYPES[fmt])
+
+
+def csv_files(doc: Document) -> list[ExportFile]:
+    """The flat tables: indicators (always), goals and results (when there are any)."""
+    media = MEDIA_TYPES["csv"]
+    out = [ExportFile("indicators.csv", csv_bytes(INDICATOR_FIELDS, indicator_rows(doc)), media)]
+    goals = goal_rows(doc)
+    if goals or not doc.projects:
+        out.append(ExportFile("goals.csv", csv_bytes(GOAL_FIELDS, goals), media))
+        if not doc.projects:
+            out.reverse()  # a document of overall tables: the goals first
+    results = result_rows(doc)
+    if results:
+        out.append(ExportFile("results.csv", csv_bytes(RESULT_FIELDS, results), media))
+    return out
+
+
+def year_archive(
+    uow: UnitOfWork,
+    year: int,
+    fmt: str = "pdf",
+    *,
+    department: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ExportFile:
+    """A whole year's disclosure: per unit one ``fmt`` file (``部门/单位2023年度绩效目标表``)
+    and the open data of all of it.  ``progress(unit, done, total)`` after each unit."""
+    if fmt not in LAYOUTS:
+        raise Invalid(f"年度打包只支持 {'、'.join(LAYOUTS)} 格式", "format")
+    doc = document(uow, tables.TableFilter(year=year, department=department))
+    # A unit's tables together, under the department any of them names.
+    units: dict[str, list[int]] = {}
+    departments: dict[str, str] = {}
+    for k, o in enumerate(doc.overall_targets):
+        units.setdefault(o.unit, []).append(k)
+        departments.setdefault(o.unit, o.department or "")
+    for k, p in enumerate(doc.projects):
+        units.setdefault(p.unit or "", []).append(-1 - k)
+        if not departments.get(p.unit or ""):
+            departments[p.unit or ""] = p.department or ""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for done, (unit, keys) in enumerate(units.items(), 1):
+            dept = departments.get(unit, "")
+            part = replace(
+                doc,
+                overall_targets=tuple(doc.overall_targets[k] for k in keys if k >= 0),
+                projects=tuple(doc.projects[-1 - k] for k in keys if k < 0),
+                actuals=(),
+            )
+            title = f"{unit or '未注明单位'}{year}年度绩效目标表"
+            folder = file_name(dept or "未注明主管部门", "x")[:-2]
+            z.writestr(f"{folder}/{file_name(title, fmt)}", render(part, fmt, title=title).data)
+            if progress is not None:
+                progress(unit, done, len(units))
+        z.writestr(f"{year}.json", render(doc, "json", title=str(year)).data)
+        for f in csv_files(doc):
+            z.writestr(f.name, f.data)
+        z.writestr("datapackage.zip", datapackage(doc, title=f"{year}年度预算绩效目标"))
+    name = file_name(f"{department or ''}{year}年度绩效目标表", "zip")
+    return ExportFile(name, buffer.getvalue(), MEDIA_TYPES["zip"])
