@@ -7,7 +7,9 @@ Use cases::
     FORMATS, MEDIA_TYPES
     document(uow, f, *, with_actuals=True) -> Document
         the tables matching a TableFilter (and their stored actuals) as one document
+    table_document(uow, table_id) -> Document        one table, its source and actuals
     render(doc, fmt, *, title) -> ExportFile          one file in a format
+    list_rows(uow, f) / list_workbook(uow, f)         the list of tables as CSV / XLSX
     csv_files(doc) -> list[ExportFile]                indicators.csv, goals.csv, results.csv
     year_archive(uow, year, fmt, *, progress) -> ExportFile
         a zip: each unit's tables as one file of ``fmt`` (pdf, xlsx or html) in a folder per
@@ -18,6 +20,7 @@ Everything published is what the database holds, read only; nothing here writes.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -50,7 +53,11 @@ __all__ = [
     "ExportFile",
     "csv_files",
     "document",
+    "list_rows",
+    "list_workbook",
     "render",
+    "table_document",
+    "workbook_as",
     "year_archive",
 ]
 
@@ -91,6 +98,81 @@ def document(uow: UnitOfWork, f: tables.TableFilter, *, with_actuals: bool = Tru
     if not with_actuals:
         return doc
     return replace(doc, actuals=reporting.stored_actuals(uow, list(ids.values())))
+
+
+def table_document(uow: UnitOfWork, table_id: int) -> Document:
+    """One table (project or unit as a whole) with its source and stored actuals."""
+    with uow:
+        row = tables._get_table(uow.session, table_id)
+        overall = (tables.domain_overall(row),) if row.kind == tables.OVERALL else ()
+        projects = (tables.domain_project(row),) if row.kind == tables.PROJECT else ()
+        doc = Document(row.fiscal_year, overall_targets=overall, projects=projects)
+    return replace(
+        doc,
+        source=tables.source_of(uow, [table_id]),
+        actuals=reporting.stored_actuals(uow, [table_id]),
+    )
+
+
+_LIST_HEADER = ("编号", "类型", "名称", "预算单位", "主管部门", "年度", "状态", "版本", "行数")
+
+
+def _list(uow: UnitOfWork, f: tables.TableFilter) -> list[list[str | int]]:
+    summaries, _ = tables.list_tables(uow, replace(f, limit=10_000_000, offset=0))
+    return [
+        [
+            t.id,
+            t.kind_label,
+            t.name,
+            t.unit,
+            t.department or "",
+            t.fiscal_year or "",
+            t.status_label,
+            t.version,
+            t.rows,
+        ]
+        for t in summaries
+    ]
+
+
+def list_rows(uow: UnitOfWork, f: tables.TableFilter) -> ExportFile:
+    """The tables a list shows (every page), one row each, as CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(_LIST_HEADER)
+    writer.writerows(_list(uow, f))
+    data = ("\ufeff" + out.getvalue()).encode("utf-8")
+    return ExportFile("绩效目标表清单.csv", data, MEDIA_TYPES["csv"])
+
+
+def list_workbook(uow: UnitOfWork, f: tables.TableFilter) -> ExportFile:
+    """The same list as a workbook (one sheet, a row per table)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "绩效目标表清单"
+    ws.append(list(_LIST_HEADER))
+    for row in _list(uow, f):
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return ExportFile("绩效目标表清单.xlsx", buffer.getvalue(), MEDIA_TYPES["xlsx"])
+
+
+def workbook_as(data: bytes, fmt: str, *, title: str) -> ExportFile:
+    """A workbook jixiao wrote (a self-evaluation, a monitoring table) as xlsx, pdf or
+    html: the same form."""
+    if fmt == "xlsx":
+        out = data
+    elif fmt == "pdf":
+        out = workbook_pdf(data)
+    elif fmt == "html":
+        out = workbook_html(data, title=title).encode("utf-8")
+    else:
+        raise Invalid(f"表格只能导出为 {'、'.join(LAYOUTS)}", "format")
+    return ExportFile(file_name(title, fmt), out, MEDIA_TYPES[fmt])
 
 
 def render(doc: Document, fmt: str, *, title: str) -> ExportFile:

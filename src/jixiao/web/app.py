@@ -72,11 +72,12 @@ def create_app(
             body["current"] = current
         return JSONResponse(body, status_code=exc.status)
 
-    from jixiao.web import api, pages, performance
+    from jixiao.web import api, downloads, pages, performance
 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(performance.router)
+    app.include_router(downloads.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     vendor = vendor_dir()
     if vendor.is_dir():

@@ -1,0 +1,194 @@
+"""Downloads: every table, unit and list as the official forms and as open data.
+
+* ``/tables/{id}/export.{fmt}``: one table; ``html`` is the print-ready page (open it and
+  print: A4 landscape, the header row repeated on every page), the others are files;
+* ``/units/{unit}/export.{fmt}?year=``: a unit's disclosure of a year, all its tables in
+  one PDF / one workbook (a sheet per table) / one page;
+* ``/export.{fmt}?…``: the tables a list shows, with the list's filters; ``/list.csv`` and
+  ``/list.xlsx``: the list itself, a row per table.
+
+``fmt`` is one of ``services.exports.FORMATS``.  Reading only; any signed-in user.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from jixiao.domain.workflow import Status
+from jixiao.services import Invalid, NotFound, exports, tables
+from jixiao.services import actuals as reporting
+from jixiao.web.deps import OptionalActor, Svc
+from jixiao.web.pages import KIND_LABELS, PageRoute, _detail, _int, _login_redirect
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+_PRINT_BAR = (
+    '<p class="jx-noprint" style="font-family:sans-serif;margin:0 0 1em">'
+    '<button type="button" onclick="window.print()">打印</button> '
+    '<a href="{back}">返回</a></p>'
+)
+
+
+def _file(found: exports.ExportFile) -> Response:
+    inline = found.media_type.startswith("text/html")
+    disposition = "inline" if inline else "attachment"
+    headers = {"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(found.name)}"}
+    if inline:
+        body = found.data.decode("utf-8")
+        return Response(body, media_type=found.media_type, headers=headers)
+    return Response(found.data, media_type=found.media_type, headers=headers)
+
+
+def _format(fmt: str) -> str:
+    if fmt not in exports.FORMATS:
+        raise NotFound(f"没有“{fmt}”格式的导出，可选：{'、'.join(exports.FORMATS)}")
+    return fmt
+
+
+def _with_print_bar(found: exports.ExportFile, back: str) -> exports.ExportFile:
+    """The print page gets a 打印 button and a way back (neither is printed)."""
+    if not found.media_type.startswith("text/html"):
+        return found
+    html = found.data.decode("utf-8").replace("<body>", "<body>" + _PRINT_BAR.format(back=back), 1)
+    return exports.ExportFile(found.name, html.encode("utf-8"), found.media_type)
+
+
+@router.get("/tables/{table_id}/export.{fmt}")
+def table_export(
+    request: Request, table_id: int, fmt: str, actor: OptionalActor, svc: Svc
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    detail = _detail(svc, actor, table_id)  # the actor may see it
+    doc = exports.table_document(svc.uow(), table_id)
+    year = f"{detail.fiscal_year}年度" if detail.fiscal_year else ""
+    found = exports.render(doc, _format(fmt), title=f"{detail.name}{year}绩效目标表")
+    return _file(_with_print_bar(found, f"/tables/{table_id}"))
+
+
+@router.get("/units/{unit}/export.{fmt}")
+def unit_export(
+    request: Request, unit: str, fmt: str, actor: OptionalActor, svc: Svc, year: str | None = None
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    fiscal_year = _int(year)
+    if fiscal_year is None:
+        raise Invalid("请指定年度（?year=）", "year")
+    doc = exports.document(svc.uow(), tables.TableFilter(year=fiscal_year, unit=unit))
+    if not doc.projects and not doc.overall_targets:
+        raise NotFound(f"单位“{unit}”没有 {fiscal_year} 年度的绩效目标表")
+    found = exports.render(doc, _format(fmt), title=f"{unit}{fiscal_year}年度绩效目标表")
+    return _file(_with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}"))
+
+
+def _filter(
+    q: str | None,
+    year: str | None,
+    department: str | None,
+    unit: str | None,
+    status: str | None,
+    kind: str | None,
+) -> tables.TableFilter:
+    status_value = status if status in {s.value for s in Status} else None
+    return tables.TableFilter(
+        year=_int(year),
+        department=department or None,
+        unit=unit or None,
+        status=Status(status_value) if status_value else None,
+        kind=kind if kind in KIND_LABELS else None,
+        q=(q or "").strip() or None,
+    )
+
+
+@router.get("/export.{fmt}")
+def list_export(
+    request: Request,
+    fmt: str,
+    actor: OptionalActor,
+    svc: Svc,
+    q: str | None = None,
+    year: str | None = None,
+    department: str | None = None,
+    unit: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    f = _filter(q, year, department, unit, status, kind)
+    doc = exports.document(svc.uow(), f)
+    if not doc.projects and not doc.overall_targets:
+        raise NotFound("没有符合筛选条件的绩效目标表")
+    found = exports.render(doc, _format(fmt), title="绩效目标表")
+    return _file(_with_print_bar(found, "/"))
+
+
+@router.get("/list.{fmt}")
+def list_download(
+    request: Request,
+    fmt: str,
+    actor: OptionalActor,
+    svc: Svc,
+    q: str | None = None,
+    year: str | None = None,
+    department: str | None = None,
+    unit: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    f = _filter(q, year, department, unit, status, kind)
+    if fmt == "csv":
+        return _file(exports.list_rows(svc.uow(), f))
+    if fmt == "xlsx":
+        return _file(exports.list_workbook(svc.uow(), f))
+    raise NotFound("清单只有 csv 和 xlsx 两种格式")
+
+
+@router.get("/units/{unit}/self-evaluation.{fmt}")
+def unit_self_evaluation_form(
+    request: Request, unit: str, fmt: str, actor: OptionalActor, svc: Svc, year: str | None = None
+) -> Response:
+    """The unit's 绩效自评表 printed (the XLSX is ``performance``'s own route)."""
+    if actor is None:
+        return _login_redirect(request)
+    fiscal_year = _year(year)
+    data = reporting.self_evaluation_workbook(
+        svc.uow(), unit, fiscal_year, scheme=request.app.state.scoring_scheme
+    )
+    title = f"{unit}{fiscal_year}年度绩效自评表"
+    found = exports.workbook_as(data, _form(fmt), title=title)
+    return _file(_with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}"))
+
+
+@router.get("/units/{unit}/monitoring.{fmt}")
+def unit_monitoring_form(
+    request: Request, unit: str, fmt: str, actor: OptionalActor, svc: Svc, year: str | None = None
+) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    fiscal_year = _year(year)
+    data = reporting.monitoring_workbook(
+        svc.uow(), unit, fiscal_year, request.app.state.monitoring_config
+    )
+    title = f"{unit}{fiscal_year}年度绩效监控表"
+    found = exports.workbook_as(data, _form(fmt), title=title)
+    return _file(_with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}"))
+
+
+def _form(fmt: str) -> str:
+    if fmt not in ("pdf", "html"):
+        raise NotFound(f"没有“{fmt}”格式的导出，可选：pdf、html")
+    return fmt
+
+
+def _year(year: str | None) -> int:
+    value = _int(year)
+    if value is None:
+        raise Invalid("请指定年度（?year=）", "year")
+    return value
