@@ -171,3 +171,23 @@ def test_a_missing_font_is_a_clear_error(
     with pytest.raises(FontMissing) as missing:
         workbook_pdf(targets_workbook((), seed.projects[:1]))
     assert "NotoSansSC_400Regular.ttf" in str(missing.value) and str(tmp_path) in str(missing.value)
+
+
+def test_a_font_subset_for_many_files_prints_every_layout_word(
+    seed: Document, tmp_path: Path
+) -> None:
+    """A year's archive cuts the fonts down once to the year's characters and the words
+    the layouts add; what it prints still reads back whole (a missing glyph would not)."""
+    from jixiao.export._font import subset_fonts
+    from jixiao.export.pdf import FOOTER_TEXT
+    from jixiao.export.targets import LAYOUT_TEXT
+    from jixiao.interchange import dumps
+
+    fonts = subset_fonts(dumps(seed) + LAYOUT_TEXT + FOOTER_TEXT, tmp_path)
+    assert all(f.stat().st_size < cjk_fonts()[0].stat().st_size / 5 for f in fonts)
+    pdf = workbook_pdf(targets_workbook(seed.overall_targets, seed.projects), fonts=fonts)
+    back = read_bytes(pdf, "subset.pdf")
+    assert _targets(back) == _targets(seed)
+    cmap = TTFont(str(fonts[0])).getBestCmap()
+    layout_words = LAYOUT_TEXT + FOOTER_TEXT + "2023"
+    assert not {ch for ch in layout_words if ord(ch) not in cmap}

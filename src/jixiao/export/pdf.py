@@ -24,6 +24,7 @@ Public API::
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout
@@ -217,14 +218,18 @@ def _sheet(pdf: _Document, ws: Worksheet) -> None:
         _table(pdf, ws, range(first, last + 1), widths, spans, covered, origins, 0)
 
 
-def workbook_pdf(data: bytes) -> bytes:
-    """The workbook's visible sheets printed as one PDF (see the module docstring)."""
+FOOTER_TEXT = "第页，共"  # the footer's words (for font subsets)
+
+
+def workbook_pdf(data: bytes, *, fonts: tuple[Path, Path] | None = None) -> bytes:
+    """The workbook's visible sheets printed as one PDF (see the module docstring);
+    ``fonts``: the regular and bold font files (default :func:`cjk_fonts`)."""
     wb = load_workbook(BytesIO(data))
     pdf = _Document(orientation="L", unit="mm", format="A4")
     pdf.set_margins(10, 10, 10)
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.alias_nb_pages()
-    regular, bold = cjk_fonts()
+    regular, bold = fonts or cjk_fonts()
     pdf.add_font(FONT, "", str(regular))
     pdf.add_font(FONT, "B", str(bold))
     pdf.set_creator("jixiao")

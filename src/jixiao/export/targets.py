@@ -59,9 +59,29 @@ from jixiao.export._sheet import (
     to_bytes,
 )
 
-__all__ = ["overall_sheet", "project_sheet", "targets_workbook"]
+__all__ = ["LAYOUT_TEXT", "overall_sheet", "project_sheet", "targets_workbook"]
 
 _PERIODS = (("half_year", "半年指标值"), ("full_year", "全年指标值"), ("long_term", "中长期指标值"))
+_PROJECT_LABELS = (
+    "项目支出绩效目标表",
+    "（年度）",
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "开始时间",
+    "完成时间",
+    "年度资金总额（万元）",
+    "其中：财政拨款",
+    "上年结转",
+    "其他资金",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+)
+_OVERALL_LABELS = ("部门整体支出绩效目标表", "主管部门：", "序号（代码）", "职能（二级专项）",
+                   "工作及项目名称", "年度目标", "年目标值")  # fmt: skip
+#: Every word the layouts add to the data (for font subsets: see ``_font.subset_fonts``).
+LAYOUT_TEXT = "".join((*_PROJECT_LABELS, *_OVERALL_LABELS, *(label for _, label in _PERIODS)))
 
 
 def _text(v: TargetValue | None) -> str:

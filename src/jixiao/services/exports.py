@@ -23,11 +23,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from jixiao.domain.model import Document
+from jixiao.export._font import subset_fonts
 from jixiao.export.html import workbook_html
 from jixiao.export.opendata import (
     GOAL_FIELDS,
@@ -39,8 +42,8 @@ from jixiao.export.opendata import (
     indicator_rows,
     result_rows,
 )
-from jixiao.export.pdf import workbook_pdf
-from jixiao.export.targets import targets_workbook
+from jixiao.export.pdf import FOOTER_TEXT, workbook_pdf
+from jixiao.export.targets import LAYOUT_TEXT, targets_workbook
 from jixiao.interchange import dumps
 from jixiao.services import actuals as reporting
 from jixiao.services import tables
@@ -175,8 +178,11 @@ def workbook_as(data: bytes, fmt: str, *, title: str) -> ExportFile:
     return ExportFile(file_name(title, fmt), out, MEDIA_TYPES[fmt])
 
 
-def render(doc: Document, fmt: str, *, title: str) -> ExportFile:
-    """``doc`` as one file of ``fmt`` (CSV: the indicators, else the goals)."""
+def render(
+    doc: Document, fmt: str, *, title: str, fonts: tuple[Path, Path] | None = None
+) -> ExportFile:
+    """``doc`` as one file of ``fmt`` (CSV: the indicators, else the goals); ``fonts``
+    for PDF (default: the installed ones)."""
     if fmt not in FORMATS:
         raise Invalid(f"不支持的导出格式“{fmt}”，可选：{'、'.join(FORMATS)}", "format")
     if fmt == "json":
@@ -191,7 +197,7 @@ def render(doc: Document, fmt: str, *, title: str) -> ExportFile:
         if fmt == "xlsx":
             data = workbook
         elif fmt == "pdf":
-            data = workbook_pdf(workbook)
+            data = workbook_pdf(workbook, fonts=fonts)
         else:
             data = workbook_html(workbook, title=title).encode("utf-8")
     return ExportFile(file_name(title, fmt), data, MEDIA_TYPES[fmt])
@@ -236,7 +242,16 @@ def year_archive(
         if not departments.get(p.unit or ""):
             departments[p.unit or ""] = p.department or ""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
+        # One font subset for the whole year (not the whole font parsed per unit).
+        fonts = (
+            subset_fonts(dumps(doc) + LAYOUT_TEXT + FOOTER_TEXT, Path(scratch))
+            if fmt == "pdf" and units
+            else None
+        )
         for done, (unit, keys) in enumerate(units.items(), 1):
             dept = departments.get(unit, "")
             part = replace(
@@ -247,7 +262,8 @@ def year_archive(
             )
             title = f"{unit or '未注明单位'}{year}年度绩效目标表"
             folder = file_name(dept or "未注明主管部门", "x")[:-2]
-            z.writestr(f"{folder}/{file_name(title, fmt)}", render(part, fmt, title=title).data)
+            found = render(part, fmt, title=title, fonts=fonts)
+            z.writestr(f"{folder}/{file_name(title, fmt)}", found.data)
             if progress is not None:
                 progress(unit, done, len(units))
         z.writestr(f"{year}.json", render(doc, "json", title=str(year)).data)
