@@ -775,6 +775,30 @@ ConfigFileOption = Annotated[
 XlsxOption = Annotated[
     Path | None, typer.Option("--xlsx", help="Also write the official workbook to this file.")
 ]
+PdfOption = Annotated[
+    Path | None, typer.Option("--pdf", help="Also write the official form as PDF to this file.")
+]
+
+
+def _write_forms(data: bytes, xlsx: Path | None, pdf: Path | None) -> None:
+    """The workbook to --xlsx, and printed to --pdf."""
+    from jixiao.export import FontMissing
+    from jixiao.export.pdf import workbook_pdf
+
+    outputs: list[tuple[Path, bytes]] = []
+    if xlsx is not None:
+        outputs.append((xlsx, data))
+    if pdf is not None:
+        try:
+            outputs.append((pdf, workbook_pdf(data)))
+        except FontMissing as exc:
+            _fail(exc)
+    for path, content in outputs:
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            _fail(RuntimeError(f"{path}: cannot be written: {exc.strerror or exc}"))
+        err.print(f"wrote {escape(str(path))}")
 
 
 @app.command()
@@ -800,6 +824,7 @@ def monitor(
         bool, typer.Option("--json", help="Print the monitoring tables as JSON.")
     ] = False,
     xlsx: XlsxOption = None,
+    pdf: PdfOption = None,
     config_file: ConfigFileOption = None,
 ) -> None:
     """运行监控: budget execution and indicator lights at the checkpoint; exit 1 on findings.
@@ -818,21 +843,19 @@ def monitor(
     monitors = [(p.unit or "", monitor_project(p, a, config)) for p, a in pairs]
     summaries = summarize(monitors, config)
     departments = summarize(by_department(m for _, m in monitors), config)
-    if xlsx is not None:
+    if xlsx is not None or pdf is not None:
         from jixiao.export import monitoring_workbook
 
-        try:
-            xlsx.write_bytes(
-                monitoring_workbook(
-                    [m for _, m in monitors],
-                    summaries,
-                    fiscal_year=doc.fiscal_year or 0,
-                    month=config.month,
-                )
-            )
-        except OSError as exc:
-            _fail(RuntimeError(f"{xlsx}: cannot be written: {exc.strerror or exc}"))
-        err.print(f"wrote {escape(str(xlsx))}")
+        _write_forms(
+            monitoring_workbook(
+                [m for _, m in monitors],
+                summaries,
+                fiscal_year=doc.fiscal_year or 0,
+                month=config.month,
+            ),
+            xlsx,
+            pdf,
+        )
     findings = [f for _, m in monitors for f in m.findings]
     if as_json:
         data = {
@@ -921,6 +944,7 @@ def evaluate(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
     xlsx: XlsxOption = None,
+    pdf: PdfOption = None,
     config: ConfigFileOption = None,
 ) -> None:
     """绩效自评: score each project (and each unit as a whole) by the scheme (DOMAIN.md §5)."""
@@ -981,7 +1005,7 @@ def evaluate(
         }
         for unit, items in units.items()
     ]
-    if xlsx is not None:
+    if xlsx is not None or pdf is not None:
         from jixiao.export import self_evaluation_workbook
 
         single = next(iter(units)) if len(units) == 1 else None
@@ -991,11 +1015,7 @@ def evaluate(
             unit=single,
             overall=overall.get(single) if single is not None else None,
         )
-        try:
-            xlsx.write_bytes(data)
-        except OSError as exc:
-            _fail(RuntimeError(f"{xlsx}: cannot be written: {exc.strerror or exc}"))
-        err.print(f"wrote {escape(str(xlsx))}")
+        _write_forms(data, xlsx, pdf)
     if as_json:
         data_json = {
             "projects": [score_to_dict(s) for _, _, _, s in scores],

@@ -108,3 +108,26 @@ def test_from_a_file_filtered_and_the_errors(tmp_path: Path) -> None:
     assert bad.returncode == 1 and "unknown format 'docx'" in bad.stderr
     zipped = jixiao("export", str(tmp_path / "a.zip"), "--format", "pdf", "--input", str(SEED))
     assert zipped.returncode == 1 and "--year" in zipped.stderr
+
+
+def test_evaluate_and_monitor_print_their_forms(tmp_path: Path) -> None:
+    """The 自评表 and 监控表 as PDF: the same workbook as --xlsx, printed."""
+    half = EXAMPLES / "seed-actuals-2023-half-year.json"
+    scored = tmp_path / "self.pdf"
+    monitored = tmp_path / "monitor.pdf"
+    a = jixiao("evaluate", str(SEED), "--actuals", str(FULL), "--pdf", str(scored))
+    b = jixiao("monitor", str(SEED), "--actuals", str(half), "--pdf", str(monitored))
+    assert a.returncode == 0, a.stderr
+    assert b.returncode in (0, 1) and monitored.exists(), b.stderr  # 1: findings to act on
+    import pypdfium2
+
+    for path, title in ((scored, "项目支出绩效自评表"), (monitored, "项目支出绩效运行监控表")):
+        pdf = pypdfium2.PdfDocument(str(path))
+        try:
+            text = "".join(pdf[k].get_textpage().get_text_range() for k in range(len(pdf)))
+        finally:
+            pdf.close()
+        flat = "".join(text.split())
+        assert title in flat
+        if path == scored:  # every project is scored (the checkpoint reports some)
+            assert all("".join(p.name.split()) in flat for p in read_path(SEED).projects)
