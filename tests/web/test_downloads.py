@@ -96,3 +96,22 @@ def test_a_filtered_list_downloads(client: TestClient) -> None:
 def test_downloads_need_a_sign_in(client: TestClient) -> None:
     response = client.get("/list.csv", follow_redirects=False)
     assert response.status_code in (302, 303)
+
+
+def test_history_and_approved_versions_download(client: TestClient, svc: Services) -> None:
+    login(client, "shenji")
+    project = read_path(SEED).projects[1]
+    tid = table_id(svc, project.name)
+    page = client.get(f"/tables/{tid}/history").text
+    assert 'id="history-csv"' in page
+    trail = client.get(f"/tables/{tid}/history.csv")
+    rows = list(csv.reader(io.StringIO(trail.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["序号", "时间", "操作人", "操作"]
+    assert {r[3] for r in rows[1:]} >= {"import", "submit", "actuals.save"}
+    sheet = load_workbook(io.BytesIO(client.get(f"/tables/{tid}/history.xlsx").content)).active
+    assert sheet is not None and sheet.max_row == len(rows)
+    version = client.get(f"/tables/{tid}/versions/1").text
+    assert f'href="/tables/{tid}/versions/1/export.pdf"' in version
+    back = read_bytes(client.get(f"/tables/{tid}/versions/1/export.pdf").content, "v1.pdf")
+    assert back.projects == (project,)  # the version as approved
+    assert client.get(f"/tables/{tid}/history.pdf").status_code == 404

@@ -9,7 +9,9 @@ Use cases::
         the tables matching a TableFilter (and their stored actuals) as one document
     table_document(uow, table_id) -> Document        one table, its source and actuals
     render(doc, fmt, *, title) -> ExportFile          one file in a format
-    list_rows(uow, f) / list_workbook(uow, f)         the list of tables as CSV / XLSX
+    list_file(uow, f, fmt)                            the list of tables as CSV / XLSX
+    history_file(uow, table_id, fmt)                  a table's audit trail as CSV / XLSX
+    version_document(uow, table_id, number) -> Document   an approved version
     csv_files(doc) -> list[ExportFile]                indicators.csv, goals.csv, results.csv
     year_archive(uow, year, fmt, *, progress) -> ExportFile
         a zip: each unit's tables as one file of ``fmt`` (pdf, xlsx or html) in a folder per
@@ -22,14 +24,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jixiao.domain.model import Document
+from jixiao.domain.model import Document, Funds, Goal, Indicator, OverallTargets, Project
 from jixiao.export._font import subset_fonts
 from jixiao.export.html import workbook_html
 from jixiao.export.opendata import (
@@ -44,7 +47,7 @@ from jixiao.export.opendata import (
 )
 from jixiao.export.pdf import FOOTER_TEXT, workbook_pdf
 from jixiao.export.targets import LAYOUT_TEXT, targets_workbook
-from jixiao.interchange import dumps
+from jixiao.interchange import dumps, location_from_dict, value_from_dict
 from jixiao.services import actuals as reporting
 from jixiao.services import tables
 from jixiao.services.errors import Invalid
@@ -56,10 +59,11 @@ __all__ = [
     "ExportFile",
     "csv_files",
     "document",
-    "list_rows",
-    "list_workbook",
+    "history_file",
+    "list_file",
     "render",
     "table_document",
+    "version_document",
     "workbook_as",
     "year_archive",
 ]
@@ -138,30 +142,108 @@ def _list(uow: UnitOfWork, f: tables.TableFilter) -> list[list[str | int]]:
     ]
 
 
-def list_rows(uow: UnitOfWork, f: tables.TableFilter) -> ExportFile:
-    """The tables a list shows (every page), one row each, as CSV."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(_LIST_HEADER)
-    writer.writerows(_list(uow, f))
-    data = ("\ufeff" + out.getvalue()).encode("utf-8")
-    return ExportFile("绩效目标表清单.csv", data, MEDIA_TYPES["csv"])
+def version_document(uow: UnitOfWork, table_id: int, number: int) -> Document:
+    """An approved version of a table (as kept when it was approved) as a document."""
+    v = tables.get_version(uow, table_id, number)
+    s = v.snapshot
+    if s.get("kind") == tables.OVERALL:
+        overall = OverallTargets(
+            unit=s.get("unit", ""),
+            fiscal_year=s.get("fiscal_year"),
+            department=s.get("department"),
+            goals=tuple(
+                Goal(
+                    seq=g.get("seq", ""),
+                    function=g.get("function", ""),
+                    work=g.get("work", ""),
+                    goal=g.get("goal", ""),
+                    target=value_from_dict(g.get("target")),
+                    source=location_from_dict(g.get("source")),
+                )
+                for g in s.get("goals") or []
+            ),
+        )
+        return Document(overall.fiscal_year, overall_targets=(overall,))
+    funds = s.get("funds") or {}
+    project = Project(
+        name=s.get("name", ""),
+        department=s.get("department"),
+        unit=s.get("unit"),
+        fiscal_year=s.get("fiscal_year"),
+        start_year=s.get("start_year"),
+        end_year=s.get("end_year"),
+        funds=Funds(**{k: funds.get(k) for k in ("total", "fiscal", "carryover", "other")})
+        if any(funds.get(k) is not None for k in ("total", "fiscal", "carryover", "other"))
+        else None,
+        indicators=tuple(
+            Indicator(
+                level1=i.get("level1", ""),
+                level2=i.get("level2", ""),
+                name=i.get("name", ""),
+                half_year=value_from_dict(i.get("half_year")),
+                full_year=value_from_dict(i.get("full_year")),
+                long_term=value_from_dict(i.get("long_term")),
+                level1_label=i.get("level1_label"),
+                level2_label=i.get("level2_label"),
+                source=location_from_dict(i.get("source")),
+            )
+            for i in s.get("indicators") or []
+        ),
+    )
+    return Document(project.fiscal_year, projects=(project,))
 
 
-def list_workbook(uow: UnitOfWork, f: tables.TableFilter) -> ExportFile:
-    """The same list as a workbook (one sheet, a row per table)."""
-    from openpyxl import Workbook
+_HISTORY_HEADER = ("序号", "时间", "操作人", "操作", "对象", "对象编号", "修改前", "修改后")
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "绩效目标表清单"
-    ws.append(list(_LIST_HEADER))
-    for row in _list(uow, f):
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return ExportFile("绩效目标表清单.xlsx", buffer.getvalue(), MEDIA_TYPES["xlsx"])
+
+def history_file(uow: UnitOfWork, table_id: int, fmt: str) -> ExportFile:
+    """A table's audit trail (every attributed change, newest first) as CSV or XLSX; the
+    before and after states as JSON text."""
+    rows: list[list[str | int]] = [
+        [
+            e.seq,
+            tables.local_time(e.at),
+            e.actor,
+            e.action,
+            e.entity,
+            e.entity_id,
+            json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
+            json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
+        ]
+        for e in tables.history(uow, table_id)
+    ]
+    return _rows_file(f"绩效目标表{table_id}修改记录", _HISTORY_HEADER, rows, fmt)
+
+
+def _rows_file(
+    title: str, header: Sequence[str], rows: Sequence[Sequence[str | int]], fmt: str
+) -> ExportFile:
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        data = ("\ufeff" + out.getvalue()).encode("utf-8")
+        return ExportFile(file_name(title, "csv"), data, MEDIA_TYPES["csv"])
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = title[:31]
+        ws.append(list(header))
+        for row in rows:
+            ws.append(list(row))
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return ExportFile(file_name(title, "xlsx"), buffer.getvalue(), MEDIA_TYPES["xlsx"])
+    raise Invalid("清单只有 csv 和 xlsx 两种格式", "format")
+
+
+def list_file(uow: UnitOfWork, f: tables.TableFilter, fmt: str) -> ExportFile:
+    """The tables a list shows (every page), one row each, as CSV or XLSX."""
+    return _rows_file("绩效目标表清单", _LIST_HEADER, _list(uow, f), fmt)
 
 
 def workbook_as(data: bytes, fmt: str, *, title: str) -> ExportFile:

@@ -142,12 +142,37 @@ def list_download(
 ) -> Response:
     if actor is None:
         return _login_redirect(request)
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound("清单只有 csv 和 xlsx 两种格式")
     f = _filter(q, year, department, unit, status, kind)
-    if fmt == "csv":
-        return _file(exports.list_rows(svc.uow(), f))
-    if fmt == "xlsx":
-        return _file(exports.list_workbook(svc.uow(), f))
-    raise NotFound("清单只有 csv 和 xlsx 两种格式")
+    return _file(exports.list_file(svc.uow(), f, fmt))
+
+
+@router.get("/tables/{table_id}/history.{fmt}")
+def history_download(
+    request: Request, table_id: int, fmt: str, actor: OptionalActor, svc: Svc
+) -> Response:
+    """The table's audit trail (修改记录) as CSV or XLSX."""
+    if actor is None:
+        return _login_redirect(request)
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound("修改记录只有 csv 和 xlsx 两种格式")
+    _detail(svc, actor, table_id)
+    return _file(exports.history_file(svc.uow(), table_id, fmt))
+
+
+@router.get("/tables/{table_id}/versions/{number}/export.{fmt}")
+def version_export(
+    request: Request, table_id: int, number: int, fmt: str, actor: OptionalActor, svc: Svc
+) -> Response:
+    """An approved version (批复版本) in every format, as it was approved."""
+    if actor is None:
+        return _login_redirect(request)
+    detail = _detail(svc, actor, table_id)
+    doc = exports.version_document(svc.uow(), table_id, number)
+    title = f"{detail.name}第{number}版（已批复）"
+    found = exports.render(doc, _format(fmt), title=title)
+    return _file(_with_print_bar(found, f"/tables/{table_id}/versions/{number}"))
 
 
 @router.get("/units/{unit}/self-evaluation.{fmt}")
