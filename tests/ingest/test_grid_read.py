@@ -857,3 +857,27 @@ def test_a_self_evaluation_without_a_project_name_keeps_no_actuals_and_still_dum
     assert doc.actuals == ()
     assert "ingest.missing-field" in codes(doc)
     assert loads(dumps(doc)) == doc
+
+
+def test_a_summary_table_is_skipped_with_a_warning() -> None:
+    """A workbook's 汇总表 (a list of projects with their totals) is no target table."""
+    doc = read(
+        grid(
+            [
+                ["2023年度项目支出绩效自评汇总表"],
+                ["项目名称", "实施单位", "全年预算数（万元）", "执行数（万元）", "得分"],
+                ["甲项目", "某局", "100", "90", "95"],
+            ]
+        ),
+        grid(
+            [
+                ["项目名称", "甲项目"],
+                ["一级指标", "二级指标", "三级指标", "指标值"],
+                ["产出指标", "数量指标", "培训人次", "≥5人次"],
+            ]
+        ),
+    )
+    assert [p.name for p in doc.projects] == ["甲项目"]
+    assert [p.name for p in doc.projects[0].indicators] == ["培训人次"]
+    (warning,) = doc.warnings
+    assert warning.code == "ingest.summary-table" and "汇总表" in warning.message

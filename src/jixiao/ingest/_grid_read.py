@@ -94,11 +94,13 @@ from jixiao.ingest.text_blocks import (
     UNUSED_TEXT,
 )
 
-__all__ = ["ACTUALS_NOT_IMPORTED", "read_grids"]
+__all__ = ["ACTUALS_NOT_IMPORTED", "SUMMARY_TABLE", "read_grids"]
 
 #: Warning code: a self-evaluation or monitoring table's columns of results that have no
 #: place in the actuals (执行率, 自评等级 …) were seen and not imported.
 ACTUALS_NOT_IMPORTED = "ingest.actuals-not-imported"
+#: Warning code: a summary table (…汇总表, a list of projects with totals) was skipped.
+SUMMARY_TABLE = "ingest.summary-table"
 
 _MAX_SPAN = 256  # columns a merged cell may cover (bounds odd input)
 _MAX_ROW_CELLS = 200  # cells of a ragged row aligned by content; more are reported unused
@@ -747,7 +749,7 @@ def _inline_fields_uncached(text: str) -> dict[str, str] | None:
 # A table's title ends in its kind (a year or unit in brackets may follow).
 _TABLE_TITLE = re.compile(
     r"(?:绩效目标(?:申报|设定|批复)?表|目标申报表|自评表|评价表|监控表|监控情况表|"
-    r"绩效监控(?:情况)?表|目标表)(?:[(（][^()（）]{0,30}[)）])?$"
+    r"绩效监控(?:情况)?表|目标表|(?:自评|监控|目标|绩效)汇总表)(?:[(（][^()（）]{0,30}[)）])?$"
 )
 _YEAR_LINE = re.compile(r"^[（(]?((?:19|20)\d{2})\s*年度?[）)]?$")
 _OVERALL_TITLE = re.compile(r"整体")
@@ -1162,6 +1164,8 @@ class _Reader:
         t = self.table
         if t.stray and not (t.has_content or t.fields or t.titles):
             t = self.start_table()  # a grid of other text before: a table of its own
+        elif t.kind_hint == "summary":
+            t = self.start_table()  # a summary sheet continues nowhere
         if rows and t.header is not None and self.is_data_row(rows[0]):
             # A grid that starts with data continues the table before it (a page break);
             # a title repeated above it (a running page head) does not start a new table.
@@ -1220,6 +1224,8 @@ class _Reader:
         folded = fold(text)
         if _is_title(text) and _OVERALL_TITLE.search(folded):
             t.kind_hint = "overall"
+        if _is_title(text) and "汇总" in folded:
+            t.kind_hint = "summary"  # a list of tables (…汇总表), no table of its own
 
     def set_field(self, key: str, value: _Value) -> None:
         if key == "meta":
@@ -2258,6 +2264,9 @@ def _finish(reader: _Reader, file: str, sha256: str, layout: str) -> Document:
                 overall.append(table)
             elif table is not None:
                 empty_years.append(table.fiscal_year)
+        elif t.kind_hint == "summary":
+            title, where = t.titles[0]
+            builder.warn(SUMMARY_TABLE, f"“{_shown(title)}”是汇总表，不是绩效目标表，未导入", where)
         elif t.kind == "project" or t.rows:
             project = builder.project(t, year, is_last)
             if project is not None:
