@@ -18,11 +18,12 @@ headers, levels, values and actuals as for every other format:
 * **Header.**  All header words of the table make one header row, levels and name first,
   then the other columns in the order they first appear; a period word and a plain 指标值
   printed on two lines of one cell are one header (半年（程） + 指标值).
-* **Rows.**  A text cell starts a row (a text on the next line of the same block, before
-  any value, continues it: a wrapped name); value-like cells fill the open row up to the
-  number of columns.  Values that find no open row wait, and go, in order, to the rows
-  that got none (a column printed as a run after the names); values printed on one line
-  stay together.
+* **Rows.**  A text cell starts a row; values go to the first row of the names printed
+  since the last values that is not full (names printed as a run are followed by their
+  values in the same order), values on a name's line to that row.  Values that find no
+  row wait, and go, in order, to the rows without a value (a column printed as a run
+  after the names); values printed on one line stay together.  Two name lines of one
+  block, one of them left without values, are one wrapped name.
 * **Levels.**  A label printed right before a row heads it; the labels printed elsewhere
   (after the table, or several together) go to the rows without one, in the taxonomy's
   order between their neighbours' labels; rows with none left take the label of the row
