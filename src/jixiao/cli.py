@@ -515,12 +515,7 @@ def export(
                 files = [(target, exports.render(doc, fmt, title=title).data)]
     except (IngestError, ServiceError, FontMissing) as exc:
         _fail(exc)
-    for path, data in files:
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            _fail(RuntimeError(f"{path}: cannot be written: {exc.strerror or exc}"))
-        out.print(escape(f"wrote {path} ({len(data):,} bytes)"))
+    _write_files(files, out)
 
 
 def _filtered(
@@ -793,12 +788,17 @@ def _write_forms(data: bytes, xlsx: Path | None, pdf: Path | None) -> None:
             outputs.append((pdf, workbook_pdf(data)))
         except FontMissing as exc:
             _fail(exc)
-    for path, content in outputs:
+    _write_files(outputs, err)
+
+
+def _write_files(files: list[tuple[Path, bytes]], console: Console) -> None:
+    """Write each file, saying so on ``console``; a file that cannot be written fails."""
+    for path, data in files:
         try:
-            path.write_bytes(content)
+            path.write_bytes(data)
         except OSError as exc:
             _fail(RuntimeError(f"{path}: cannot be written: {exc.strerror or exc}"))
-        err.print(f"wrote {escape(str(path))}")
+        console.print(escape(f"wrote {path} ({len(data):,} bytes)"))
 
 
 @app.command()
