@@ -12,16 +12,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from jixiao.domain.workflow import Status
-from jixiao.services import Invalid, NotFound, exports, tables
+from jixiao.services import NotFound, exports, tables
 from jixiao.services import actuals as reporting
 from jixiao.web.deps import OptionalActor, Svc
-from jixiao.web.pages import KIND_LABELS, PageRoute, _detail, _int, _login_redirect
+from jixiao.web.pages import PageRoute, _detail, _login_redirect, list_filter
+from jixiao.web.performance import _year
+
+ListFilter = Annotated[tables.TableFilter, Depends(list_filter)]
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -75,9 +78,7 @@ def unit_export(
 ) -> Response:
     if actor is None:
         return _login_redirect(request)
-    fiscal_year = _int(year)
-    if fiscal_year is None:
-        raise Invalid("请指定年度（?year=）", "year")
+    fiscal_year = _year(year)
     doc = exports.document(svc.uow(), tables.TableFilter(year=fiscal_year, unit=unit))
     if not doc.projects and not doc.overall_targets:
         raise NotFound(f"单位“{unit}”没有 {fiscal_year} 年度的绩效目标表")
@@ -85,41 +86,12 @@ def unit_export(
     return _file(_with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}"))
 
 
-def _filter(
-    q: str | None,
-    year: str | None,
-    department: str | None,
-    unit: str | None,
-    status: str | None,
-    kind: str | None,
-) -> tables.TableFilter:
-    status_value = status if status in {s.value for s in Status} else None
-    return tables.TableFilter(
-        year=_int(year),
-        department=department or None,
-        unit=unit or None,
-        status=Status(status_value) if status_value else None,
-        kind=kind if kind in KIND_LABELS else None,
-        q=(q or "").strip() or None,
-    )
-
-
 @router.get("/export.{fmt}")
 def list_export(
-    request: Request,
-    fmt: str,
-    actor: OptionalActor,
-    svc: Svc,
-    q: str | None = None,
-    year: str | None = None,
-    department: str | None = None,
-    unit: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
+    request: Request, fmt: str, actor: OptionalActor, svc: Svc, f: ListFilter
 ) -> Response:
     if actor is None:
         return _login_redirect(request)
-    f = _filter(q, year, department, unit, status, kind)
     doc = exports.document(svc.uow(), f)
     if not doc.projects and not doc.overall_targets:
         raise NotFound("没有符合筛选条件的绩效目标表")
@@ -129,22 +101,12 @@ def list_export(
 
 @router.get("/list.{fmt}")
 def list_download(
-    request: Request,
-    fmt: str,
-    actor: OptionalActor,
-    svc: Svc,
-    q: str | None = None,
-    year: str | None = None,
-    department: str | None = None,
-    unit: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
+    request: Request, fmt: str, actor: OptionalActor, svc: Svc, f: ListFilter
 ) -> Response:
     if actor is None:
         return _login_redirect(request)
     if fmt not in ("csv", "xlsx"):
         raise NotFound("清单只有 csv 和 xlsx 两种格式")
-    f = _filter(q, year, department, unit, status, kind)
     return _file(exports.list_file(svc.uow(), f, fmt))
 
 
@@ -186,34 +148,26 @@ def unit_self_evaluation_form(
     data = reporting.self_evaluation_workbook(
         svc.uow(), unit, fiscal_year, scheme=request.app.state.scoring_scheme
     )
-    title = f"{unit}{fiscal_year}年度绩效自评表"
-    found = exports.workbook_as(data, _form(fmt), title=title)
-    return _file(_with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}"))
+    return _form(unit, fiscal_year, "绩效自评表", data, fmt)
 
 
 @router.get("/units/{unit}/monitoring.{fmt}")
 def unit_monitoring_form(
     request: Request, unit: str, fmt: str, actor: OptionalActor, svc: Svc, year: str | None = None
 ) -> Response:
+    """The unit's 绩效监控表 printed (the XLSX is ``performance``'s own route)."""
     if actor is None:
         return _login_redirect(request)
     fiscal_year = _year(year)
     data = reporting.monitoring_workbook(
         svc.uow(), unit, fiscal_year, request.app.state.monitoring_config
     )
-    title = f"{unit}{fiscal_year}年度绩效监控表"
-    found = exports.workbook_as(data, _form(fmt), title=title)
-    return _file(_with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}"))
+    return _form(unit, fiscal_year, "绩效监控表", data, fmt)
 
 
-def _form(fmt: str) -> str:
+def _form(unit: str, fiscal_year: int, what: str, workbook: bytes, fmt: str) -> Response:
+    """A unit's form (a workbook) printed as PDF or the print page."""
     if fmt not in ("pdf", "html"):
         raise NotFound(f"没有“{fmt}”格式的导出，可选：pdf、html")
-    return fmt
-
-
-def _year(year: str | None) -> int:
-    value = _int(year)
-    if value is None:
-        raise Invalid("请指定年度（?year=）", "year")
-    return value
+    found = exports.workbook_as(workbook, fmt, title=f"{unit}{fiscal_year}年度{what}")
+    return _file(_with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}"))

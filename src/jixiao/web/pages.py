@@ -354,6 +354,27 @@ def logout(request: Request, actor: OptionalActor) -> Response:
 KIND_LABELS = {"project": "项目", "overall": "部门整体"}
 
 
+def list_filter(
+    q: str | None = None,
+    year: str | None = None,
+    department: str | None = None,
+    unit: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+) -> TableFilter:
+    """The list's filters from its query (unknown statuses and kinds ignored): the list
+    page and its downloads (a FastAPI dependency there) read them alike."""
+    status_value = status if status in {s.value for s in Status} else None
+    return TableFilter(
+        year=_int(year),
+        department=department or None,
+        unit=unit or None,
+        status=Status(status_value) if status_value else None,
+        kind=kind if kind in KIND_LABELS else None,
+        q=(q or "").strip() or None,
+    )
+
+
 @router.get("/")
 def table_list(
     request: Request,
@@ -369,29 +390,18 @@ def table_list(
 ) -> Response:
     if actor is None:
         return _login_redirect(request)
-    status_value = status if status in {s.value for s in Status} else None
-    kind_value = kind if kind in KIND_LABELS else None
     page_no = max(_int(page) or 1, 1)
+    f = list_filter(q, year, department, unit, status, kind)
     filters = {
-        "q": (q or "").strip(),
-        "year": str(_int(year) or ""),
-        "department": department or "",
-        "unit": unit or "",
-        "status": status_value or "",
-        "kind": kind_value or "",
+        "q": f.q or "",
+        "year": str(f.year or ""),
+        "department": f.department or "",
+        "unit": f.unit or "",
+        "status": f.status.value if f.status else "",
+        "kind": f.kind or "",
     }
     summaries, total = tables.list_tables(
-        svc.uow(),
-        TableFilter(
-            year=_int(year),
-            department=department or None,
-            unit=unit or None,
-            status=Status(status_value) if status_value else None,
-            kind=kind_value,
-            q=filters["q"] or None,
-            limit=PAGE_SIZE,
-            offset=(page_no - 1) * PAGE_SIZE,
-        ),
+        svc.uow(), replace(f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
     )
     active = {k: v for k, v in filters.items() if v}
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
