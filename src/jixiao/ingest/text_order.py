@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 from jixiao.domain.model import Document
 from jixiao.domain.provenance import Provenance
-from jixiao.domain.taxonomy import TAXONOMY_2015, TAXONOMY_2021
+from jixiao.domain.taxonomy import TAXONOMY_2015, TAXONOMY_2021, Resolved, Taxonomy
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._grid_read import (
     _ACTUAL_ROLES,
@@ -53,7 +53,8 @@ from jixiao.ingest._grid_read import (
     _field_key,
     _inline_fields,
     _is_title,
-    _label_key,
+    _legacy_level2,
+    _resolve,
     _Role,
     read_grids,
 )
@@ -406,33 +407,35 @@ def _targets_per_row(waiting: Sequence[_Tok], empty: Sequence[_Row], width: int)
 # -- levels --------------------------------------------------------------------------------
 
 
-def _rank(text: str) -> tuple[int, int] | None:
-    """Where a level-2 label sits in the conventional order (level 1, then level 2)."""
-    key = _label_key(text)
+def _resolved(text: str) -> tuple[Resolved, Taxonomy] | None:
+    """The label in the 2021 taxonomy, else the 2015 one, and which; a 2021 level 1 that
+    older templates print as a level 2 (成本指标 under 产出指标) as that level 2."""
     for taxonomy in (TAXONOMY_2021, TAXONOMY_2015):
-        found = taxonomy.resolve(key)
+        found = _resolve(text, taxonomy)
         if found is None:
             continue
-        if found.level == 1:
-            legacy = TAXONOMY_2015.resolve_level2(key)
-            if legacy is None or taxonomy is TAXONOMY_2015:
-                continue
-            found = legacy
-            taxonomy = TAXONOMY_2015
-        parent = found.parent or ""
-        level1 = taxonomy.level1
-        children = taxonomy.level2_of(parent)
-        return (
-            level1.index(parent) if parent in level1 else 99,
-            children.index(found.name) if found.name in children else 99,
-        )
+        legacy = _legacy_level2(text) if found.level == 1 else None
+        return (legacy, TAXONOMY_2015) if legacy is not None else (found, taxonomy)
     return None
 
 
-def _is_level2(text: str) -> bool:
-    return _rank(text) is not None and (
-        _feat(text).level == 2 or TAXONOMY_2015.resolve_level2(_label_key(text)) is not None
+def _rank(text: str) -> tuple[int, int] | None:
+    """Where a level-2 label sits in the conventional order (level 1, then level 2)."""
+    resolved = _resolved(text)
+    if resolved is None or resolved[0].level != 2:
+        return None
+    found, taxonomy = resolved
+    parent = found.parent or ""
+    level1 = taxonomy.level1
+    children = taxonomy.level2_of(parent)
+    return (
+        level1.index(parent) if parent in level1 else 99,
+        children.index(found.name) if found.name in children else 99,
     )
+
+
+def _is_level2(text: str) -> bool:
+    return _rank(text) is not None
 
 
 # What indicator names and values of each level 2 tend to say (a weak hint, used only to
@@ -474,13 +477,8 @@ def _affinity(row: _Row, label: _Tok) -> float:
 
 
 def _resolve_label(text: str) -> str | None:
-    key = _label_key(text)
-    for taxonomy in (TAXONOMY_2021, TAXONOMY_2015):
-        found = taxonomy.resolve(key)
-        if found is not None:
-            legacy = TAXONOMY_2015.resolve_level2(key) if found.level == 1 else None
-            return (legacy or found).name
-    return None
+    resolved = _resolved(text)
+    return resolved[0].name if resolved is not None else None
 
 
 def _share(run: Sequence[_Row], labels: Sequence[_Tok], keep_first: bool) -> None:
@@ -560,13 +558,8 @@ def _assign_levels(rows: Sequence[_Row], left: Sequence[_Tok]) -> None:
 
 
 def _parent(text: str) -> str | None:
-    key = _label_key(text)
-    for taxonomy in (TAXONOMY_2021, TAXONOMY_2015):
-        found = taxonomy.resolve(key)
-        if found is not None and found.level == 2:
-            return found.parent
-    legacy = TAXONOMY_2015.resolve_level2(key)
-    return legacy.parent if legacy is not None else None
+    resolved = _resolved(text)
+    return resolved[0].parent if resolved is not None and resolved[0].level == 2 else None
 
 
 # -- the grid ------------------------------------------------------------------------------
