@@ -27,7 +27,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jixiao.domain.actuals import ActualsDocument
 from jixiao.domain.model import Document, Indicator, Period
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import TargetValue
@@ -38,6 +37,7 @@ __all__ = [
     "RESULT_FIELDS",
     "Field",
     "csv_bytes",
+    "csv_table",
     "datapackage",
     "goal_rows",
     "indicator_rows",
@@ -180,28 +180,30 @@ def goal_rows(doc: Document) -> list[dict[str, Any]]:
     return rows
 
 
-def _target_of(doc: Document, report: ActualsDocument, owner: str, name: str) -> str | None:
-    """The target an actual is measured against: the period's, else the full year's."""
+def _targets(doc: Document) -> dict[tuple[str, str], Indicator | TargetValue | None]:
+    """Each indicator by (project, name) and each work item's target by (unit, work),
+    the first of a name: what actuals are measured against, looked up once."""
+    found: dict[tuple[str, str], Indicator | TargetValue | None] = {}
     for p in doc.projects:
-        if p.name != owner:
-            continue
         for i in p.indicators:
-            if i.name == name:
-                return _period_target(i, report.period)
+            found.setdefault((p.name, i.name), i)
     for table in doc.overall_targets:
-        if table.unit == owner:
-            for g in table.goals:
-                if g.work == name and g.target is not None:
-                    return g.target.text
-    return None
+        for g in table.goals:
+            if g.target is not None:
+                found.setdefault((table.unit, g.work), g.target)
+    return found
 
 
-def _period_target(i: Indicator, period: Period) -> str | None:
-    v = i.value(period) or i.full_year
-    return v.text if v is not None else None
+def _target_text(target: Indicator | TargetValue | None, period: Period) -> str | None:
+    """The target of the period (else the full year's) as printed."""
+    if isinstance(target, Indicator):
+        v = target.value(period) or target.full_year
+        return v.text if v is not None else None
+    return target.text if target is not None else None
 
 
 def result_rows(doc: Document) -> list[dict[str, Any]]:
+    targets = _targets(doc)
     rows = []
     for report in doc.actuals:
         for owner in (*report.projects, *report.overall):
@@ -213,7 +215,9 @@ def result_rows(doc: Document) -> list[dict[str, Any]]:
                         "project": owner.project,
                         "indicator": item.indicator,
                         "period": report.period.value,
-                        "target": _target_of(doc, report, owner.project, item.indicator),
+                        "target": _target_text(
+                            targets.get((owner.project, item.indicator)), report.period
+                        ),
                         "actual": v.text if v is not None else None,
                         "actual_op": v.op.value if v is not None and v.op is not None else None,
                         "actual_value": v.value if v is not None else None,
@@ -235,12 +239,19 @@ def _cell(value: Any) -> str:
 
 
 def csv_bytes(fields: Sequence[Field], rows: Iterable[dict[str, Any]]) -> bytes:
-    """A CSV table (header of field names), UTF-8 with a BOM, ``\\r\\n`` line ends."""
+    """A CSV table (header of field names): see :func:`csv_table`."""
+    return csv_table(
+        [f.name for f in fields], ([_cell(row.get(f.name)) for f in fields] for row in rows)
+    )
+
+
+def csv_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """Rows under a header as CSV: UTF-8 with a BOM (spreadsheets then read it as UTF-8),
+    ``\\r\\n`` line ends."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f.name for f in fields])
-    for row in rows:
-        writer.writerow([_cell(row.get(f.name)) for f in fields])
+    writer.writerow(header)
+    writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -22,7 +22,6 @@ Everything published is what the database holds, read only; nothing here writes.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -40,6 +39,7 @@ from jixiao.export.opendata import (
     INDICATOR_FIELDS,
     RESULT_FIELDS,
     csv_bytes,
+    csv_table,
     datapackage,
     goal_rows,
     indicator_rows,
@@ -89,10 +89,14 @@ class ExportFile:
     media_type: str
 
 
+def _safe(stem: str) -> str:
+    """A name without path separators or characters file systems refuse."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem).strip(" .") or "jixiao"
+
+
 def file_name(stem: str, fmt: str) -> str:
-    """A safe file name: no path separators or characters file systems refuse."""
-    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem).strip(" .") or "jixiao"
-    return f"{clean}.{_SUFFIX.get(fmt, fmt)}"
+    """A safe file name for a file of ``fmt``."""
+    return f"{_safe(stem)}.{_SUFFIX.get(fmt, fmt)}"
 
 
 def document(uow: UnitOfWork, f: tables.TableFilter, *, with_actuals: bool = True) -> Document:
@@ -219,12 +223,7 @@ def _rows_file(
     title: str, header: Sequence[str], rows: Sequence[Sequence[str | int]], fmt: str
 ) -> ExportFile:
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-        data = ("\ufeff" + out.getvalue()).encode("utf-8")
-        return ExportFile(file_name(title, "csv"), data, MEDIA_TYPES["csv"])
+        return ExportFile(file_name(title, "csv"), csv_table(header, rows), MEDIA_TYPES["csv"])
     if fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -343,7 +342,7 @@ def year_archive(
                 actuals=(),
             )
             title = f"{unit or '未注明单位'}{year}年度绩效目标表"
-            folder = file_name(dept or "未注明主管部门", "x")[:-2]
+            folder = _safe(dept or "未注明主管部门")
             found = render(part, fmt, title=title, fonts=fonts)
             z.writestr(f"{folder}/{file_name(title, fmt)}", found.data)
             if progress is not None:
