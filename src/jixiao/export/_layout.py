@@ -100,3 +100,15 @@ def widths(ws: Worksheet, columns: int, page_width: float) -> list[float]:
 def align(cell: Cell | MergedCell) -> str:
     horizontal = cell.alignment.horizontal if cell.alignment is not None else None
     return {"center": "C", "right": "R"}.get(horizontal or "", "L")
+
+
+def table_blocks(ws: Worksheet, titles: int) -> list[tuple[range, int]]:
+    """The bordered rows below the titles as tables, each with its number of heading rows:
+    the rows above the print titles (项目名称, 主管部门 …) printed once, then the print
+    titles and the body, the titles repeated on every page; one table without them."""
+    header = header_rows(ws)
+    first, last = titles + 1, ws.max_row
+    if header is not None and first <= header[0] <= last:
+        blocks = [(range(first, header[0]), 0)] if header[0] > first else []
+        return [*blocks, (range(header[0], last + 1), header[1] - header[0] + 1)]
+    return [(range(first, last + 1), 0)] if first <= last else []

@@ -25,9 +25,9 @@ from jixiao.export._layout import (
     Span,
     align,
     bordered,
-    header_rows,
     shown,
     spans_of,
+    table_blocks,
     title_rows,
 )
 from jixiao.export._layout import widths as column_widths
@@ -94,16 +94,7 @@ def _sheet(ws: Worksheet) -> str:
     for r in range(1, titles + 1):
         text = escape(shown(ws.cell(row=r, column=1)))
         parts.append(f"<h1>{text}</h1>" if r == 1 else f'<p class="jx-sub">{text}</p>')
-    header = header_rows(ws)
-    first, last = titles + 1, ws.max_row
-    blocks: list[tuple[range, int]] = []
-    if header is not None and first <= header[0] <= last:
-        if header[0] > first:
-            blocks.append((range(first, header[0]), 0))
-        blocks.append((range(header[0], last + 1), header[1] - header[0] + 1))
-    elif first <= last:
-        blocks.append((range(first, last + 1), 0))
-    for rows, heading in blocks:
+    for rows, heading in table_blocks(ws, titles):
         body = [
             r for r in rows if bordered(ws.cell(row=r, column=1)) or ws.cell(row=r, column=1).value
         ]

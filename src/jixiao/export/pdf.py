@@ -37,9 +37,9 @@ from jixiao.export._font import cjk_fonts
 from jixiao.export._layout import (
     Span,
     align,
-    header_rows,
     shown,
     spans_of,
+    table_blocks,
     title_rows,
 )
 from jixiao.export._layout import widths as column_widths
@@ -205,17 +205,12 @@ def _sheet(pdf: _Document, ws: Worksheet) -> None:
         pdf.multi_cell(0, size * _LINE * _MM_PER_PT, text, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.set_font(FONT, size=_BODY_SIZE)
-    header = header_rows(ws)
-    first = titles + 1
-    last = ws.max_row
-    if header is not None and first <= header[0] <= last:
-        _cut(header[0], spans, covered, origins)
-        if header[0] > first:
-            _table(pdf, ws, range(first, header[0]), widths, spans, covered, origins, 0)
-        heading = header[1] - header[0] + 1
-        _table(pdf, ws, range(header[0], last + 1), widths, spans, covered, origins, heading)
-    elif first <= last:
-        _table(pdf, ws, range(first, last + 1), widths, spans, covered, origins, 0)
+    blocks = table_blocks(ws, titles)
+    for rows, heading in blocks:
+        if heading:  # a merged cell reaching from the rows above into the print titles
+            _cut(rows.start, spans, covered, origins)
+    for rows, heading in blocks:
+        _table(pdf, ws, rows, widths, spans, covered, origins, heading)
 
 
 FOOTER_TEXT = "第页，共"  # the footer's words (for font subsets)
