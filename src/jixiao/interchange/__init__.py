@@ -216,9 +216,6 @@ _LOCATION_KEYS = frozenset({"source", "location"})
 def _drop_unknown_places(node: Any) -> Any:
     """Leave out the null parts of provenance objects (page/line/sheet/cell)."""
     if isinstance(node, dict):
-        if node.keys() and all(isinstance(v, dict) and "file" in v for v in node.values()):
-            # a map of locations (an actuals report's ``sources``)
-            return {k: {kk: vv for kk, vv in v.items() if vv is not None} for k, v in node.items()}
         return {
             k: (
                 {kk: vv for kk, vv in v.items() if vv is not None}
