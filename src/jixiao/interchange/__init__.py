@@ -47,7 +47,7 @@ from jixiao.interchange._wire import (
     WireValue,
     WireWarning,
 )
-from jixiao.interchange.results import actuals_document_to_dict
+from jixiao.interchange.results import actuals_document_to_dict, location_dict
 
 __all__ = [
     "FORMAT_ID",
@@ -196,8 +196,7 @@ def value_from_dict(data: Any) -> TargetValue | None:
 
 def location_to_dict(p: Provenance | None) -> dict[str, Any] | None:
     """One provenance as its ``jixiao/1`` JSON object (unknown parts left out)."""
-    wire = _loc(p)
-    return None if wire is None else wire.model_dump(mode="json", exclude_none=True)
+    return None if p is None else dict(location_dict(p))
 
 
 def location_from_dict(data: Any) -> Provenance | None:
