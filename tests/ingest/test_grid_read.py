@@ -493,6 +493,7 @@ def test_monitoring_table_imports_targets_and_checkpoint_actuals() -> None:
     assert "备注" in notes.message
     (report,) = doc.actuals
     assert (report.period, report.fiscal_year) == (Period.HALF_YEAR, 2023)
+    assert report.month == 6  # 1-6月执行情况
     (actuals,) = report.projects
     assert actuals.project == "测试项目"
     first, second = actuals.indicators
@@ -502,6 +503,98 @@ def test_monitoring_table_imports_targets_and_checkpoint_actuals() -> None:
     assert second.likelihood is Likelihood.POSSIBLE
     assert second.deviation == Deviation("调查未完成", DeviationCategory.OTHER)
     assert second.value.source is not None and second.value.source.line == 6  # its row
+
+
+def test_self_evaluation_remarks_categories_and_the_grade_row() -> None:
+    """A remark cell in parts (原因；改进措施：…), a 偏差原因类别 column, the 执行偏差原因 of
+    the funds block, and the 总分 / 自评等级 rows under the indicators."""
+    doc = read(
+        grid(
+            [
+                ["2023年度项目支出绩效自评表"],
+                ["项目名称", "测试项目"],
+                ["项目资金（万元）", None, "全年预算数", "全年执行数", "执行率", "执行偏差原因"],
+                [None, "年度资金总额", "100", "80", "80%", "合同尾款次年支付"],
+                [
+                    "一级指标",
+                    "二级指标",
+                    "三级指标",
+                    "年度指标值",
+                    "实际完成值",
+                    "偏差原因类别",
+                    "偏差原因分析及改进措施",
+                ],
+                [
+                    "产出指标",
+                    "数量指标",
+                    "甲",
+                    "≥10个",
+                    "8个",
+                    "人员保障",
+                    "人员不足；改进措施：增加人手",
+                ],
+                ["产出指标", "质量指标", "乙", "≥90%", "—", None, "不适用，不计分"],
+                ["产出指标", "时效指标", "丙", "≥90%", "95%", None, "【待补充】偏差原因、改进措施"],
+                ["总分", None, None, None, None, "100", "86.5"],
+                ["自评等级", None, None, None, None, None, "良"],
+            ],
+            spans={(0, 0): (1, 7), (2, 0): (2, 1), (8, 0): (1, 5), (9, 0): (1, 6)},
+        )
+    )
+    (p,) = doc.projects
+    assert [i.name for i in p.indicators] == ["甲", "乙", "丙"]
+    (report,) = doc.actuals
+    (actuals,) = report.projects
+    assert (actuals.budget, actuals.executed) == (100, 80)
+    assert actuals.execution_reason == "合同尾款次年支付"
+    first, second, third = actuals.indicators
+    assert first.deviation == Deviation("人员不足", DeviationCategory.STAFF)
+    assert first.measures == "增加人手"
+    assert second.not_applicable and second.value is None and second.deviation is None
+    assert third.deviation is None and third.measures == ""  # jixiao's reminder, no report
+    assert codes(doc) == Counter({ACTUALS_NOT_IMPORTED: 1})
+    (note,) = doc.warnings
+    assert "执行率" in note.message and "自评等级" in note.message
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason", "category", "measures"),
+    [
+        (
+            "偏差原因（经费保障）：资金晚到改进措施：提前申请",
+            "资金晚到",
+            DeviationCategory.FUNDING,
+            "提前申请",
+        ),
+        ("偏差原因：资金晚到；整改措施：提前申请。", "资金晚到", None, "提前申请。"),
+        ("偏差原因类别：其他\n偏差原因：天气", "天气", DeviationCategory.OTHER, ""),
+        ("原因分析：天气", "天气", None, ""),
+        ("资金晚到，影响进度", "资金晚到，影响进度", None, ""),
+    ],
+)
+def test_remark_cells_in_their_parts(
+    cell: str, reason: str, category: DeviationCategory | None, measures: str
+) -> None:
+    doc = read(
+        grid(
+            [
+                ["2023年度项目支出绩效自评表"],
+                ["项目名称", "测试项目"],
+                [
+                    "一级指标",
+                    "二级指标",
+                    "三级指标",
+                    "年度指标值",
+                    "实际完成值",
+                    "偏差原因分析及改进措施",
+                ],
+                ["产出指标", "数量指标", "甲", "≥10个", "8个", cell],
+            ]
+        )
+    )
+    (item,) = doc.actuals[0].projects[0].indicators
+    assert item.deviation == Deviation(reason, category)
+    assert item.measures == measures
 
 
 def test_overall_table_printed_as_indicators_is_the_unit_as_a_project() -> None:

@@ -80,6 +80,7 @@ def merge_actuals(parts: Iterable[ActualsDocument]) -> tuple[ActualsDocument, ..
                 before,
                 projects=before.projects + part.projects,
                 overall=before.overall + part.overall,
+                month=before.month or part.month,
             )
         )
     return tuple(merged.values())

@@ -55,6 +55,7 @@ from jixiao.domain.actuals import (
     DeviationCategory,
     IndicatorActual,
     Likelihood,
+    ManualScore,
     ProjectActuals,
 )
 from jixiao.domain.model import (
@@ -158,7 +159,7 @@ _NOTE_WORDS = re.compile(
 )
 _ACTUAL_WORDS = re.compile(
     r"实际|完成值|完成情况|完成数|完成率|执行情况|执行数|执行率|预计|得分|偏差|原因|措施|"
-    r"可能性|经费保障|制度保障|人员保障|硬件条件保障|自评|当前|累计|^其他$"
+    r"可能性|经费保障|制度保障|人员保障|硬件条件保障|自评|当前|累计|^其他$|进度$|监控结果"
 )
 _LEVEL1_WORDS = re.compile(r"一级指标|^一级$")
 _LEVEL2_WORDS = re.compile(r"二级指标|^二级$")
@@ -252,17 +253,87 @@ _ACTUAL_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 @functools.lru_cache(maxsize=4096)
 def _actual_field(label: str) -> str | None:
     """Where an actuals column goes (``value``, ``forecast``, ``likelihood``, ``score``,
-    ``reason``, ``measures``, ``category:<经费保障 …>``), or None: not imported."""
+    ``reason``, ``measures``, ``category`` (the category named), ``category:<经费保障 …>``
+    (one column per category)), or None: not imported."""
     f = fold(label)
     for word in _CATEGORY_WORDS:
         if f.endswith(word) and (f == word or "原因" in f or "偏差" in f):
             return f"category:{word}"  # one column per 偏差原因 category, marked ✓
     if re.search(r"率|执行数|等级", f) and "得分" not in f:
         return None  # 完成率, 执行率, 执行数, 自评等级: computed or the funds', not kept here
+    if f.endswith("类别") and ("原因" in f or "偏差" in f):
+        return "category"  # 偏差原因类别: the category's name in the cell
     return next((key for key, pattern in _ACTUAL_FIELDS if pattern.search(f)), None)
 
 
 _MARK = re.compile(r"^(?:[√✓✔●■☑Vv]|是|有)$")
+# A remark cell (偏差原因分析及改进措施) in parts: ``偏差原因（经费保障）：…``, ``改进措施：…``
+# (as jixiao's self-evaluation workbook prints them, one a line, and as units often write
+# them, after a ``；``); readers join a cell's lines, so a label is found anywhere.
+_REMARK_LABEL = re.compile(
+    r"(偏差原因类别|偏差原因(?:[（(]([^（()）]{1,8})[)）])?|原因分析|改进措施|整改措施|人工调整)"
+    r"\s*[:：]"
+)
+# No report: jixiao's reminder of what is missing (always last), the 不适用 marker (first).
+_PENDING = re.compile(r"【待补充】.*$", re.S)
+_NOT_APPLICABLE = re.compile(r"^不适用[，,]?不计分[。.；;]?")
+_MANUAL_REASON = re.compile(r"（理由：(.*?)）(?:；|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Remarks:
+    reason: str = ""
+    category: DeviationCategory | None = None
+    measures: str = ""
+    not_applicable: bool = False
+    manual: str | None = None  # the text of a 人工调整 line
+
+
+def _category(text: str) -> DeviationCategory | None:
+    f = fold(text).strip()
+    return next((c for c in DeviationCategory if c.value == f), None)
+
+
+def _remarks(text: str) -> _Remarks:
+    """The parts of a remark cell; text under no label is the reason."""
+    body = _PENDING.sub("", text.strip()).strip()
+    marker = _NOT_APPLICABLE.match(body)
+    if marker is not None:
+        body = body[marker.end() :].strip()
+    parts: dict[str, str] = {}
+    category: DeviationCategory | None = None
+    marks = list(_REMARK_LABEL.finditer(body))
+
+    def piece(start: int, end: int) -> str:
+        return body[start:end].strip().rstrip("；;").strip()
+
+    lead = piece(0, marks[0].start() if marks else len(body))
+    for k, mark in enumerate(marks):
+        part = piece(mark.end(), marks[k + 1].start() if k + 1 < len(marks) else len(body))
+        label = mark.group(1)
+        if label == "偏差原因类别":
+            category = _category(part) or category
+            continue
+        if mark.group(2):
+            category = _category(mark.group(2)) or category
+        key = (
+            "measures"
+            if label in ("改进措施", "整改措施")
+            else "manual"
+            if label == "人工调整"
+            else "reason"
+        )
+        parts[key] = "\n".join(x for x in (parts.get(key, ""), part) if x)
+    reason = "\n".join(x for x in (lead, parts.get("reason", "")) if x)
+    return _Remarks(
+        reason=reason,
+        category=category,
+        measures=parts.get("measures", ""),
+        not_applicable=marker is not None,
+        manual=parts.get("manual"),
+    )
+
+
 _POINTS = re.compile(r"^\d{1,3}(?:\.\d+)?$")
 _HALF_YEAR_WORDS = re.compile(r"监控|当前|预计|可能性|1-\d月|截至")
 
@@ -342,8 +413,11 @@ _BUDGET_KEYS = (
 
 
 def _budget_key(text: str) -> str | None:
-    """The funds figure a heading of the funds block names (None: not one we keep)."""
+    """The funds figure a heading of the funds block names, or ``execution_reason`` (执行偏差
+    原因); None: not one we keep."""
     f = fold(text)
+    if re.search(r"偏差|原因", f) and len(f) <= _HEADER_MAX:
+        return "execution_reason"
     if not _BUDGET_COLUMN.search(f) or "率" in f:
         return None
     return next((key for key, pattern in _BUDGET_KEYS if pattern.search(f)), None)
@@ -357,6 +431,11 @@ _GOAL_HEADING = re.compile(
 )
 _NOTE_ROW = re.compile(r"^\s*(?:注|说明|备注|填表说明|填报说明)\s*\d?\s*[:：．.、]")
 _SUMMARY = re.compile(r"^(?:合计|总计|小计|总分|得分合计|分值合计|总体得分|综合得分|合\s*计)$")
+# The grade under a self-evaluation's total (自评等级 | 优): a result computed from the total.
+_GRADE_ROW = re.compile(r"^(?:自评|评价|绩效|综合)?(?:等级|评级|评价等级)$")
+# A section under the indicators that is not part of them (jixiao's monitoring sheets list
+# 监控发现问题 there): the table ends.
+_SECTION_END = re.compile(r"^(?:监控|自评|评价|审核)?(?:发现|存在)的?(?:主要)?问题|^问题清单")
 
 
 @dataclass(frozen=True, slots=True)
@@ -888,6 +967,8 @@ def _header_kind(roles: set[_Role]) -> str | None:
     core = roles & _CORE_PROJECT
     if core and (_Role.TARGET in roles or len(core) >= 2):
         return "project"
+    if roles >= _CORE_OVERALL and roles & {_Role.GOAL, _Role.TARGET}:
+        return "overall"  # (an overall self-evaluation heads its columns 绩效指标 too)
     if _Role.NAME_WEAK in roles and _Role.TARGET in roles:
         return "project"
     if roles & _CORE_OVERALL and roles & {_Role.GOAL, _Role.TARGET}:
@@ -1084,6 +1165,7 @@ class _GoalRow:
     work: _Value | None
     goal: str
     target: _Value | None
+    actuals: dict[str, _Value] = field(default_factory=dict)  # actual field → cell
 
 
 @dataclass
@@ -1105,6 +1187,9 @@ class _Table:
     unused_columns: dict[str, Provenance] = field(default_factory=dict)
     notes: list[tuple[str, str, Provenance]] = field(default_factory=list)  # pre-name warnings
     stray: list[tuple[str, Provenance]] = field(default_factory=list)  # rows before a header
+    # A section after the indicators (监控发现问题 …): its heading and the rows under it.
+    ended: tuple[str, Provenance] | None = None
+    after_end: int = 0
     anchor: Provenance | None = None
     # inheritance from the row above (empty level cells)
     cur_l1: _Value | None = None
@@ -1272,6 +1357,10 @@ class _Reader:
             self.add_title(texts[0], row.first)
             return k + 1
 
+        if t.ended is not None and not any(key == "name" for key, _ in _field_cells(row)):
+            t.after_end += 1  # under a section that is not the table's (监控发现问题 …)
+            return k + 1
+
         # A header row, with the rows of sub-headers below it.
         kind = _is_header_row(row)
         if kind is not None:
@@ -1297,6 +1386,9 @@ class _Reader:
         if self.read_fields(row, rows[k + 1] if k + 1 < len(rows) else None):
             return k + 1
         t = self.table
+        if t.header is not None and len(texts) == 1 and _SECTION_END.match(fold(texts[0])):
+            t.ended = (texts[0], row.first)
+            return k + 1
         if t.header is None:
             self.pre_header_row(row, texts)
         elif t.header.kind == "overall":
@@ -1370,8 +1462,13 @@ class _Reader:
                 if cell is not None:
                     pairs.append((key, cell))
         for key, cell in pairs:
-            if key is not None and parse_amount(_text(cell)) is not None:
-                t.budget.setdefault(key, _Value(_text(cell), row.src(cell)))
+            text = _text(cell)
+            if key == "execution_reason":
+                text = _PENDING.sub("", text).strip()
+                if text and text not in _PLACEHOLDER:
+                    t.budget.setdefault(key, _Value(text, row.src(cell)))
+            elif key is not None and parse_amount(text) is not None:
+                t.budget.setdefault(key, _Value(text, row.src(cell)))
 
     def pre_header_row(self, row: _Row, texts: list[str]) -> None:
         """A row before any header: headings of actuals (a self-evaluation's 预算执行情况)
@@ -1480,10 +1577,21 @@ class _Reader:
         return False
 
     def summary_row(self, row: _Row, texts: list[str]) -> bool:
-        """A total row (合计 / 总分 …): no indicator; other text on it is reported."""
-        at = next((k for k, x in enumerate(texts[:2]) if _SUMMARY.match(fold(x))), None)
+        """A total row (合计 / 总分 …, 自评等级): no indicator; other text on it is reported."""
+        at = next(
+            (
+                k
+                for k, x in enumerate(texts[:2])
+                if _SUMMARY.match(fold(x)) or _GRADE_ROW.match(fold(x))
+            ),
+            None,
+        )
         if at is None:
             return False
+        if _GRADE_ROW.match(fold(texts[at])):
+            # 自评等级 | 优 — a result, reported with the actuals.
+            self.table.actuals.setdefault(texts[at], row.src(row.own[at]))
+            return True
         rest = [
             (x, c)
             for k, (x, c) in enumerate(zip(texts, row.own, strict=True))
@@ -1558,17 +1666,7 @@ class _Reader:
             if name_cells
             else None
         )
-        actual_cells: dict[str, _Value] = {}
-        for p in placed:
-            key = (
-                _actual_field(p.col.label)
-                if p.col.role in _ACTUAL_ROLES
-                else "weight"
-                if p.col.role is _Role.WEIGHT
-                else None
-            )
-            if key is not None and id(p.cell) not in labels and _text(p.cell):
-                actual_cells.setdefault(key, _Value(_text(p.cell), row.src(p.cell)))
+        actual_cells = _actual_cells(row, placed, labels)
         mine = [p for p in placed if p.own]
         label_only = False
         if name is None and not values:
@@ -1710,6 +1808,7 @@ class _Reader:
         if goal is None and target is None:
             return  # a function's own row: its work items follow
         work_value = t.cur_work if t.header.has(_Role.WORK) else None
+        texts_of = {id(p.cell) for p in (seq, function, work, goal) if p is not None}
         t.goals.append(
             _GoalRow(
                 row.first,
@@ -1718,6 +1817,7 @@ class _Reader:
                 work_value,
                 _text(goal.cell) if goal is not None else "",
                 target,
+                _actual_cells(row, placed, texts_of),
             )
         )
 
@@ -1729,6 +1829,22 @@ class _Placed:
     col: _Col
     cell: GridCell
     own: bool
+
+
+def _actual_cells(row: _Row, placed: Sequence[_Placed], skip: set[int]) -> dict[str, _Value]:
+    """The row's actuals (and 分值) by field, leaving out the cells ``skip`` (ids) holds."""
+    found: dict[str, _Value] = {}
+    for p in placed:
+        key = (
+            _actual_field(p.col.label)
+            if p.col.role in _ACTUAL_ROLES
+            else "weight"
+            if p.col.role is _Role.WEIGHT
+            else None
+        )
+        if key is not None and id(p.cell) not in skip and _text(p.cell):
+            found.setdefault(key, _Value(_text(p.cell), row.src(p.cell)))
+    return found
 
 
 def _field_cells(row: _Row) -> list[tuple[str, GridCell]]:
@@ -1813,11 +1929,21 @@ def _join_value(text: str, op: str, unit: str) -> str:
 # -- building the document -----------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Report:
+    """The actuals one table reports."""
+
+    year: int | None
+    actuals: ProjectActuals
+    overall: bool  # of a unit as a whole (its work items)
+    month: int | None  # a monitoring table's checkpoint (截至6月)
+
+
 class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.warnings: list[Diagnostic] = []
-        self.actuals: list[tuple[int | None, ProjectActuals]] = []  # (year, report)
+        self.actuals: list[_Report] = []
 
     def warn(self, code: str, message: str, where: Provenance | None) -> None:
         self.warnings.append(Diagnostic(code, message, where or Provenance(self.file)))
@@ -1842,6 +1968,10 @@ class _Builder:
             )
         for code, message, where in t.notes:
             self.warn(code, f"{what}：{message}" if what else message, where)
+        if t.ended is not None:
+            heading, where = t.ended
+            message = f"“{_shown(heading)}”及其下 {t.after_end} 行不是绩效指标，未导入"
+            self.warn(UNUSED_TEXT, f"{what}：{message}" if what else message, where)
         if t.actuals:
             cols = "、".join(dict.fromkeys(t.actuals))
             where = next(iter(t.actuals.values()))
@@ -1854,6 +1984,32 @@ class _Builder:
             cols = "、".join(dict.fromkeys(t.unused_columns))
             where = next(iter(t.unused_columns.values()))
             self.warn(UNUSED_TEXT, f"{what}：列“{cols}”的内容未导入", where)
+
+    def report(
+        self,
+        t: _Table,
+        year: int | None,
+        name: str,
+        reported: Sequence[IndicatorActual],
+        anchor: Provenance | None,
+    ) -> None:
+        """The actuals of a self-evaluation or monitoring table (of a project, or of a unit
+        as a whole) with its funds block."""
+        budget = {
+            key: parse_amount(v.text) for key, v in t.budget.items() if key != "execution_reason"
+        }
+        reason = t.budget.get("execution_reason")
+        report = ProjectActuals(
+            project=name,
+            period=_table_period(t),
+            budget=budget.get("budget"),
+            executed=budget.get("executed"),
+            budget_initial=budget.get("budget_initial"),
+            execution_reason=reason.text if reason is not None else "",
+            indicators=tuple(reported),
+            source=anchor,
+        )
+        self.actuals.append(_Report(year, report, t.kind == "overall", _table_month(t)))
 
     # projects ----------------------------------------------------------------------------
 
@@ -1929,7 +2085,8 @@ class _Builder:
             indicators.append(indicator)
             if indicator.name and set(row.actuals) - {"weight"}:
                 # a self-evaluation or monitoring row (a target table's 权重 is no actual)
-                reported.append(self.actual(row, indicator, what))
+                target = indicator.full_year or indicator.half_year or indicator.long_term
+                reported.append(self.actual(row.actuals, indicator.name, target, what))
 
         def text(key: str) -> str | None:
             found = t.fields.get(key)
@@ -1950,21 +2107,7 @@ class _Builder:
         }
         funds = Funds(**amounts) if amounts else None
         if name and (reported or t.budget):  # actuals are keyed by the project's name
-            budget = {key: parse_amount(v.text) for key, v in t.budget.items()}
-            self.actuals.append(
-                (
-                    t.year or year,
-                    ProjectActuals(
-                        project=name,
-                        period=_table_period(t),
-                        budget=budget.get("budget"),
-                        executed=budget.get("executed"),
-                        budget_initial=budget.get("budget_initial"),
-                        indicators=tuple(reported),
-                        source=anchor,
-                    ),
-                )
-            )
+            self.report(t, t.year or year, name, reported, anchor)
         return Project(
             name=name,
             department=text("department"),
@@ -2001,16 +2144,18 @@ class _Builder:
             source=row.name.source if row.name is not None else row.source,
         )
 
-    def actual(self, row: _IndRow, indicator: Indicator, what: str) -> IndicatorActual:
-        """What a self-evaluation or monitoring row reports beside its targets."""
-        cells = row.actuals
-        where = f"{what}指标“{indicator.name}”"
+    def actual(
+        self, cells: Mapping[str, _Value], name: str, target: TargetValue | None, what: str
+    ) -> IndicatorActual:
+        """What a self-evaluation or monitoring row reports beside its targets (``cells``:
+        actual field → cell) for the indicator (or work item) ``name``."""
+        where = f"{what}指标“{name}”"
 
         def value(key: str) -> TargetValue | None:
             cell = cells.get(key)
             if cell is None or cell.text in _PLACEHOLDER:
                 return None
-            return parse_value(_with_unit(cell.text, indicator)).with_source(cell.source)
+            return parse_value(_with_unit(cell.text, target)).with_source(cell.source)
 
         def points(key: str, label: str) -> float | None:
             cell = cells.get(key)
@@ -2035,7 +2180,8 @@ class _Builder:
                     "确定能、有可能或完全不可能，未导入",
                     cells["likelihood"].source,
                 )
-        # One column per category: marked (✓), or holding the explanation itself.
+        # One column per category: marked (✓), or holding the explanation itself; or
+        # one column naming the category (偏差原因类别).
         categories: list[DeviationCategory] = []
         explained: list[str] = []
         for key, cell in cells.items():
@@ -2043,31 +2189,55 @@ class _Builder:
                 categories.append(DeviationCategory(key.split(":", 1)[1]))
                 if not _MARK.match(fold(cell.text)):
                     explained.append(cell.text)
-        reason = cells["reason"].text if "reason" in cells else ""
-        reason = "" if reason in _PLACEHOLDER else reason
-        reason = reason or "；".join(explained)
+        named = cells.get("category")
+        if named is not None and named.text not in _PLACEHOLDER:
+            category = _category(named.text)
+            if category is None:
+                self.warn(
+                    UNPARSED_VALUE,
+                    f"{where}的偏差原因类别“{named.text}”不是"
+                    f"{'、'.join(c.value for c in DeviationCategory)}之一，未导入",
+                    named.source,
+                )
+            else:
+                categories.insert(0, category)
+        reason_cell = cells.get("reason")
+        remarks = _remarks(
+            "" if reason_cell is None or reason_cell.text in _PLACEHOLDER else reason_cell.text
+        )
+        if remarks.category is not None:
+            categories.append(remarks.category)
+        reason = remarks.reason or "；".join(explained)
         deviation = (
             Deviation(reason, categories[0] if categories else None)
             if reason or categories
             else None
         )
         measures = cells["measures"].text if "measures" in cells else ""
+        measures = "" if measures in _PLACEHOLDER else _PENDING.sub("", measures).strip()
+        score = points("score", "得分")
+        manual = None
+        if remarks.manual is not None and score is not None:
+            found = _MANUAL_REASON.search(remarks.manual)
+            manual = ManualScore(score, found.group(1) if found else remarks.manual)
         actual_cell = cells.get("value") or next(iter(cells.values()))
         return IndicatorActual(
-            indicator=indicator.name,
+            indicator=name,
             value=value("value"),
             forecast=value("forecast"),
             likelihood=likelihood,
             deviation=deviation,
-            measures="" if measures in _PLACEHOLDER else measures,
+            measures=measures or remarks.measures,
+            manual=manual,
+            not_applicable=remarks.not_applicable,
             weight=points("weight", "分值"),
-            reported_score=points("score", "得分"),
+            reported_score=score,
             source=actual_cell.source,
         )
 
     # overall targets ---------------------------------------------------------------------
 
-    def overall(self, t: _Table, is_last: bool) -> OverallTargets | None:
+    def overall(self, t: _Table, year: int | None, is_last: bool) -> OverallTargets | None:
         unit_field = t.fields.get("unit")
         title = _title_text(t)
         unit = unit_field.text if unit_field and unit_field.text else _title_unit(title)
@@ -2099,6 +2269,14 @@ class _Builder:
             code = TRUNCATED if is_last and t.header is None else EMPTY_TABLE
             lead = "文档在此结束，" if code == TRUNCATED else ""
             self.warn(code, f"{lead}整体绩效目标表只有表头，没有任何目标", anchor)
+        # a self-evaluation of the unit as a whole: each work item's results
+        reported = [
+            self.actual(row.actuals, goal.work, goal.target, what)
+            for row, goal in zip(t.goals, goals, strict=True)
+            if goal.work and set(row.actuals) - {"weight"}
+        ]
+        if unit and (reported or t.budget):
+            self.report(t, t.year or year, unit, reported, anchor)
         return OverallTargets(
             unit=unit,
             fiscal_year=t.year,
@@ -2122,13 +2300,31 @@ def _table_period(t: _Table) -> Period:
     return Period.FULL_YEAR
 
 
-def _with_unit(text: str, indicator: Indicator) -> str:
+_MONTH = re.compile(r"截至\s*(\d{1,2})\s*月|1\s*[-－—~～至]\s*(\d{1,2})\s*月")
+
+
+def _table_month(t: _Table) -> int | None:
+    """The checkpoint month a monitoring table names (截至6月, 1-6月执行情况), if any."""
+    if _table_period(t) is not Period.HALF_YEAR:
+        return None
+    labels = [_title_text(t)] + (
+        [c.label for c in t.header.columns if c.role in _ACTUAL_ROLES] if t.header else []
+    )
+    for label in labels:
+        found = _MONTH.search(fold(label))
+        if found:
+            month = int(found.group(1) or found.group(2))
+            if 1 <= month <= 12:
+                return month
+    return None
+
+
+def _with_unit(text: str, target: TargetValue | None) -> str:
     """A bare number read with the unit of the indicator's target (``98`` beside ``≥95%``
     is ``98%``), as a unit reports it in the target's terms."""
     folded = fold(text).replace(",", "")
     if not _NUMBER_ONLY.match(folded):
         return text
-    target = indicator.full_year or indicator.half_year or indicator.long_term
     if target is None or target.kind is not Kind.QUANTITATIVE or not target.unit:
         return text
     return f"{text}{target.unit}"
@@ -2259,7 +2455,7 @@ def _finish(reader: _Reader, file: str, sha256: str, layout: str) -> Document:
         year = t.year or previous_year or doc_year
         previous_year = t.year or previous_year
         if t.kind == "overall":
-            table = builder.overall(t, is_last)
+            table = builder.overall(t, year, is_last)
             if table is not None and table.goals:
                 overall.append(table)
             elif table is not None:
@@ -2288,9 +2484,13 @@ def _finish(reader: _Reader, file: str, sha256: str, layout: str) -> Document:
         layout=layout,
         actuals=(
             ActualsDocument(
-                fiscal_year=year or fiscal_year, period=report.period, projects=(report,)
+                fiscal_year=r.year or fiscal_year,
+                period=r.actuals.period,
+                projects=() if r.overall else (r.actuals,),
+                overall=(r.actuals,) if r.overall else (),
+                month=r.month,
             )
-            for year, report in builder.actuals
+            for r in builder.actuals
         ),
     )
 
