@@ -23,7 +23,13 @@ from jixiao.domain.monitoring import (
 )
 from jixiao.domain.values import parse_value
 from jixiao.export import LIGHT_FILLS, monitoring_workbook
-from jixiao.export.monitoring import FIRST_ROW, HEADER_ROW, LIGHT_COLUMN
+from jixiao.export.monitoring import (
+    EXECUTION_LIGHT_COLUMN,
+    FIRST_ROW,
+    FUNDS_ROW,
+    HEADER_ROW,
+    LIGHT_COLUMN,
+)
 
 INDICATOR_HEADER = [
     "一级指标",
@@ -142,25 +148,34 @@ def test_project_sheet_header(workbook: Workbook, monitors: list[ProjectMonitor]
     assert [ws["A2"].value, ws["B2"].value, ws["K2"].value, ws["L2"].value] == [
         "项目名称",
         "代表活动经费",
-        "单位",
+        "实施单位",
         monitor.unit,
     ]
     assert monitor.execution_rate is not None and monitor.time_adjusted is not None
     assert row_values(ws, 3, 9) == [
-        "全年预算数（万元）",
-        120,
-        "执行数（万元）",
-        30,
+        "项目资金（万元）",
+        None,
+        "全年预算数",
+        "执行数",
         "执行率",
-        pytest.approx(monitor.execution_rate / 100),  # 25%
+        "时间进度",
         "时间进度调整后执行率",
-        pytest.approx(monitor.time_adjusted / 100),  # 50%
         "执行监控结果",
+        "执行偏差原因",
     ]
-    assert_light(ws.cell(3, LIGHT_COLUMN), Light.RED)
+    assert row_values(ws, FUNDS_ROW, 7) == [
+        None,  # merged with A3
+        "年度资金总额",
+        120,
+        30,
+        pytest.approx(monitor.execution_rate / 100),  # 25%
+        pytest.approx(0.5),  # 6 of 12 months
+        pytest.approx(monitor.time_adjusted / 100),  # 50%
+    ]
+    assert_light(ws.cell(FUNDS_ROW, EXECUTION_LIGHT_COLUMN), Light.RED)
     # red execution without a reason: asked for
-    assert ws["A4"].value == "执行偏差原因"
-    assert ws["B4"].value.startswith("【待补充】")
+    assert ws["I4"].value.startswith("【待补充】")
+    assert ws["A5"].value == "执行判断依据"
     assert ws["B5"].value == monitor.execution_basis
     assert row_values(ws, HEADER_ROW, 14) == INDICATOR_HEADER
     assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
@@ -171,7 +186,7 @@ def test_indicator_rows_and_lights(workbook: Workbook, monitors: list[ProjectMon
     seen: set[Light] = set()
     for monitor in monitors:
         ws = sheet_of(workbook, monitor.name)
-        assert_light(ws.cell(3, LIGHT_COLUMN), monitor.execution_light)
+        assert_light(ws.cell(FUNDS_ROW, EXECUTION_LIGHT_COLUMN), monitor.execution_light)
         seen.add(monitor.execution_light)
         for row, item in enumerate(monitor.indicators, start=FIRST_ROW):
             assert ws.cell(row, 3).value == item.name
@@ -240,10 +255,10 @@ def test_unjudged_light(tmp_path: Path) -> None:
     data = monitoring_workbook([monitor], summarize(by_unit([monitor])), fiscal_year=2024, month=6)
     wb = write(tmp_path, data)
     ws = sheet_of(wb, "空项目")
-    assert_light(ws.cell(3, LIGHT_COLUMN), Light.NONE)
+    assert_light(ws.cell(FUNDS_ROW, EXECUTION_LIGHT_COLUMN), Light.NONE)
     assert_light(ws.cell(FIRST_ROW, LIGHT_COLUMN), Light.NONE)
     assert ws.cell(FIRST_ROW, LIGHT_COLUMN).value == "无法判断"
-    assert ws["B3"].value == "—" and ws["H3"].value == "—"
+    assert ws["C4"].value == "—" and ws["G4"].value == "—"
     assert_light(sheet_of(wb, "汇总")["F3"], Light.NONE)
     assert sheet_of(wb, "汇总")["L3"].value == "无"
 

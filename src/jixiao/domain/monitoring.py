@@ -254,6 +254,9 @@ class IndicatorMonitor:
     category: str | None  # 偏差原因 category
     measures: str  # 整改措施
     deviation_without_reason: bool
+    # The level labels as the target table printed them (满意度 for 满意度指标), or "".
+    level1_label: str = ""
+    level2_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -589,6 +592,8 @@ def _monitor_indicator(
         name=name,
         level1=indicator.level1,
         level2=indicator.level2,
+        level1_label=indicator.level1_label or "",
+        level2_label=indicator.level2_label or "",
         target=target_text,
         half_year_target=_printed(indicator.half_year),
         current=_printed(None if actual is None else actual.value),

@@ -539,6 +539,10 @@ class IndicatorScore:
     missing_measures: bool = False  # reason_needed and no 改进措施
     group: str = ""  # the scoring group (level 1 after group_of)
     manual: bool = False  # a manual score was applied
+    # The level labels as the target table printed them, when they differ from the names
+    # (满意度 for 满意度指标); printed tables show them.
+    level1_label: str = ""
+    level2_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1019,6 +1023,8 @@ def _score(
                     name=indicator.name,
                     level1=indicator.level1,
                     level2=indicator.level2,
+                    level1_label=indicator.level1_label or "",
+                    level2_label=indicator.level2_label or "",
                     target=_printed(target),
                     actual=_printed(value),
                     weight=0.0,
@@ -1064,6 +1070,8 @@ def _score(
                 name=indicator.name,
                 level1=indicator.level1,
                 level2=indicator.level2,
+                level1_label=indicator.level1_label or "",
+                level2_label=indicator.level2_label or "",
                 target=_printed(target),
                 actual=_printed(value),
                 weight=float(w),

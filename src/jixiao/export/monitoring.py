@@ -20,11 +20,12 @@ valid, unique sheet title):
 row   cells
 ====  ==========================================================================
 1     title ``{fiscal_year}年项目支出绩效运行监控表（截至{month}月）``
-2     A2 项目名称 | B2:F2 name | G2 主管部门 | H2:J2 department | K2 单位 | L2:N2 unit
-3     A3 全年预算数（万元） | B3 budget | C3 执行数（万元） | D3 executed | E3 执行率 |
-      F3 rate | G3 时间进度调整后执行率 | H3 time-adjusted rate | I3 执行监控结果 |
-      J3 execution light | K3 时间进度 | L3:N3 month ÷ 12
-4     A4 执行偏差原因 | B4:N4 execution_reason (or 【待补充】 when lagging without one)
+2     A2 项目名称 | B2:F2 name | G2 主管部门 | H2:J2 department | K2 实施单位 | L2:N2 unit
+3     A3:A4 项目资金（万元） | B3 (blank) | C3 全年预算数 | D3 执行数 | E3 执行率 |
+      F3 时间进度 | G3 时间进度调整后执行率 | H3 执行监控结果 | I3:N3 执行偏差原因
+4     B4 年度资金总额 | C4 budget | D4 executed | E4 rate | F4 month ÷ 12 |
+      G4 time-adjusted rate | **H4 execution light** | I4:N4 execution_reason (or
+      ``【待补充】…`` when lagging without one)
 5     A5 执行判断依据 | B5:N5 execution_basis
 6     A6 一级指标 | B6 二级指标 | C6 三级指标 | D6 年度指标值 | E6 半年指标值 |
       F6 当前完成值 | G6 全年预计完成情况 | H6 完成目标可能性 | I6 进度 |
@@ -34,6 +35,11 @@ row   cells
 then  a blank row, 监控发现问题 (A:N), a header 代码 | 指标 (B:C) | 问题说明 (D:N) and
       one row per finding (代码, indicator or 项目整体, message), or 无
 ====  ==========================================================================
+
+Rows 3–4 are the funds block of a 自评表, so jixiao's readers import a monitoring sheet
+back: the targets, and as the checkpoint's actuals the funds, 执行偏差原因 and each
+indicator's 当前完成值, 全年预计, 完成目标可能性, 偏差原因类别, 偏差原因 and 整改措施 (the
+lights, rates, 判断依据 and findings are computed, and reported as not imported).
 """
 
 from __future__ import annotations
@@ -60,7 +66,9 @@ from jixiao.export._sheet import (
 )
 
 __all__ = [
+    "EXECUTION_LIGHT_COLUMN",
     "FIRST_ROW",
+    "FUNDS_ROW",
     "HEADER_ROW",
     "LIGHT_COLUMN",
     "LIGHT_FILLS",
@@ -77,9 +85,11 @@ LIGHT_FILLS: Mapping[Light, str] = {
 }
 
 SUMMARY_TITLE = "汇总"
+FUNDS_ROW = 4  # the funds figures of a project sheet (headings in row 3)
+EXECUTION_LIGHT_COLUMN = 8  # H4: the execution light
 HEADER_ROW = 6  # indicator header of a project sheet
 FIRST_ROW = 7  # its first indicator row
-LIGHT_COLUMN = 10  # J: the indicator light (J3: the execution light)
+LIGHT_COLUMN = 10  # J: the indicator light
 _LAST = 14  # N
 
 _SUMMARY_WIDTHS = (30.0, 8.0, 13.0, 13.0, 13.0, 10.0, 9.0, 9.0, 9.0, 9.0, 9.0, 34.0)
@@ -134,27 +144,27 @@ def _project_sheet(ws: Worksheet, monitor: ProjectMonitor, *, fiscal_year: int, 
     put(ws, 2, 2, monitor.name, to_col=6)
     put(ws, 2, 7, "主管部门", header=True)
     put(ws, 2, 8, monitor.department or "", to_col=10)
-    put(ws, 2, 11, "单位", header=True)
+    put(ws, 2, 11, "实施单位", header=True)
     put(ws, 2, 12, monitor.unit or "", to_col=last)
 
-    put(ws, 3, 1, "全年预算数（万元）", header=True)
-    put(ws, 3, 2, number(monitor.budget), fmt=MONEY)
-    put(ws, 3, 3, "执行数（万元）", header=True)
-    put(ws, 3, 4, number(monitor.executed), fmt=MONEY)
-    put(ws, 3, 5, "执行率", header=True)
-    put(ws, 3, 6, rate(monitor.execution_rate, percent=True), fmt=PERCENT)
-    put(ws, 3, 7, "时间进度调整后执行率", header=True)
-    put(ws, 3, 8, rate(monitor.time_adjusted, percent=True), fmt=PERCENT)
-    put(ws, 3, 9, "执行监控结果", header=True)
-    _light(ws, 3, LIGHT_COLUMN, monitor.execution_light)
-    put(ws, 3, 11, "时间进度", header=True)
-    put(ws, 3, 12, month / 12, to_col=last, fmt=PERCENT)
-
+    put(ws, 3, 1, "项目资金（万元）", to_row=FUNDS_ROW, header=True)
+    headings = ("", "全年预算数", "执行数", "执行率", "时间进度", "时间进度调整后执行率")
+    for col, text in enumerate(headings, start=2):
+        put(ws, 3, col, text, header=True)
+    put(ws, 3, EXECUTION_LIGHT_COLUMN, "执行监控结果", header=True)
+    put(ws, 3, 9, "执行偏差原因", to_col=last, header=True)
+    put(ws, FUNDS_ROW, 2, "年度资金总额", header=True)
+    put(ws, FUNDS_ROW, 3, number(monitor.budget), fmt=MONEY)
+    put(ws, FUNDS_ROW, 4, number(monitor.executed), fmt=MONEY)
+    put(ws, FUNDS_ROW, 5, rate(monitor.execution_rate, percent=True), fmt=PERCENT)
+    put(ws, FUNDS_ROW, 6, month / 12, fmt=PERCENT)
+    put(ws, FUNDS_ROW, 7, rate(monitor.time_adjusted, percent=True), fmt=PERCENT)
+    _light(ws, FUNDS_ROW, EXECUTION_LIGHT_COLUMN, monitor.execution_light)
     reason = monitor.execution_reason
     if not reason and monitor.execution_light in (Light.YELLOW, Light.RED):
         reason = "【待补充】预算执行进度滞后的原因"
-    put(ws, 4, 1, "执行偏差原因", header=True)
-    put(ws, 4, 2, reason, to_col=last)
+    put(ws, FUNDS_ROW, 9, reason, to_col=last)
+
     put(ws, 5, 1, "执行判断依据", header=True)
     put(ws, 5, 2, monitor.execution_basis, to_col=last)
 
@@ -176,9 +186,12 @@ def _project_sheet(ws: Worksheet, monitor: ProjectMonitor, *, fiscal_year: int, 
     )
     for col, text in enumerate(header, start=1):
         put(ws, HEADER_ROW, col, text, header=True)
-    for row, item in enumerate(monitor.indicators, start=FIRST_ROW):
-        put(ws, row, 1, item.level1, align="center")
-        put(ws, row, 2, item.level2, align="center")
+    labels = [(i.level1_label or i.level1, i.level2_label or i.level2) for i in monitor.indicators]
+    for row, (item, (label1, label2)) in enumerate(
+        zip(monitor.indicators, labels, strict=True), start=FIRST_ROW
+    ):
+        put(ws, row, 1, label1, align="center")
+        put(ws, row, 2, label2, align="center")
         put(ws, row, 3, item.name)
         put(ws, row, 4, item.target or "", align="center")
         put(ws, row, 5, item.half_year_target or "", align="center")
@@ -192,8 +205,8 @@ def _project_sheet(ws: Worksheet, monitor: ProjectMonitor, *, fiscal_year: int, 
         put(ws, row, 12, deviation)
         put(ws, row, 13, item.measures)
         put(ws, row, 14, item.basis)
-    merge_runs(ws, 1, FIRST_ROW, [i.level1 for i in monitor.indicators])
-    merge_runs(ws, 2, FIRST_ROW, [(i.level1, i.level2) for i in monitor.indicators])
+    merge_runs(ws, 1, FIRST_ROW, [label1 for label1, _ in labels])
+    merge_runs(ws, 2, FIRST_ROW, labels)
 
     row = FIRST_ROW + len(monitor.indicators) + 1
     put(ws, row, 1, "监控发现问题", to_col=last, header=True, align="left")

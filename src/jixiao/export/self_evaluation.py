@@ -313,7 +313,10 @@ def project_sheet(
         row3=("主管部门", project.department or "", "实施单位", project.unit or ""),
         actuals=actuals,
         score=score,
-        columns=[(i.level1, i.level2, i.name) for i in score.indicators],
+        columns=[
+            (i.level1_label or i.level1, i.level2_label or i.level2, i.name)
+            for i in score.indicators
+        ],
         widths=_PROJECT_WIDTHS,
     )
 

@@ -130,6 +130,8 @@ class IndicatorMonitorDict(TypedDict):
     category: str | None
     measures: str  # 整改措施
     deviation_without_reason: bool
+    level1_label: str  # the level labels as the target table printed them, or ""
+    level2_label: str
 
 
 class FindingDict(TypedDict):
@@ -194,6 +196,8 @@ def _indicator_monitor(i: IndicatorMonitor) -> IndicatorMonitorDict:
         "category": i.category,
         "measures": i.measures,
         "deviation_without_reason": i.deviation_without_reason,
+        "level1_label": i.level1_label,
+        "level2_label": i.level2_label,
     }
 
 
