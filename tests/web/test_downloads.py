@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from urllib.parse import quote, unquote
 
@@ -91,6 +92,26 @@ def test_a_filtered_list_downloads(client: TestClient) -> None:
     names = zipfile.ZipFile(io.BytesIO(package.content)).namelist()
     assert "datapackage.json" in names and "data/indicators.csv" in names
     assert client.get("/export.json?unit=某局").status_code == 404
+
+
+def test_a_departments_disclosure_is_the_list_filtered_by_it(client: TestClient) -> None:
+    """One PDF / workbook of every table of a department and year, titled by them."""
+    login(client, "renda")
+    seed = read_path(SEED)
+    department = seed.projects[0].department
+    assert department is not None
+    query = f"department={quote(department)}&year={YEAR}"
+    page = client.get(f"/?{query}").text
+    link = re.search(r'href="(/export\.pdf\?[^"]*)"', page)
+    assert link is not None and quote(department) in link.group(1)
+    pdf = client.get(f"/export.pdf?{query}")
+    assert _name(pdf) == f"{department}{YEAR}年度绩效目标表.pdf"
+    back = read_bytes(pdf.content, "d.pdf")
+    assert [p.name for p in back.projects] == [p.name for p in seed.projects]
+    assert [o.unit for o in back.overall_targets] == [o.unit for o in seed.overall_targets]
+    workbook = load_workbook(io.BytesIO(client.get(f"/export.xlsx?{query}").content))
+    assert len(workbook.sheetnames) == len(seed.projects) + len(seed.overall_targets)
+    assert client.get(f"/export.pdf?department={quote('某局')}").status_code == 404
 
 
 def test_downloads_need_a_sign_in(client: TestClient) -> None:

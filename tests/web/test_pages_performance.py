@@ -11,6 +11,7 @@ of 2023 loaded.
 
 from __future__ import annotations
 
+import csv
 import html as htmllib
 import io
 import json
@@ -575,6 +576,20 @@ def test_unit_page_shows_the_unit_evaluation_and_monitoring(
     renda = login(client, "renda")
     listing = renda.get("/performance").text
     assert f'<a href="/units/{UNIT_Q}/performance?year={YEAR}">{UNIT}</a>' in listing
+    assert f'href="/units/{UNIT_Q}/export.pdf?year={YEAR}"' in listing
+    # the index as a list: one row per unit and year, counted in the database
+    assert 'id="unit-list-csv"' in listing
+    listed = renda.get("/performance.csv")
+    assert listed.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(listed.content.decode("utf-8-sig"))))
+    assert rows == [
+        ["预算单位", "主管部门", "年度", "项目支出绩效目标表", "部门整体绩效目标表"],
+        [UNIT, "无锡市人大常委会", str(YEAR), "8", "有"],
+    ]
+    sheet = load_workbook(io.BytesIO(renda.get("/performance.xlsx").content)).active
+    assert sheet is not None
+    assert [c.value for c in sheet[2]] == [UNIT, "无锡市人大常委会", YEAR, 8, "有"]
+    assert renda.get("/performance.pdf").status_code == 404
     page = renda.get(f"/units/{UNIT_Q}/performance?year={YEAR}").text
     assert by_id(page, "average") == points(evaluation.average)
     assert 'id="btn-upload"' not in page
@@ -788,8 +803,8 @@ def test_exports_match_the_pages(client: TestClient, svc: Services) -> None:
     for tid, m in watch.monitors:
         ws = wb[m.name]
         html = b.get(f"/tables/{tid}/actuals/half_year").text
-        assert f"{ws['H3'].value * 100:.2f}%" == by_id(html, "time-adjusted")
-        assert ws["J3"].value == LIGHT_LABELS[m.execution_light]
+        assert f"{ws['G4'].value * 100:.2f}%" == by_id(html, "time-adjusted")
+        assert ws["H4"].value == LIGHT_LABELS[m.execution_light]
         block = section(html, "actuals-table")
         page_lights = re.findall(r'class="light light-\w+"[^>]*>([^<]+)</span>', block)
         sheet_lights = [ws.cell(r, 10).value for r in range(7, 7 + len(m.indicators))]

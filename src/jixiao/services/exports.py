@@ -245,6 +245,18 @@ def list_file(uow: UnitOfWork, f: tables.TableFilter, fmt: str) -> ExportFile:
     return _rows_file("绩效目标表清单", _LIST_HEADER, _list(uow, f), fmt)
 
 
+_UNIT_YEARS_HEADER = ("预算单位", "主管部门", "年度", "项目支出绩效目标表", "部门整体绩效目标表")
+
+
+def unit_years_file(uow: UnitOfWork, fmt: str) -> ExportFile:
+    """The 绩效监控与自评 index (each unit and year with its tables) as CSV or XLSX."""
+    rows = [
+        [u.unit, u.department or "", u.fiscal_year or "", u.projects, "有" if u.overall else "无"]
+        for u in tables.unit_years(uow)
+    ]
+    return _rows_file("绩效监控与自评单位清单", _UNIT_YEARS_HEADER, rows, fmt)
+
+
 def workbook_as(data: bytes, fmt: str, *, title: str) -> ExportFile:
     """A workbook jixiao wrote (a self-evaluation, a monitoring table) as xlsx, pdf or
     html: the same form."""

@@ -536,6 +536,33 @@ def filter_options(uow: UnitOfWork) -> dict[str, list[Any]]:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class UnitYear:
+    """A unit's tables of one year, counted (the 绩效监控与自评 index)."""
+
+    unit: str
+    department: str | None
+    fiscal_year: int | None
+    projects: int  # project tables
+    overall: bool  # has a table of the unit as a whole
+
+
+def unit_years(uow: UnitOfWork) -> list[UnitYear]:
+    """Every unit and year with tables, newest year first, then by unit; counted in the
+    database (one row per unit and year, never the tables)."""
+    with uow:
+        department = func.max(TargetTableRow.department)
+        projects = func.count().filter(TargetTableRow.kind == PROJECT)
+        overall = func.count().filter(TargetTableRow.kind == OVERALL)
+        rows = uow.session.execute(
+            select(UnitRow.name, department, TargetTableRow.fiscal_year, projects, overall)
+            .join(UnitRow, UnitRow.id == TargetTableRow.unit_id)
+            .group_by(UnitRow.name, TargetTableRow.fiscal_year)
+            .order_by(TargetTableRow.fiscal_year.desc(), UnitRow.name)
+        ).all()
+        return [UnitYear(u, d, y, int(p), int(o) > 0) for u, d, y, p, o in rows]
+
+
 def _actions(actor: Actor | None, row: TargetTableRow) -> frozenset[Action]:
     if actor is None:
         return frozenset()

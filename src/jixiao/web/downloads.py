@@ -95,8 +95,16 @@ def list_export(
     doc = exports.document(svc.uow(), f)
     if not doc.projects and not doc.overall_targets:
         raise NotFound("没有符合筛选条件的绩效目标表")
-    found = exports.render(doc, _format(fmt), title="绩效目标表")
+    found = exports.render(doc, _format(fmt), title=_filter_title(f))
     return _file(_with_print_bar(found, "/"))
+
+
+def _filter_title(f: tables.TableFilter) -> str:
+    """The title of a filtered download: a department's (or unit's) disclosure of a year
+    names them (无锡市人大常委会2023年度绩效目标表)."""
+    who = f.unit or f.department or ""
+    year = f"{f.year}年度" if f.year else ""
+    return f"{who}{year}绩效目标表"
 
 
 @router.get("/list.{fmt}")
@@ -108,6 +116,15 @@ def list_download(
     if fmt not in ("csv", "xlsx"):
         raise NotFound("清单只有 csv 和 xlsx 两种格式")
     return _file(exports.list_file(svc.uow(), f, fmt))
+
+
+@router.get("/performance.{fmt}")
+def unit_years_download(request: Request, fmt: str, actor: OptionalActor, svc: Svc) -> Response:
+    if actor is None:
+        return _login_redirect(request)
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound("清单只有 csv 和 xlsx 两种格式")
+    return _file(exports.unit_years_file(svc.uow(), fmt))
 
 
 @router.get("/tables/{table_id}/history.{fmt}")

@@ -346,10 +346,14 @@ def performance_index(request: Request, actor: OptionalActor, svc: Svc) -> Respo
     if actor.role is Role.UNIT and actor.unit:
         year = options["years"][0] if options["years"] else None
         return _see_other(_unit_url(actor.unit, year))
-    summaries, _ = tables.list_tables(svc.uow(), tables.TableFilter(kind="overall", limit=10_000))
-    pairs = sorted({(s.unit, s.fiscal_year) for s in summaries}, key=lambda p: (-(p[1] or 0), p[0]))
     return _page(
-        request, "performance_index.html", actor, nav="performance", units=pairs, unit_url=_unit_url
+        request,
+        "performance_index.html",
+        actor,
+        nav="performance",
+        units=tables.unit_years(svc.uow()),
+        unit_url=_unit_url,
+        quote=lambda text: quote(text, safe=""),
     )
 
 
