@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from jixiao.domain.workflow import Actor, Role
-from jixiao.services import actuals, audit, imports, review, tables, users
+from jixiao.services import actuals, audit, imports, oversight, review, tables, users
 from jixiao.services.errors import (
     Conflict,
     Duplicate,
@@ -41,6 +41,7 @@ __all__ = [
     "audit",
     "default_url",
     "imports",
+    "oversight",
     "review",
     "tables",
     "users",
@@ -51,9 +52,12 @@ SYSTEM = Actor(username="system", role=Role.ADMIN)
 
 
 class Services:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, facts: oversight.Settings | None = None) -> None:
+        """``facts``: the settings oversight facts are computed with (default: the
+        configuration file's, read at the first change)."""
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        self._facts = facts
 
     @classmethod
     def connect(cls, url: str | None = None, *, upgrade: bool = False) -> Services:
@@ -63,7 +67,15 @@ class Services:
         return cls(engine)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self._factory)
+        return UnitOfWork(self._factory, self._refresh)
+
+    def facts_settings(self) -> oversight.Settings:
+        if self._facts is None:
+            self._facts = oversight.settings()
+        return self._facts
+
+    def _refresh(self, session: Session, table_ids: set[int]) -> None:
+        oversight.refresh(session, table_ids, self.facts_settings())
 
     def session(self) -> Session:
         return self._factory()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -13,16 +14,34 @@ from jixiao.domain.audit import GENESIS, AuditEntry, chain_hash
 from jixiao.store.models import AuditHeadRow, AuditRow
 
 
-class UnitOfWork:
-    """``with UnitOfWork(factory) as uow: ...; uow.commit()`` — rolls back unless committed."""
+#: Called before a commit with the tables whose targets, actuals or status the unit of
+#: work changed (audited with their table), in the same transaction.
+BeforeCommit = Callable[[Session, set[int]], object]
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+# Audited entities that change nothing oversight keeps.
+_NOT_FACTS = frozenset({"comment", "inquiry"})
+
+
+class UnitOfWork:
+    """``with UnitOfWork(factory) as uow: ...; uow.commit()`` — rolls back unless committed.
+
+    ``before_commit`` (the services pass :func:`jixiao.services.oversight.refresh`) sees
+    every table an audited change touched, so what is kept about them changes in the same
+    transaction.
+    """
+
+    def __init__(
+        self, factory: sessionmaker[Session], before_commit: BeforeCommit | None = None
+    ) -> None:
         self._factory = factory
+        self._before_commit = before_commit
         self.session: Session
+        self.touched: set[int] = set()
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         self._head: AuditHeadRow | None = None  # locked by the first entry, kept after
+        self.touched = set()
         return self
 
     def __exit__(
@@ -36,6 +55,9 @@ class UnitOfWork:
         self._head = None
 
     def commit(self) -> None:
+        if self.touched and self._before_commit is not None:
+            self._before_commit(self.session, self.touched)
+        self.touched = set()
         self.session.commit()
         self._head = None
 
@@ -57,6 +79,8 @@ class UnitOfWork:
         """
         session = self.session
         session.flush()
+        if table_id is not None and entity not in _NOT_FACTS:
+            self.touched.add(table_id)
         head = self._head
         if head is None:
             # Locked until the transaction ends: later entries of this unit of work reuse it.

@@ -331,3 +331,135 @@ class ActualItemRow(Base):
     source: Mapped[Any] = mapped_column(nullable=True)
 
     report: Mapped[ActualReportRow] = relationship(back_populates="items")
+
+
+# -- oversight (监督): facts kept per table, aggregated by the dashboards ------------------
+
+
+class TableFactRow(Base):
+    """What oversight keeps of one table (:class:`jixiao.domain.oversight.TableFacts`),
+    recomputed in the transaction that changes the table or its actuals.
+
+    ``fiscal_year``, ``unit_id`` and ``department_id`` are copied from the table and its
+    unit so that a view across a province filters and groups on this row alone (and so
+    that the table can be partitioned by year and distributed by unit: docs/scaling.md).
+    """
+
+    __tablename__ = "table_fact"
+    __table_args__ = (
+        Index("ix_table_fact_year_department", "fiscal_year", "department_id"),
+        Index("ix_table_fact_year_unit", "fiscal_year", "unit_id"),
+        Index("ix_table_fact_year_time_adjusted", "fiscal_year", "time_adjusted"),
+        Index("ix_table_fact_year_red", "fiscal_year", "red"),
+        Index("ix_table_fact_year_findings", "fiscal_year", "findings"),
+        Index("ix_table_fact_year_score", "fiscal_year", "score"),
+    )
+
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("target_table.id", ondelete="CASCADE"), primary_key=True
+    )
+    fiscal_year: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    size_class: Mapped[int | None] = mapped_column(Integer)  # domain.oversight.SIZE_CLASSES
+    funds: Mapped[float | None] = mapped_column(Float)  # 资金总额 of the target table, 万元
+    indicators: Mapped[int] = mapped_column(Integer)
+    review_grade: Mapped[str] = mapped_column(String(2))  # 优 良 中 差 (suggested)
+    findings: Mapped[int] = mapped_column(Integer)  # review errors + warnings
+    review_errors: Mapped[int] = mapped_column(Integer)
+    # checkpoint (运行监控)
+    month: Mapped[int | None] = mapped_column(Integer)
+    half_budget: Mapped[float | None] = mapped_column(Float)
+    half_executed: Mapped[float | None] = mapped_column(Float)
+    half_rate: Mapped[float | None] = mapped_column(Float)  # %
+    time_adjusted: Mapped[float | None] = mapped_column(Float)  # %
+    execution_light: Mapped[str | None] = mapped_column(String(10))
+    red: Mapped[int] = mapped_column(Integer, default=0)
+    yellow: Mapped[int] = mapped_column(Integer, default=0)
+    green: Mapped[int] = mapped_column(Integer, default=0)
+    unjudged: Mapped[int] = mapped_column(Integer, default=0)
+    # year end (绩效自评)
+    budget: Mapped[float | None] = mapped_column(Float)
+    executed: Mapped[float | None] = mapped_column(Float)
+    execution_rate: Mapped[float | None] = mapped_column(Float)  # %
+    score: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(2))
+    shortfalls: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)  # early warnings (JXW…)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TableFindingRow(Base):
+    """A review finding (JX…), monitoring finding (JXM…) or early warning (JXW…) of a
+    table, with the year, unit and department copied for counting across a province."""
+
+    __tablename__ = "table_finding"
+    __table_args__ = (
+        Index("ix_table_finding_year_code", "fiscal_year", "code"),
+        Index("ix_table_finding_year_department_code", "fiscal_year", "department_id", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("target_table.id", ondelete="CASCADE"), index=True
+    )
+    fiscal_year: Mapped[int | None] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    department_id: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(10))  # review, monitor, warning
+    code: Mapped[str] = mapped_column(String(10))
+    severity: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int | None] = mapped_column(Integer)  # the indicator's (goal's) index
+    indicator: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+
+
+class InquiryRow(Base):
+    """A deputy's (or reviewer's, auditor's) inquiry (询问) on a table or one of its
+    indicators, answered by the unit; the thread is kept."""
+
+    __tablename__ = "inquiry"
+    __table_args__ = (Index("ix_inquiry_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("target_table.id", ondelete="CASCADE"), index=True
+    )
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator.id", ondelete="SET NULL")
+    )
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="SET NULL"))
+    item: Mapped[str | None] = mapped_column(Text)  # the indicator or work item, as named then
+    subject: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, answered, closed
+    asked_by: Mapped[str] = mapped_column(String(100))
+    asked_role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    lock: Mapped[int] = mapped_column(Integer, default=1)
+
+    messages: Mapped[list[InquiryMessageRow]] = relationship(
+        order_by="InquiryMessageRow.id", cascade="all, delete-orphan", back_populates="inquiry"
+    )
+
+    __mapper_args__ = {"version_id_col": lock}
+
+
+class InquiryMessageRow(Base):
+    __tablename__ = "inquiry_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(
+        ForeignKey("inquiry.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))  # question, answer, note
+    author: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    inquiry: Mapped[InquiryRow] = relationship(back_populates="messages")

@@ -1,0 +1,787 @@
+"""Oversight (监督) across units: the facts kept per table and the views over them.
+
+Facts (:mod:`jixiao.domain.oversight`: review grade and findings, checkpoint lights, year-end
+score, early warnings) are recomputed inside the transaction that changes a table or its
+actuals — every such change is audited with its table, and :class:`UnitOfWork` hands the
+audited tables to :func:`refresh` before it commits — so the views only count, sum and rank
+rows in the database.  Next year's table of the same project is refreshed too (its
+warnings compare with this year's actuals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, delete, func, select, tuple_
+from sqlalchemy.orm import Session, selectinload
+
+from jixiao.domain.actuals import ProjectActuals
+from jixiao.domain.model import Period, Project
+from jixiao.domain.monitoring import MonitoringConfig
+from jixiao.domain.oversight import TableFacts, size_class, table_facts
+from jixiao.domain.review import ReviewConfig
+from jixiao.domain.scoring import ScoringScheme
+from jixiao.services import actuals as performance
+from jixiao.services import review as reviewing
+from jixiao.services import tables
+from jixiao.services.errors import Invalid
+from jixiao.services.uow import UnitOfWork
+from jixiao.store.models import (
+    DepartmentRow,
+    TableFactRow,
+    TableFindingRow,
+    TargetTableRow,
+    UnitRow,
+)
+
+__all__ = [
+    "ORDERS",
+    "CodeCount",
+    "Filter",
+    "FindingRow",
+    "Group",
+    "Overview",
+    "ProjectFacts",
+    "Settings",
+    "Totals",
+    "UnitComparison",
+    "findings",
+    "findings_by_code",
+    "groups",
+    "overview",
+    "projects",
+    "refresh",
+    "refresh_missing",
+    "settings",
+    "year_over_year",
+    "years",
+]
+
+_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The review, scoring and monitoring settings facts are computed with."""
+
+    review: ReviewConfig
+    scheme: ScoringScheme
+    monitoring: MonitoringConfig
+
+
+def settings() -> Settings:
+    """The settings of the configuration file ($JIXIAO_CONFIG or ./jixiao.toml), as the web
+    app and the CLI use them."""
+    return Settings(
+        reviewing.load_config(), performance.scoring_scheme(), performance.monitoring_config()
+    )
+
+
+def _load(session: Session, ids: Iterable[int]) -> list[TargetTableRow]:
+    return list(
+        session.execute(
+            select(TargetTableRow)
+            .where(TargetTableRow.id.in_(list(ids)))
+            .options(selectinload(TargetTableRow.indicators), selectinload(TargetTableRow.goals))
+        )
+        .unique()
+        .scalars()
+    )
+
+
+def _neighbours(
+    session: Session, rows: Sequence[TargetTableRow], step: int
+) -> list[TargetTableRow]:
+    """The tables of the same unit, kind and name ``step`` years away."""
+    keys = [
+        (r.unit_id, r.kind, r.name, r.fiscal_year + step)
+        for r in rows
+        if r.fiscal_year is not None and r.kind == tables.PROJECT
+    ]
+    if not keys:
+        return []
+    found = session.execute(
+        select(TargetTableRow.id).where(
+            tuple_(
+                TargetTableRow.unit_id,
+                TargetTableRow.kind,
+                TargetTableRow.name,
+                TargetTableRow.fiscal_year,
+            ).in_(keys)
+        )
+    ).scalars()
+    return _load(session, found)
+
+
+def refresh(session: Session, table_ids: Iterable[int], config: Settings | None = None) -> int:
+    """Recompute the facts of these tables (and of next year's tables of the same projects)
+    in the session's transaction; tables that no longer exist are skipped.  Returns how
+    many tables were refreshed."""
+    ids = sorted(set(table_ids))
+    if not ids:
+        return 0
+    config = config or settings()
+    session.flush()
+    done = 0
+    for start in range(0, len(ids), _BATCH):
+        rows = _load(session, ids[start : start + _BATCH])
+        later = _neighbours(session, rows, 1)
+        seen = {r.id for r in rows}
+        rows += [r for r in later if r.id not in seen]
+        done += _refresh_rows(session, rows, config)
+    return done
+
+
+def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Settings) -> int:
+    if not rows:
+        return 0
+    ids = [r.id for r in rows]
+    earlier = {(r.unit_id, r.name, r.fiscal_year): r for r in _neighbours(session, rows, -1)}
+    half = performance._reports(session, ids, Period.HALF_YEAR)
+    full = performance._reports(session, ids, Period.FULL_YEAR)
+    previous_full = performance._reports(
+        session, [r.id for r in earlier.values()], Period.FULL_YEAR
+    )
+    departments = dict(
+        session.execute(
+            select(UnitRow.id, UnitRow.department_id).where(
+                UnitRow.id.in_({r.unit_id for r in rows})
+            )
+        ).all()
+    )
+    session.execute(delete(TableFindingRow).where(TableFindingRow.table_id.in_(ids)))
+    for row in rows:
+        previous: tuple[Project, ProjectActuals] | None = None
+        before = (
+            earlier.get((row.unit_id, row.name, row.fiscal_year - 1))
+            if row.fiscal_year is not None and row.kind == tables.PROJECT
+            else None
+        )
+        if before is not None and before.id in previous_full:
+            previous = (
+                tables.domain_project(before),
+                performance._domain_report(before, previous_full[before.id]),
+            )
+        half_report = half.get(row.id)
+        monitoring = config.monitoring
+        if half_report is not None and half_report.month and half_report.month != monitoring.month:
+            monitoring = replace(monitoring, month=half_report.month)
+        target = (
+            tables.domain_overall(row) if row.kind == tables.OVERALL else tables.domain_project(row)
+        )
+        facts = table_facts(
+            target,
+            half=performance._domain_report(row, half_report) if half_report else None,
+            full=performance._domain_report(row, full[row.id]) if row.id in full else None,
+            previous=previous,
+            review=config.review,
+            scheme=config.scheme,
+            monitoring=monitoring,
+        )
+        _store(session, row, departments.get(row.unit_id), facts)
+    return len(rows)
+
+
+def fact_row(
+    row: TargetTableRow, department_id: int | None, facts: TableFacts
+) -> dict[str, object]:
+    """The ``table_fact`` columns of a table's facts (the bulk loader writes the same)."""
+    cp, ye = facts.checkpoint, facts.year_end
+    return {
+        "table_id": row.id,
+        "fiscal_year": row.fiscal_year,
+        "kind": row.kind,
+        "status": row.status,
+        "unit_id": row.unit_id,
+        "department_id": department_id,
+        "size_class": size_class(row.funds_total),
+        "funds": row.funds_total,
+        "indicators": facts.indicators,
+        "review_grade": facts.review_grade.value,
+        "findings": facts.review_errors + facts.review_warnings,
+        "review_errors": facts.review_errors,
+        "month": cp.month if cp else None,
+        "half_budget": cp.budget if cp else None,
+        "half_executed": cp.executed if cp else None,
+        "half_rate": cp.rate if cp else None,
+        "time_adjusted": cp.time_adjusted if cp else None,
+        "execution_light": cp.light.value if cp else None,
+        "red": cp.red if cp else 0,
+        "yellow": cp.yellow if cp else 0,
+        "green": cp.green if cp else 0,
+        "unjudged": cp.unjudged if cp else 0,
+        "budget": ye.budget if ye else None,
+        "executed": ye.executed if ye else None,
+        "execution_rate": ye.rate if ye else None,
+        "score": ye.score if ye else None,
+        "grade": ye.grade.value if ye else None,
+        "shortfalls": ye.shortfalls if ye else 0,
+        "warnings": len(facts.warnings),
+    }
+
+
+def finding_rows(
+    row: TargetTableRow, department_id: int | None, facts: TableFacts
+) -> list[dict[str, object]]:
+    """The ``table_finding`` rows of a table's facts."""
+    return [
+        {
+            "table_id": row.id,
+            "fiscal_year": row.fiscal_year,
+            "unit_id": row.unit_id,
+            "department_id": department_id,
+            "source": f.source,
+            "code": f.code,
+            "severity": f.severity,
+            "position": f.position,
+            "indicator": f.indicator,
+            "message": f.message,
+        }
+        for f in facts.facts
+    ]
+
+
+def _store(
+    session: Session, row: TargetTableRow, department_id: int | None, facts: TableFacts
+) -> None:
+    values = fact_row(row, department_id, facts)
+    existing = session.get(TableFactRow, row.id)
+    if existing is None:
+        session.add(TableFactRow(**values))
+    else:
+        for key, value in values.items():
+            setattr(existing, key, value)
+    session.add_all(TableFindingRow(**f) for f in finding_rows(row, department_id, facts))
+
+
+def refresh_missing(
+    session: Session,
+    config: Settings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Compute the facts of every table that has none (a database upgraded to oversight,
+    or loaded in bulk without them), in batches; ``progress(done, total)`` after each."""
+    missing = list(
+        session.execute(
+            select(TargetTableRow.id)
+            .outerjoin(TableFactRow, TableFactRow.table_id == TargetTableRow.id)
+            .where(TableFactRow.table_id.is_(None))
+            .order_by(TargetTableRow.fiscal_year, TargetTableRow.id)
+        ).scalars()
+    )
+    config = config or settings()
+    done = 0
+    for start in range(0, len(missing), _BATCH):
+        batch = missing[start : start + _BATCH]
+        _refresh_rows(session, _load(session, batch), config)
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(missing))
+    return done
+
+
+# -- the views: counted, summed and ranked in the database --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """What a view is about: a year, and optionally a department, a unit, a project size
+    (index in SIZE_CLASSES) and a workflow status."""
+
+    year: int
+    department: str | None = None
+    unit: str | None = None
+    size: int | None = None
+    status: str | None = None
+
+    def query(self) -> dict[str, str]:
+        """The filter as URL query parameters (empty ones left out)."""
+        found = {
+            "year": str(self.year),
+            "department": self.department or "",
+            "unit": self.unit or "",
+            "size": "" if self.size is None else str(self.size),
+            "status": self.status or "",
+        }
+        return {k: v for k, v in found.items() if v}
+
+
+def _conditions(f: Filter) -> list[ColumnElement[bool]]:
+    fact = TableFactRow
+    found: list[ColumnElement[bool]] = [fact.fiscal_year == f.year, fact.kind == tables.PROJECT]
+    if f.department:
+        found.append(
+            fact.department_id
+            == select(DepartmentRow.id).where(DepartmentRow.name == f.department).scalar_subquery()
+        )
+    if f.unit:
+        found.append(
+            fact.unit_id == select(UnitRow.id).where(UnitRow.name == f.unit).scalar_subquery()
+        )
+    if f.size is not None:
+        found.append(fact.size_class == f.size)
+    if f.status:
+        found.append(fact.status == f.status)
+    return found
+
+
+def years(uow: UnitOfWork) -> list[int]:
+    """The years with facts, newest first."""
+    with uow:
+        found = uow.session.execute(
+            select(TableFactRow.fiscal_year)
+            .where(TableFactRow.fiscal_year.is_not(None))
+            .distinct()
+            .order_by(TableFactRow.fiscal_year.desc())
+        ).scalars()
+        return [y for y in found if y is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    units: int
+    projects: int
+    indicators: int
+    funds: float  # 资金总额 of the target tables, 万元
+    # checkpoint
+    monitored: int  # projects with checkpoint actuals
+    half_budget: float
+    half_executed: float
+    red: int  # indicator lights
+    yellow: int
+    green: int
+    unjudged: int
+    # year end
+    evaluated: int  # projects with year-end actuals
+    budget: float
+    executed: float
+    mean_score: float | None
+    findings: int  # review errors + warnings
+    warnings: int  # early warnings
+
+    @property
+    def half_rate(self) -> float | None:
+        return self.half_executed / self.half_budget * 100 if self.half_budget > 0 else None
+
+    @property
+    def execution_rate(self) -> float | None:
+        return self.executed / self.budget * 100 if self.budget > 0 else None
+
+
+def _totals_columns() -> list[Any]:
+    fact = TableFactRow
+    return [
+        func.count(func.distinct(fact.unit_id)),
+        func.count(),
+        func.coalesce(func.sum(fact.indicators), 0),
+        func.coalesce(func.sum(fact.funds), 0.0),
+        func.count(fact.month),
+        func.coalesce(func.sum(fact.half_budget).filter(fact.half_executed.is_not(None)), 0.0),
+        func.coalesce(func.sum(fact.half_executed).filter(fact.half_budget.is_not(None)), 0.0),
+        func.coalesce(func.sum(fact.red), 0),
+        func.coalesce(func.sum(fact.yellow), 0),
+        func.coalesce(func.sum(fact.green), 0),
+        func.coalesce(func.sum(fact.unjudged), 0),
+        func.count(fact.score),
+        func.coalesce(func.sum(fact.budget).filter(fact.executed.is_not(None)), 0.0),
+        func.coalesce(func.sum(fact.executed).filter(fact.budget.is_not(None)), 0.0),
+        func.avg(fact.score),
+        func.coalesce(func.sum(fact.findings), 0),
+        func.coalesce(func.sum(fact.warnings), 0),
+    ]
+
+
+def _totals(values: Sequence[Any]) -> Totals:
+    (units, projects, indicators, funds, monitored, hb, he, red, yellow, green, unjudged) = values[
+        :11
+    ]
+    evaluated, budget, executed, mean, findings, warnings = values[11:]
+    return Totals(
+        units=int(units),
+        projects=int(projects),
+        indicators=int(indicators),
+        funds=float(funds),
+        monitored=int(monitored),
+        half_budget=float(hb),
+        half_executed=float(he),
+        red=int(red),
+        yellow=int(yellow),
+        green=int(green),
+        unjudged=int(unjudged),
+        evaluated=int(evaluated),
+        budget=float(budget),
+        executed=float(executed),
+        mean_score=round(float(mean), 2) if mean is not None else None,
+        findings=int(findings),
+        warnings=int(warnings),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """A year (and filter) at a glance: totals and distributions."""
+
+    totals: Totals
+    review_grades: dict[str, int]  # 优 良 中 差 → projects
+    grades: dict[str, int]  # self-evaluation grade → projects
+    execution_lights: dict[str, int]  # green … none → projects
+    scores: list[tuple[int, int]]  # (lower bound of a 10-point band, projects)
+    sizes: list[tuple[int, int]]  # (size class, projects)
+
+
+def overview(uow: UnitOfWork, f: Filter) -> Overview:
+    fact = TableFactRow
+    where = _conditions(f)
+    with uow:
+        s = uow.session
+        totals = _totals(s.execute(select(*_totals_columns()).where(*where)).one())
+
+        def counts(column: Any) -> dict[Any, int]:
+            rows = s.execute(
+                select(column, func.count()).where(*where, column.is_not(None)).group_by(column)
+            ).all()
+            return {key: int(n) for key, n in rows}
+
+        band = func.floor(fact.score / 10) * 10
+        scores = s.execute(
+            select(band, func.count()).where(*where, fact.score.is_not(None)).group_by(band)
+        ).all()
+        return Overview(
+            totals=totals,
+            review_grades=counts(fact.review_grade),
+            grades=counts(fact.grade),
+            execution_lights=counts(fact.execution_light),
+            scores=sorted((min(int(b), 90), int(n)) for b, n in scores),
+            sizes=sorted(counts(fact.size_class).items()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A department's or unit's row of a view."""
+
+    key: str  # its name
+    department: str | None  # (units) the department
+    totals: Totals
+
+
+def groups(uow: UnitOfWork, f: Filter, by: str) -> list[Group]:
+    """One row per department (``by="department"``) or unit (``"unit"``) of the filter,
+    by name."""
+    fact = TableFactRow
+    with uow:
+        if by == "department":
+            name = func.coalesce(DepartmentRow.name, "")
+            query = (
+                select(name, *_totals_columns())
+                .select_from(fact)
+                .outerjoin(DepartmentRow, DepartmentRow.id == fact.department_id)
+                .where(*_conditions(f))
+                .group_by(name)
+                .order_by(name)
+            )
+            return [Group(r[0], None, _totals(r[1:])) for r in uow.session.execute(query)]
+        department = func.max(DepartmentRow.name)
+        query = (
+            select(UnitRow.name, department, *_totals_columns())
+            .select_from(fact)
+            .join(UnitRow, UnitRow.id == fact.unit_id)
+            .outerjoin(DepartmentRow, DepartmentRow.id == fact.department_id)
+            .where(*_conditions(f))
+            .group_by(UnitRow.name)
+            .order_by(UnitRow.name)
+        )
+        return [Group(r[0], r[1], _totals(r[2:])) for r in uow.session.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFacts:
+    """A project's row of a view."""
+
+    table_id: int
+    name: str
+    unit: str
+    department: str | None
+    status: str
+    funds: float | None
+    review_grade: str
+    findings: int
+    time_adjusted: float | None
+    execution_light: str | None
+    red: int
+    yellow: int
+    execution_rate: float | None
+    score: float | None
+    grade: str | None
+    warnings: int
+
+
+#: Orders of the project list and the rankings: key → (label, column, descending).
+ORDERS: dict[str, tuple[str, str, bool]] = {
+    "lagging": ("执行进度最慢", "time_adjusted", False),
+    "red": ("红灯最多", "red", True),
+    "findings": ("审核问题最多", "findings", True),
+    "low-score": ("自评得分最低", "score", False),
+    "low-execution": ("年终执行率最低", "execution_rate", False),
+    "warnings": ("预警最多", "warnings", True),
+    "funds": ("资金最多", "funds", True),
+    "name": ("按名称", "name", False),
+}
+
+
+def projects(
+    uow: UnitOfWork, f: Filter, *, order: str = "name", limit: int = 50, offset: int = 0
+) -> tuple[list[ProjectFacts], int]:
+    """The filter's projects in ``order`` (ORDERS), a page of them, and how many in all;
+    ordering on a figure leaves out projects without it."""
+    fact = TableFactRow
+    if order not in ORDERS:
+        raise Invalid(f"未知的排序“{order}”，可选：{'、'.join(ORDERS)}", "order")
+    _, column, descending = ORDERS[order]
+    where = _conditions(f)
+    key: Any = TargetTableRow.name if column == "name" else getattr(fact, column)
+    if column != "name":
+        where.append(key.is_not(None))
+    with uow:
+        s = uow.session
+        total = s.execute(select(func.count()).select_from(fact).where(*where)).scalar_one()
+        rows = s.execute(
+            select(
+                fact.table_id,
+                TargetTableRow.name,
+                UnitRow.name,
+                DepartmentRow.name,
+                fact.status,
+                fact.funds,
+                fact.review_grade,
+                fact.findings,
+                fact.time_adjusted,
+                fact.execution_light,
+                fact.red,
+                fact.yellow,
+                fact.execution_rate,
+                fact.score,
+                fact.grade,
+                fact.warnings,
+            )
+            .select_from(fact)
+            .join(TargetTableRow, TargetTableRow.id == fact.table_id)
+            .join(UnitRow, UnitRow.id == fact.unit_id)
+            .outerjoin(DepartmentRow, DepartmentRow.id == fact.department_id)
+            .where(*where)
+            .order_by(key.desc() if descending else key.asc(), fact.table_id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return [ProjectFacts(*cast(Any, r)) for r in rows], int(total)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCount:
+    code: str
+    source: str
+    count: int  # findings
+    tables: int  # tables with one at least
+
+
+def findings_by_code(uow: UnitOfWork, f: Filter, *, source: str | None = None) -> list[CodeCount]:
+    """Findings (review JX…, monitoring JXM…) and early warnings (JXW…) by code, most
+    frequent first."""
+    finding = TableFindingRow
+    where = _finding_conditions(f)
+    if source is not None:
+        where.append(finding.source == source)
+    with uow:
+        rows = uow.session.execute(
+            select(
+                finding.code,
+                func.min(finding.source),
+                func.count(),
+                func.count(func.distinct(finding.table_id)),
+            )
+            .where(*where)
+            .group_by(finding.code)
+            .order_by(func.count().desc(), finding.code)
+        ).all()
+        return [CodeCount(code, src, int(n), int(t)) for code, src, n, t in rows]
+
+
+def _finding_conditions(f: Filter) -> list[ColumnElement[bool]]:
+    """Findings of the filter's project tables: year and department on the finding row
+    (indexed), the rest through the table's facts."""
+    finding = TableFindingRow
+    where: list[ColumnElement[bool]] = [finding.fiscal_year == f.year]
+    if f.department:
+        where.append(
+            finding.department_id
+            == select(DepartmentRow.id).where(DepartmentRow.name == f.department).scalar_subquery()
+        )
+    if f.unit or f.size is not None or f.status:
+        tables_of = select(TableFactRow.table_id).where(*_conditions(f))
+        where.append(finding.table_id.in_(tables_of))
+    else:
+        where.append(
+            finding.table_id.in_(
+                select(TargetTableRow.id).where(
+                    TargetTableRow.fiscal_year == f.year, TargetTableRow.kind == tables.PROJECT
+                )
+            )
+        )
+    return where
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    table_id: int
+    project: str
+    unit: str
+    code: str
+    source: str
+    severity: str
+    indicator: str | None
+    position: int | None
+    message: str
+
+
+def findings(
+    uow: UnitOfWork,
+    f: Filter,
+    *,
+    code: str | None = None,
+    source: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[FindingRow], int]:
+    """Findings (or, with ``source="warning"``, the early warnings) with their reasons,
+    a page of them by unit and project, and how many in all."""
+    finding = TableFindingRow
+    where = _finding_conditions(f)
+    if code:
+        where.append(finding.code == code)
+    if source:
+        where.append(finding.source == source)
+    with uow:
+        s = uow.session
+        total = s.execute(select(func.count()).select_from(finding).where(*where)).scalar_one()
+        rows = s.execute(
+            select(
+                finding.table_id,
+                TargetTableRow.name,
+                UnitRow.name,
+                finding.code,
+                finding.source,
+                finding.severity,
+                finding.indicator,
+                finding.position,
+                finding.message,
+            )
+            .select_from(finding)
+            .join(TargetTableRow, TargetTableRow.id == finding.table_id)
+            .join(UnitRow, UnitRow.id == finding.unit_id)
+            .where(*where)
+            .order_by(UnitRow.name, TargetTableRow.name, finding.id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return [FindingRow(*cast(Any, r)) for r in rows], int(total)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitComparison:
+    """A unit this year against last year."""
+
+    unit: str
+    department: str | None
+    projects: int
+    score: float | None  # mean self-evaluation score
+    score_before: float | None
+    execution_rate: float | None  # year-end, %
+    execution_before: float | None
+    below_last_year: int  # JXW04: targets set below last year's actual
+    repeated: int  # JXW05: indicators short two years running
+
+
+def year_over_year(
+    uow: UnitOfWork, f: Filter, *, limit: int = 50, offset: int = 0
+) -> tuple[list[UnitComparison], int]:
+    """Units of the filter compared with their previous year: mean score and execution,
+    and how many targets were set below last year's actual or fell short twice; units with
+    the most such findings first."""
+    fact = TableFactRow
+    before = replace(f, year=f.year - 1)
+
+    def per_unit(g: Filter) -> Any:
+        return (
+            select(
+                fact.unit_id.label("unit_id"),
+                func.count().label("projects"),
+                func.avg(fact.score).label("score"),
+                (
+                    func.sum(fact.executed).filter(fact.budget > 0)
+                    / func.nullif(func.sum(fact.budget).filter(fact.executed.is_not(None)), 0)
+                    * 100
+                ).label("rate"),
+            )
+            .where(*_conditions(g))
+            .group_by(fact.unit_id)
+            .subquery()
+        )
+
+    now, then = per_unit(f), per_unit(before)
+    finding = TableFindingRow
+    marks = (
+        select(
+            finding.unit_id.label("unit_id"),
+            func.count().filter(finding.code == "JXW04").label("below"),
+            func.count().filter(finding.code == "JXW05").label("repeated"),
+        )
+        .where(*_finding_conditions(f), finding.code.in_(("JXW04", "JXW05")))
+        .group_by(finding.unit_id)
+        .subquery()
+    )
+    below = func.coalesce(marks.c.below, 0)
+    repeated = func.coalesce(marks.c.repeated, 0)
+    query = (
+        select(
+            UnitRow.name,
+            DepartmentRow.name,
+            now.c.projects,
+            now.c.score,
+            then.c.score,
+            now.c.rate,
+            then.c.rate,
+            below,
+            repeated,
+        )
+        .select_from(now)
+        .join(UnitRow, UnitRow.id == now.c.unit_id)
+        .outerjoin(DepartmentRow, DepartmentRow.id == UnitRow.department_id)
+        .outerjoin(then, then.c.unit_id == now.c.unit_id)
+        .outerjoin(marks, marks.c.unit_id == now.c.unit_id)
+    )
+    with uow:
+        s = uow.session
+        total = s.execute(select(func.count()).select_from(now)).scalar_one()
+        rows = s.execute(
+            query.order_by((below + repeated).desc(), UnitRow.name).limit(limit).offset(offset)
+        ).all()
+
+        def num(x: Any) -> float | None:
+            return round(float(x), 2) if x is not None else None
+
+        return [
+            UnitComparison(
+                unit=r[0],
+                department=r[1],
+                projects=int(r[2]),
+                score=num(r[3]),
+                score_before=num(r[4]),
+                execution_rate=num(r[5]),
+                execution_before=num(r[6]),
+                below_last_year=int(r[7]),
+                repeated=int(r[8]),
+            )
+            for r in rows
+        ], int(total)
