@@ -190,9 +190,46 @@ def _fail(exc: Exception) -> NoReturn:
 
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
-    """Create the database or apply pending migrations."""
+    """Create the database or apply pending migrations (and compute the oversight facts of
+    tables that have none)."""
     svc = _services(db)
     out.print(f"database at revision {svc.revision()}: {svc.engine.url!r}")
+    _compute_facts(svc, everything=False)
+
+
+@db_app.command("facts")
+def db_facts(
+    db: DbOption = None,
+    all_tables: Annotated[
+        bool, typer.Option("--all", help="Recompute every table's facts, not only missing ones.")
+    ] = False,
+) -> None:
+    """Compute the oversight facts (review, lights, scores, early warnings) of the tables,
+    e.g. after changing the review, scoring or monitoring settings."""
+    _compute_facts(_services(db), everything=all_tables)
+
+
+def _compute_facts(svc: Services, *, everything: bool) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from jixiao.services import oversight
+
+    columns = (TextColumn("computing facts"), BarColumn(), MofNCompleteColumn())
+    try:
+        with svc.session() as session, Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("facts", total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            if everything:
+                oversight.forget_facts(session)
+            n = oversight.refresh_missing(session, svc.facts_settings(), advance)
+            session.commit()
+    except Exception as exc:
+        _fail(exc)
+    if n or everything:
+        out.print(f"oversight facts computed for {n} tables")
 
 
 @user_app.command("add")

@@ -49,6 +49,7 @@ __all__ = [
     "UnitComparison",
     "findings",
     "findings_by_code",
+    "forget_facts",
     "groups",
     "overview",
     "projects",
@@ -254,6 +255,12 @@ def _store(
         for key, value in values.items():
             setattr(existing, key, value)
     session.add_all(TableFindingRow(**f) for f in finding_rows(row, department_id, facts))
+
+
+def forget_facts(session: Session) -> None:
+    """Drop every table's facts (to compute them again with :func:`refresh_missing`)."""
+    session.execute(delete(TableFindingRow))
+    session.execute(delete(TableFactRow))
 
 
 def refresh_missing(
