@@ -62,7 +62,9 @@ __all__ = [
     "history_file",
     "list_file",
     "render",
+    "rows_file",
     "table_document",
+    "unit_years_file",
     "version_document",
     "workbook_as",
     "year_archive",
@@ -216,12 +218,13 @@ def history_file(uow: UnitOfWork, table_id: int, fmt: str) -> ExportFile:
         ]
         for e in tables.history(uow, table_id)
     ]
-    return _rows_file(f"绩效目标表{table_id}修改记录", _HISTORY_HEADER, rows, fmt)
+    return rows_file(f"绩效目标表{table_id}修改记录", _HISTORY_HEADER, rows, fmt)
 
 
-def _rows_file(
-    title: str, header: Sequence[str], rows: Sequence[Sequence[str | int]], fmt: str
+def rows_file(
+    title: str, header: Sequence[str], rows: Sequence[Sequence[object]], fmt: str
 ) -> ExportFile:
+    """Rows under a header as a CSV file or a one-sheet workbook named ``title``."""
     if fmt == "csv":
         return ExportFile(file_name(title, "csv"), csv_table(header, rows), MEDIA_TYPES["csv"])
     if fmt == "xlsx":
@@ -242,7 +245,7 @@ def _rows_file(
 
 def list_file(uow: UnitOfWork, f: tables.TableFilter, fmt: str) -> ExportFile:
     """The tables a list shows (every page), one row each, as CSV or XLSX."""
-    return _rows_file("绩效目标表清单", _LIST_HEADER, _list(uow, f), fmt)
+    return rows_file("绩效目标表清单", _LIST_HEADER, _list(uow, f), fmt)
 
 
 _UNIT_YEARS_HEADER = ("预算单位", "主管部门", "年度", "项目支出绩效目标表", "部门整体绩效目标表")
@@ -254,7 +257,7 @@ def unit_years_file(uow: UnitOfWork, fmt: str) -> ExportFile:
         [u.unit, u.department or "", u.fiscal_year or "", u.projects, "有" if u.overall else "无"]
         for u in tables.unit_years(uow)
     ]
-    return _rows_file("绩效监控与自评单位清单", _UNIT_YEARS_HEADER, rows, fmt)
+    return rows_file("绩效监控与自评单位清单", _UNIT_YEARS_HEADER, rows, fmt)
 
 
 def workbook_as(data: bytes, fmt: str, *, title: str) -> ExportFile:

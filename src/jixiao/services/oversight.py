@@ -17,19 +17,26 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, delete, func, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
-from jixiao.domain.actuals import ProjectActuals
-from jixiao.domain.model import Period, Project
-from jixiao.domain.monitoring import MonitoringConfig
+from jixiao.domain.actuals import ActualsError, ProjectActuals
+from jixiao.domain.model import OverallTargets, Period, Project
+from jixiao.domain.monitoring import LIGHT_LABELS, MonitoringConfig, monitor_project
+from jixiao.domain.oversight import WARNING as WARNING_SOURCE
 from jixiao.domain.oversight import TableFacts, size_class, table_facts
+from jixiao.domain.provenance import Provenance
 from jixiao.domain.review import ReviewConfig
-from jixiao.domain.scoring import ScoringScheme
+from jixiao.domain.scoring import ScoringError, ScoringScheme, score_overall, score_project
+from jixiao.domain.values import TargetValue
+from jixiao.interchange import location_from_dict, value_from_dict
 from jixiao.services import actuals as performance
 from jixiao.services import review as reviewing
 from jixiao.services import tables
-from jixiao.services.errors import Invalid
+from jixiao.services.errors import Invalid, NotFound
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.models import (
     DepartmentRow,
+    GoalRow,
+    IndicatorRow,
+    SourceFileRow,
     TableFactRow,
     TableFindingRow,
     TargetTableRow,
@@ -42,20 +49,25 @@ __all__ = [
     "Filter",
     "FindingRow",
     "Group",
+    "IndicatorDetail",
     "Overview",
     "ProjectFacts",
     "Settings",
+    "TableDetail",
+    "TableRowFacts",
     "Totals",
     "UnitComparison",
     "findings",
     "findings_by_code",
     "forget_facts",
     "groups",
+    "indicator_detail",
     "overview",
     "projects",
     "refresh",
     "refresh_missing",
     "settings",
+    "table_detail",
     "year_over_year",
     "years",
 ]
@@ -542,7 +554,7 @@ def projects(
     uow: UnitOfWork, f: Filter, *, order: str = "name", limit: int = 50, offset: int = 0
 ) -> tuple[list[ProjectFacts], int]:
     """The filter's projects in ``order`` (ORDERS), a page of them, and how many in all;
-    ordering on a figure leaves out projects without it."""
+    ordering on a figure leaves out projects without it (and, for counts, with none)."""
     fact = TableFactRow
     if order not in ORDERS:
         raise Invalid(f"未知的排序“{order}”，可选：{'、'.join(ORDERS)}", "order")
@@ -551,6 +563,8 @@ def projects(
     key: Any = TargetTableRow.name if column == "name" else getattr(fact, column)
     if column != "name":
         where.append(key.is_not(None))
+    if descending and column in ("red", "findings", "warnings"):
+        where.append(key > 0)  # "most red lights" lists projects that have some
     with uow:
         s = uow.session
         total = s.execute(select(func.count()).select_from(fact).where(*where)).scalar_one()
@@ -792,3 +806,277 @@ def year_over_year(
             )
             for r in rows
         ], int(total)
+
+
+# -- one indicator, from the region down to its source ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedValue:
+    """What a unit reported for the indicator in one period, with where it came from."""
+
+    period: Period
+    value: str | None
+    forecast: str | None
+    likelihood: str | None
+    deviation: str
+    category: str | None
+    measures: str
+    source: Provenance | None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorDetail:
+    table_id: int
+    table: str  # the project (or the unit for an overall table)
+    unit: str
+    department: str | None
+    fiscal_year: int | None
+    position: int
+    level1: str
+    level2: str
+    name: str
+    targets: tuple[tuple[str, TargetValue], ...]  # (period label, value with its source)
+    source: Provenance | None  # the name's cell
+    table_source: str | None  # the file the table was imported from
+    reported: tuple[ReportedValue, ...]
+    light: str | None  # checkpoint light and how it was decided
+    light_basis: str
+    score: str | None  # year-end "score / weight" and the rule
+    score_rule: str
+    findings: tuple[FindingRow, ...]
+    last_year: str | None  # last year's actual of the same indicator, as printed
+
+
+_PERIOD_LABELS = {"half_year": "半年（程）", "full_year": "全年（程）", "long_term": "中长期"}
+
+
+def indicator_detail(
+    uow: UnitOfWork, table_id: int, position: int, config: Settings | None = None
+) -> IndicatorDetail:
+    """An indicator (or work item) of a table: its targets and their cells, what was
+    reported at the checkpoint and at year end, its light and score, its findings and last
+    year's actual.  NotFound when the table or the position does not exist."""
+    config = config or settings()
+    with uow:
+        s = uow.session
+        row = tables._get_table(s, table_id)
+        items = performance._target_rows(row)
+        if not 0 <= position < len(items):
+            raise NotFound(f"绩效目标表 {table_id} 没有第 {position + 1} 行")
+        item = items[position]
+        name = performance._row_name(item)
+        if isinstance(item, GoalRow):
+            targets = [("目标值", value_from_dict(item.target))]
+            level1, level2 = item.function, item.goal
+        else:
+            targets = [
+                (_PERIOD_LABELS[p], value_from_dict(getattr(item, p)))
+                for p in ("half_year", "full_year", "long_term")
+            ]
+            level1, level2 = item.level1_label or item.level1, item.level2_label or item.level2
+        target = (
+            tables.domain_overall(row) if row.kind == tables.OVERALL else tables.domain_project(row)
+        )
+        reported: list[ReportedValue] = []
+        light: str | None = None
+        basis = ""
+        score: str | None = None
+        rule = ""
+        for period in (Period.HALF_YEAR, Period.FULL_YEAR):
+            stored = performance._report(s, table_id, period)
+            if stored is None:
+                continue
+            report = performance._domain_report(row, stored)
+            found = report.actual(name)
+            if found is not None:
+                deviation = found.deviation
+                reported.append(
+                    ReportedValue(
+                        period,
+                        found.value.text if found.value else None,
+                        found.forecast.text if found.forecast else None,
+                        found.likelihood.value if found.likelihood else None,
+                        deviation.text if deviation else "",
+                        deviation.category.value if deviation and deviation.category else None,
+                        found.measures,
+                        found.source,
+                    )
+                )
+            try:
+                if period is Period.HALF_YEAR and isinstance(target, Project):
+                    monitoring = config.monitoring
+                    if stored.month and stored.month != monitoring.month:
+                        monitoring = replace(monitoring, month=stored.month)
+                    watched = monitor_project(target, report, monitoring).indicators[position]
+                    light, basis = LIGHT_LABELS[watched.light], watched.basis
+                elif period is Period.FULL_YEAR:
+                    scored = (
+                        score_overall(target, report, config.scheme)
+                        if isinstance(target, OverallTargets)
+                        else score_project(target, report, config.scheme)
+                    ).indicators[position]
+                    score, rule = f"{scored.score:.2f} / {scored.weight:.2f}", scored.rule
+            except (ScoringError, ActualsError, ValueError) as error:
+                rule = f"无法计算：{error}"
+        found_rows = s.execute(
+            select(
+                TableFindingRow.table_id,
+                TargetTableRow.name,
+                UnitRow.name,
+                TableFindingRow.code,
+                TableFindingRow.source,
+                TableFindingRow.severity,
+                TableFindingRow.indicator,
+                TableFindingRow.position,
+                TableFindingRow.message,
+            )
+            .join(TargetTableRow, TargetTableRow.id == TableFindingRow.table_id)
+            .join(UnitRow, UnitRow.id == TableFindingRow.unit_id)
+            .where(TableFindingRow.table_id == table_id, TableFindingRow.position == position)
+            .order_by(TableFindingRow.id)
+        ).all()
+        department = s.execute(
+            select(DepartmentRow.name).where(DepartmentRow.id == row.unit.department_id)
+        ).scalar_one_or_none()
+        file = (
+            s.execute(
+                select(SourceFileRow.name).where(SourceFileRow.id == row.source_file_id)
+            ).scalar_one_or_none()
+            if row.source_file_id is not None
+            else None
+        )
+        last_year = None
+        if row.kind == tables.PROJECT:
+            value = performance.previous_actuals(s, row).get(name)
+            last_year = value.text if value is not None else None
+        return IndicatorDetail(
+            table_id=table_id,
+            table=row.name,
+            unit=row.unit.name,
+            department=department,
+            fiscal_year=row.fiscal_year,
+            position=position,
+            level1=level1,
+            level2=level2,
+            name=name,
+            targets=tuple((label, v) for label, v in targets if v is not None),
+            source=location_from_dict(item.source),
+            table_source=file,
+            reported=tuple(reported),
+            light=light,
+            light_basis=basis,
+            score=score,
+            score_rule=rule,
+            findings=tuple(FindingRow(*cast(Any, r)) for r in found_rows),
+            last_year=last_year,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TableRowFacts:
+    position: int
+    level1: str
+    level2: str
+    name: str
+    target: str | None  # the full-year (or only) target as printed
+    findings: int
+    warnings: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableDetail:
+    table_id: int
+    kind: str
+    name: str
+    unit: str
+    department: str | None
+    fiscal_year: int | None
+    facts: ProjectFacts | None  # None until computed
+    rows: tuple[TableRowFacts, ...]
+    findings: tuple[FindingRow, ...]  # of the table as a whole and of its rows
+
+
+def table_detail(uow: UnitOfWork, table_id: int) -> TableDetail:
+    """A table's facts, its rows with their findings counted, and its findings."""
+    with uow:
+        s = uow.session
+        row = tables._get_table(s, table_id)
+        department = s.execute(
+            select(DepartmentRow.name).where(DepartmentRow.id == row.unit.department_id)
+        ).scalar_one_or_none()
+        fact = s.get(TableFactRow, table_id)
+        facts = (
+            ProjectFacts(
+                table_id,
+                row.name,
+                row.unit.name,
+                department,
+                fact.status,
+                fact.funds,
+                fact.review_grade,
+                fact.findings,
+                fact.time_adjusted,
+                fact.execution_light,
+                fact.red,
+                fact.yellow,
+                fact.execution_rate,
+                fact.score,
+                fact.grade,
+                fact.warnings,
+            )
+            if fact is not None
+            else None
+        )
+        found = [
+            FindingRow(*cast(Any, r))
+            for r in s.execute(
+                select(
+                    TableFindingRow.table_id,
+                    TargetTableRow.name,
+                    UnitRow.name,
+                    TableFindingRow.code,
+                    TableFindingRow.source,
+                    TableFindingRow.severity,
+                    TableFindingRow.indicator,
+                    TableFindingRow.position,
+                    TableFindingRow.message,
+                )
+                .join(TargetTableRow, TargetTableRow.id == TableFindingRow.table_id)
+                .join(UnitRow, UnitRow.id == TableFindingRow.unit_id)
+                .where(TableFindingRow.table_id == table_id)
+                .order_by(TableFindingRow.position, TableFindingRow.id)
+            )
+        ]
+        rows: list[TableRowFacts] = []
+        items: list[IndicatorRow | GoalRow] = list(performance._target_rows(row))
+        for k, item in enumerate(items):
+            mine = [x for x in found if x.position == k]
+            if isinstance(item, GoalRow):
+                value = value_from_dict(item.target)
+                levels = (item.function, item.goal)
+            else:
+                value = value_from_dict(item.full_year) or value_from_dict(item.long_term)
+                levels = (item.level1_label or item.level1, item.level2_label or item.level2)
+            rows.append(
+                TableRowFacts(
+                    k,
+                    levels[0],
+                    levels[1],
+                    performance._row_name(item),
+                    value.text if value is not None else None,
+                    sum(1 for x in mine if x.source != WARNING_SOURCE),
+                    sum(1 for x in mine if x.source == WARNING_SOURCE),
+                )
+            )
+        return TableDetail(
+            table_id,
+            row.kind,
+            row.name,
+            row.unit.name,
+            department,
+            row.fiscal_year,
+            facts,
+            tuple(rows),
+            tuple(found),
+        )

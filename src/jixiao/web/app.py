@@ -22,7 +22,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 def vendor_dir() -> Path:
-    """Third-party browser assets (htmx), installed by npm at set-up (see package.json)."""
+    """Third-party browser assets (htmx, ECharts), installed by npm at set-up (see
+    package.json)."""
     env = os.environ.get("JIXIAO_VENDOR")
     if env:
         return Path(env)
@@ -72,12 +73,13 @@ def create_app(
             body["current"] = current
         return JSONResponse(body, status_code=exc.status)
 
-    from jixiao.web import api, downloads, pages, performance
+    from jixiao.web import api, downloads, oversight, pages, performance
 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(performance.router)
     app.include_router(downloads.router)
+    app.include_router(oversight.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     vendor = vendor_dir()
     if vendor.is_dir():

@@ -44,6 +44,7 @@ from jixiao.domain.workflow import (
     Action,
     Actor,
     Grade,
+    Role,
     Status,
     TableRef,
     check,
@@ -237,6 +238,7 @@ def _common(request: Request, actor: Actor | None, *, flashes: bool = True) -> d
         "user_name": request.session.get("name") or (actor.username if actor else None),
         "role_label": ROLE_LABELS[actor.role] if actor else "",
         "can_import": bool(actor and check(actor, Action.IMPORT)),
+        "can_oversee": bool(actor and actor.role is not Role.UNIT),
         "csrf": csrf_token(request),
         "flashes": request.session.pop("flash", []) if flashes else [],
     }

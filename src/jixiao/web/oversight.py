@@ -1,0 +1,497 @@
+"""The oversight dashboard (人大 / 财政 / 审计): a year across every unit, with charts,
+drill-down from the region to a department, a unit, a project and an indicator with its
+source, rankings, early warnings and the year-over-year comparison; each view as CSV/XLSX.
+
+Thin: the figures come from :mod:`jixiao.services.oversight` (counted in the database).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from jixiao.domain.monitoring import FINDING_CODES, LIGHT_LABELS, Light
+from jixiao.domain.oversight import SIZE_CLASSES, WARNINGS
+from jixiao.domain.review import RULES
+from jixiao.domain.workflow import STATUS_LABELS, Actor, Role, Status
+from jixiao.services import NotFound, PermissionDenied, exports, oversight, tables
+from jixiao.web.deps import OptionalActor, Svc
+from jixiao.web.downloads import _file
+from jixiao.web.pages import PageRoute, _int, _login_redirect, _page, _see_other
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+#: Who sees every unit: 人大, 财政, 审计, 管理员; a 主管部门 sees its own units.
+_READERS = frozenset({Role.CONGRESS, Role.FINANCE, Role.AUDIT, Role.ADMIN, Role.DEPARTMENT})
+_PAGE = 50
+
+
+def _code_label(code: str) -> str:
+    if code in WARNINGS:
+        return WARNINGS[code].summary
+    if code in FINDING_CODES:
+        return FINDING_CODES[code]
+    rule = RULES.get(code)
+    return rule.summary if rule is not None else code
+
+
+def _filter(
+    actor: Actor,
+    years: list[int],
+    year: str | None,
+    department: str | None,
+    unit: str | None,
+    size: str | None,
+    status: str | None,
+) -> oversight.Filter:
+    chosen = _int(year)
+    if chosen is None:
+        if not years:
+            raise NotFound("还没有可供监督的绩效目标表")
+        chosen = years[0]
+    size_value = _int(size)
+    if size_value is not None and not 0 <= size_value < len(SIZE_CLASSES):
+        size_value = None
+    if actor.role is Role.DEPARTMENT:
+        department = actor.department  # a department sees its own units only
+    return oversight.Filter(
+        year=chosen,
+        department=department or None,
+        unit=unit or None,
+        size=size_value,
+        status=status if status in {s.value for s in Status} else None,
+    )
+
+
+def _reader(request: Request, actor: Actor | None) -> Actor | Response:
+    if actor is None:
+        return _login_redirect(request)
+    if actor.role is Role.UNIT:
+        return _see_other("/performance")  # a unit looks at its own page
+    if actor.role not in _READERS:
+        raise PermissionDenied("没有查看监督视图的权限")
+    return actor
+
+
+def _url(path: str, f: oversight.Filter, **extra: object) -> str:
+    query = {**f.query(), **{k: str(v) for k, v in extra.items() if v not in (None, "")}}
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _context(svc: Svc, actor: Actor, f: oversight.Filter) -> dict[str, Any]:
+    options = tables.filter_options(svc.uow())
+    years = oversight.years(svc.uow())
+    return {
+        "f": f,
+        "years": years,
+        "departments": options["departments"],
+        "sizes": [label for label, _ in SIZE_CLASSES],
+        "statuses": [(s.value, STATUS_LABELS[s]) for s in Status],
+        "url": _url,
+        "code_label": _code_label,
+        "light_labels": {light.value: LIGHT_LABELS[light] for light in Light},
+        "orders": oversight.ORDERS,
+        "locked_department": actor.role is Role.DEPARTMENT,
+        "region": oversight.Filter(year=f.year),
+        "department_view": oversight.Filter(year=f.year, department=f.department),
+    }
+
+
+@router.get("/oversight")
+def dashboard(
+    request: Request,
+    actor: OptionalActor,
+    svc: Svc,
+    year: str | None = None,
+    department: str | None = None,
+    unit: str | None = None,
+    size: str | None = None,
+    status: str | None = None,
+) -> Response:
+    reader = _reader(request, actor)
+    if isinstance(reader, Response):
+        return reader
+    f = _filter(reader, oversight.years(svc.uow()), year, department, unit, size, status)
+    uow = svc.uow
+    view = oversight.overview(uow(), f)
+    level = "unit" if f.unit else "department" if f.department else "region"
+    groups = [] if f.unit else oversight.groups(uow(), f, "unit" if f.department else "department")
+    listed, listed_total = oversight.projects(uow(), f, order="name", limit=_PAGE)
+    rankings = {
+        key: oversight.projects(uow(), f, order=key, limit=5)[0]
+        for key in ("lagging", "red", "findings", "low-score")
+    }
+    codes = oversight.findings_by_code(uow(), f)
+    warnings, warnings_total = oversight.findings(uow(), f, source="warning", limit=20)
+    compared, compared_total = oversight.year_over_year(uow(), f, limit=10)
+    charts = {
+        "review": [[g, view.review_grades.get(g, 0)] for g in ("优", "良", "中", "差")],
+        "grades": [[g, view.grades.get(g, 0)] for g in ("优", "良", "中", "差")],
+        "lights": [
+            [LIGHT_LABELS[light], view.execution_lights.get(light.value, 0), light.value]
+            for light in Light
+        ],
+        "scores": [[f"{b}–{b + 10 if b < 90 else 100}", n] for b, n in view.scores],
+        "codes": [
+            [c.code, _code_label(c.code), c.count]
+            for c in sorted((c for c in codes if c.source != "warning"), key=lambda c: -c.count)[
+                :12
+            ]
+        ],
+        "warnings": [
+            [c.code, _code_label(c.code), c.count] for c in codes if c.source == "warning"
+        ],
+        "groups": [
+            [
+                g.key,
+                round(g.totals.half_rate, 2) if g.totals.half_rate is not None else None,
+                g.totals.mean_score,
+            ]
+            for g in groups[:40]
+        ],
+    }
+    return _page(
+        request,
+        "oversight.html",
+        reader,
+        nav="oversight",
+        **_context(svc, reader, f),
+        level=level,
+        view=view,
+        groups=groups,
+        listed=listed,
+        listed_total=listed_total,
+        rankings=rankings,
+        codes=codes,
+        warnings=warnings,
+        warnings_total=warnings_total,
+        compared=compared,
+        compared_total=compared_total,
+        charts=charts,
+    )
+
+
+@router.get("/oversight/projects")
+def project_list(
+    request: Request,
+    actor: OptionalActor,
+    svc: Svc,
+    year: str | None = None,
+    department: str | None = None,
+    unit: str | None = None,
+    size: str | None = None,
+    status: str | None = None,
+    order: str = "name",
+    page: int = 1,
+) -> Response:
+    reader = _reader(request, actor)
+    if isinstance(reader, Response):
+        return reader
+    f = _filter(reader, oversight.years(svc.uow()), year, department, unit, size, status)
+    page = max(page, 1)
+    rows, total = oversight.projects(
+        svc.uow(), f, order=order, limit=_PAGE, offset=(page - 1) * _PAGE
+    )
+    return _page(
+        request,
+        "oversight_projects.html",
+        reader,
+        nav="oversight",
+        **_context(svc, reader, f),
+        rows=rows,
+        total=total,
+        order=order,
+        page_no=page,
+        pages=max(1, -(-total // _PAGE)),
+    )
+
+
+@router.get("/oversight/findings")
+def finding_list(
+    request: Request,
+    actor: OptionalActor,
+    svc: Svc,
+    year: str | None = None,
+    department: str | None = None,
+    unit: str | None = None,
+    size: str | None = None,
+    status: str | None = None,
+    code: str | None = None,
+    source: str | None = None,
+    page: int = 1,
+) -> Response:
+    reader = _reader(request, actor)
+    if isinstance(reader, Response):
+        return reader
+    f = _filter(reader, oversight.years(svc.uow()), year, department, unit, size, status)
+    page = max(page, 1)
+    source = source if source in ("review", "monitor", "warning") else None
+    rows, total = oversight.findings(
+        svc.uow(), f, code=code or None, source=source, limit=_PAGE, offset=(page - 1) * _PAGE
+    )
+    return _page(
+        request,
+        "oversight_findings.html",
+        reader,
+        nav="oversight",
+        **_context(svc, reader, f),
+        rows=rows,
+        total=total,
+        code=code or "",
+        source=source or "",
+        page_no=page,
+        pages=max(1, -(-total // _PAGE)),
+    )
+
+
+@router.get("/oversight/tables/{table_id}")
+def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> Response:
+    reader = _reader(request, actor)
+    if isinstance(reader, Response):
+        return reader
+    detail = oversight.table_detail(svc.uow(), table_id)
+    if reader.role is Role.DEPARTMENT and detail.department != reader.department:
+        raise PermissionDenied("只能查看本部门所属单位的项目")
+    f = oversight.Filter(
+        year=detail.fiscal_year or 0, department=detail.department, unit=detail.unit
+    )
+    return _page(
+        request,
+        "oversight_table.html",
+        reader,
+        nav="oversight",
+        d=detail,
+        f=f,
+        region=oversight.Filter(year=f.year),
+        department_view=oversight.Filter(year=f.year, department=f.department),
+        url=_url,
+        code_label=_code_label,
+        light_labels={light.value: LIGHT_LABELS[light] for light in Light},
+    )
+
+
+@router.get("/oversight/tables/{table_id}/rows/{position}")
+def indicator_page(
+    request: Request, table_id: int, position: int, actor: OptionalActor, svc: Svc
+) -> Response:
+    reader = _reader(request, actor)
+    if isinstance(reader, Response):
+        return reader
+    detail = oversight.indicator_detail(svc.uow(), table_id, position, svc.facts_settings())
+    if reader.role is Role.DEPARTMENT and detail.department != reader.department:
+        raise PermissionDenied("只能查看本部门所属单位的指标")
+    f = oversight.Filter(
+        year=detail.fiscal_year or 0, department=detail.department, unit=detail.unit
+    )
+    return _page(
+        request,
+        "oversight_indicator.html",
+        reader,
+        nav="oversight",
+        d=detail,
+        f=f,
+        region=oversight.Filter(year=f.year),
+        department_view=oversight.Filter(year=f.year, department=f.department),
+        url=_url,
+        code_label=_code_label,
+    )
+
+
+# -- downloads: every view as CSV or XLSX ---------------------------------------------------
+
+_TOTALS_HEADER = (
+    "单位数",
+    "项目数",
+    "指标数",
+    "资金总额（万元）",
+    "已监控项目",
+    "监控预算数（万元）",
+    "监控执行数（万元）",
+    "监控执行率",
+    "红灯指标",
+    "黄灯指标",
+    "绿灯指标",
+    "已自评项目",
+    "全年预算数（万元）",
+    "全年执行数（万元）",
+    "全年执行率",
+    "平均得分",
+    "审核问题",
+    "预警",
+)
+
+
+def _totals_row(t: oversight.Totals) -> list[object]:
+    def pct(x: float | None) -> object:
+        return round(x, 2) if x is not None else ""
+
+    return [
+        t.units,
+        t.projects,
+        t.indicators,
+        round(t.funds, 2),
+        t.monitored,
+        round(t.half_budget, 2),
+        round(t.half_executed, 2),
+        pct(t.half_rate),
+        t.red,
+        t.yellow,
+        t.green,
+        t.evaluated,
+        round(t.budget, 2),
+        round(t.executed, 2),
+        pct(t.execution_rate),
+        "" if t.mean_score is None else t.mean_score,
+        t.findings,
+        t.warnings,
+    ]
+
+
+_PROJECT_HEADER = (
+    "编号",
+    "项目",
+    "预算单位",
+    "主管部门",
+    "状态",
+    "资金总额（万元）",
+    "审核建议等级",
+    "审核问题",
+    "时间进度调整后执行率",
+    "执行灯",
+    "红灯指标",
+    "黄灯指标",
+    "全年执行率",
+    "自评得分",
+    "自评等级",
+    "预警",
+)
+
+
+def _project_row(p: oversight.ProjectFacts) -> list[object]:
+    return [
+        p.table_id,
+        p.name,
+        p.unit,
+        p.department or "",
+        _STATUS.get(p.status, p.status),
+        "" if p.funds is None else p.funds,
+        p.review_grade,
+        p.findings,
+        "" if p.time_adjusted is None else round(p.time_adjusted, 2),
+        LIGHT_LABELS[Light(p.execution_light)] if p.execution_light else "",
+        p.red,
+        p.yellow,
+        "" if p.execution_rate is None else round(p.execution_rate, 2),
+        "" if p.score is None else p.score,
+        p.grade or "",
+        p.warnings,
+    ]
+
+
+_ALL = 1_000_000
+_STATUS = {s.value: label for s, label in STATUS_LABELS.items()}
+
+
+@router.get("/oversight/{view}.{fmt}")
+def download(
+    request: Request,
+    view: str,
+    fmt: str,
+    actor: OptionalActor,
+    svc: Svc,
+    year: str | None = None,
+    department: str | None = None,
+    unit: str | None = None,
+    size: str | None = None,
+    status: str | None = None,
+    order: str = "name",
+    code: str | None = None,
+    source: str | None = None,
+) -> Response:
+    reader = _reader(request, actor)
+    if isinstance(reader, Response):
+        return reader
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound("监督视图只能下载 csv 或 xlsx")
+    f = _filter(reader, oversight.years(svc.uow()), year, department, unit, size, status)
+    scope = f.unit or f.department or "全部单位"
+    title = f"{scope}{f.year}年度"
+    header: tuple[str, ...]
+    rows: list[list[object]]
+    if view in ("departments", "units"):
+        by = "department" if view == "departments" else "unit"
+        found = oversight.groups(svc.uow(), f, by)
+        if by == "department":
+            header = ("主管部门", *_TOTALS_HEADER)
+            rows = [[g.key, *_totals_row(g.totals)] for g in found]
+        else:
+            header = ("预算单位", "主管部门", *_TOTALS_HEADER)
+            rows = [[g.key, g.department or "", *_totals_row(g.totals)] for g in found]
+        title += "分部门汇总" if by == "department" else "分单位汇总"
+    elif view == "overview":
+        header = _TOTALS_HEADER
+        rows = [_totals_row(oversight.overview(svc.uow(), f).totals)]
+        title += "总体情况"
+    elif view == "projects":
+        found_projects, _ = oversight.projects(svc.uow(), f, order=order, limit=_ALL)
+        header = _PROJECT_HEADER
+        rows = [_project_row(p) for p in found_projects]
+        title += f"项目{oversight.ORDERS[order][0]}"
+    elif view == "codes":
+        header = ("代码", "说明", "来源", "问题数", "涉及表数")
+        rows = [
+            [c.code, _code_label(c.code), c.source, c.count, c.tables]
+            for c in oversight.findings_by_code(svc.uow(), f)
+        ]
+        title += "问题分类统计"
+    elif view in ("findings", "warnings"):
+        kind = "warning" if view == "warnings" else (source or None)
+        found_rows, _ = oversight.findings(svc.uow(), f, code=code or None, source=kind, limit=_ALL)
+        header = ("编号", "项目", "预算单位", "代码", "说明", "指标", "原因")
+        rows = [
+            [
+                r.table_id,
+                r.project,
+                r.unit,
+                r.code,
+                _code_label(r.code),
+                r.indicator or "",
+                r.message,
+            ]
+            for r in found_rows
+        ]
+        title += "预警清单" if view == "warnings" else "问题清单"
+    elif view == "yoy":
+        compared, _ = oversight.year_over_year(svc.uow(), f, limit=_ALL)
+        header = (
+            "预算单位",
+            "主管部门",
+            "项目数",
+            "平均得分",
+            "上年平均得分",
+            "全年执行率",
+            "上年全年执行率",
+            "目标低于上年实际",
+            "连续两年偏差",
+        )
+        rows = [
+            [
+                c.unit,
+                c.department or "",
+                c.projects,
+                "" if c.score is None else c.score,
+                "" if c.score_before is None else c.score_before,
+                "" if c.execution_rate is None else c.execution_rate,
+                "" if c.execution_before is None else c.execution_before,
+                c.below_last_year,
+                c.repeated,
+            ]
+            for c in compared
+        ]
+        title += "与上年比较"
+    else:
+        raise NotFound(f"没有“{view}”这个监督视图")
+    return _file(exports.rows_file(title, header, rows, fmt))
