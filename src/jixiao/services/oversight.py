@@ -54,9 +54,12 @@ __all__ = [
     "ProjectFacts",
     "Settings",
     "TableDetail",
+    "TableKey",
     "TableRowFacts",
     "Totals",
     "UnitComparison",
+    "fact_row",
+    "finding_rows",
     "findings",
     "findings_by_code",
     "forget_facts",
@@ -197,20 +200,31 @@ def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Sett
     return len(rows)
 
 
-def fact_row(
-    row: TargetTableRow, department_id: int | None, facts: TableFacts
-) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class TableKey:
+    """What the fact rows copy from a table and its unit."""
+
+    table_id: int
+    fiscal_year: int | None
+    kind: str
+    status: str
+    unit_id: int
+    department_id: int | None
+    funds: float | None
+
+
+def fact_row(key: TableKey, facts: TableFacts) -> dict[str, object]:
     """The ``table_fact`` columns of a table's facts (the bulk loader writes the same)."""
     cp, ye = facts.checkpoint, facts.year_end
     return {
-        "table_id": row.id,
-        "fiscal_year": row.fiscal_year,
-        "kind": row.kind,
-        "status": row.status,
-        "unit_id": row.unit_id,
-        "department_id": department_id,
-        "size_class": size_class(row.funds_total),
-        "funds": row.funds_total,
+        "table_id": key.table_id,
+        "fiscal_year": key.fiscal_year,
+        "kind": key.kind,
+        "status": key.status,
+        "unit_id": key.unit_id,
+        "department_id": key.department_id,
+        "size_class": size_class(key.funds),
+        "funds": key.funds,
         "indicators": facts.indicators,
         "review_grade": facts.review_grade.value,
         "findings": facts.review_errors + facts.review_warnings,
@@ -235,16 +249,14 @@ def fact_row(
     }
 
 
-def finding_rows(
-    row: TargetTableRow, department_id: int | None, facts: TableFacts
-) -> list[dict[str, object]]:
+def finding_rows(key: TableKey, facts: TableFacts) -> list[dict[str, object]]:
     """The ``table_finding`` rows of a table's facts."""
     return [
         {
-            "table_id": row.id,
-            "fiscal_year": row.fiscal_year,
-            "unit_id": row.unit_id,
-            "department_id": department_id,
+            "table_id": key.table_id,
+            "fiscal_year": key.fiscal_year,
+            "unit_id": key.unit_id,
+            "department_id": key.department_id,
             "source": f.source,
             "code": f.code,
             "severity": f.severity,
@@ -256,17 +268,24 @@ def finding_rows(
     ]
 
 
+def _key(row: TargetTableRow, department_id: int | None) -> TableKey:
+    return TableKey(
+        row.id, row.fiscal_year, row.kind, row.status, row.unit_id, department_id, row.funds_total
+    )
+
+
 def _store(
     session: Session, row: TargetTableRow, department_id: int | None, facts: TableFacts
 ) -> None:
-    values = fact_row(row, department_id, facts)
+    table = _key(row, department_id)
+    values = fact_row(table, facts)
     existing = session.get(TableFactRow, row.id)
     if existing is None:
         session.add(TableFactRow(**values))
     else:
-        for key, value in values.items():
-            setattr(existing, key, value)
-    session.add_all(TableFindingRow(**f) for f in finding_rows(row, department_id, facts))
+        for column, value in values.items():
+            setattr(existing, column, value)
+    session.add_all(TableFindingRow(**f) for f in finding_rows(table, facts))
 
 
 def forget_facts(session: Session) -> None:
