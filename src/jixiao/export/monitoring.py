@@ -93,7 +93,22 @@ LIGHT_COLUMN = 10  # J: the indicator light
 _LAST = 14  # N
 
 _SUMMARY_WIDTHS = (30.0, 8.0, 13.0, 13.0, 13.0, 10.0, 9.0, 9.0, 9.0, 9.0, 9.0, 34.0)
-_PROJECT_WIDTHS = (12.0, 11.0, 24.0, 12.0, 12.0, 12.0, 14.0, 11.0, 12.0, 9.0, 12.0, 24.0, 22.0, 30.0)
+_PROJECT_WIDTHS = (
+    12.0,
+    11.0,
+    24.0,
+    12.0,
+    12.0,
+    12.0,
+    14.0,
+    11.0,
+    12.0,
+    9.0,
+    12.0,
+    24.0,
+    22.0,
+    30.0,
+)
 
 
 def _light(ws: Worksheet, row: int, col: int, light: Light) -> None:

@@ -84,19 +84,19 @@ def load(
         session = uow.session
         loader = Loader(session.connection())
         departments: dict[str, int] = dict(
-            session.execute(select(DepartmentRow.name, DepartmentRow.id)).tuples().all()
+            session.execute(select(DepartmentRow.name, DepartmentRow.id)).all()
         )
         units: dict[str, tuple[int, int | None]] = {
             name: (uid, dep)
             for name, uid, dep in session.execute(
                 select(UnitRow.name, UnitRow.id, UnitRow.department_id)
-            ).tuples()
+            )
         }
         existing = {
             (u, y, n)
             for u, y, n in session.execute(
                 select(TargetTableRow.unit_id, TargetTableRow.fiscal_year, TargetTableRow.name)
-            ).tuples()
+            )
         }
         previous: dict[tuple[str, str, int], tuple[Project, ProjectActuals]] = {}
         now = datetime.now(UTC)

@@ -251,21 +251,27 @@ def fact_row(key: TableKey, facts: TableFacts) -> dict[str, object]:
 
 def finding_rows(key: TableKey, facts: TableFacts) -> list[dict[str, object]]:
     """The ``table_finding`` rows of a table's facts."""
-    return [
-        {
-            "table_id": key.table_id,
-            "fiscal_year": key.fiscal_year,
-            "unit_id": key.unit_id,
-            "department_id": key.department_id,
-            "source": f.source,
-            "code": f.code,
-            "severity": f.severity,
-            "position": f.position,
-            "indicator": f.indicator,
-            "message": f.message,
-        }
-        for f in facts.facts
-    ]
+    seen: set[str] = set()
+    rows: list[dict[str, object]] = []
+    for f in facts.facts:
+        rows.append(
+            {
+                "table_id": key.table_id,
+                "fiscal_year": key.fiscal_year,
+                "kind": key.kind,
+                "unit_id": key.unit_id,
+                "department_id": key.department_id,
+                "first": f.code not in seen,
+                "source": f.source,
+                "code": f.code,
+                "severity": f.severity,
+                "position": f.position,
+                "indicator": f.indicator,
+                "message": f.message,
+            }
+        )
+        seen.add(f.code)
+    return rows
 
 
 def _key(row: TargetTableRow, department_id: int | None) -> TableKey:
@@ -565,12 +571,12 @@ ORDERS: dict[str, tuple[str, str, bool]] = {
     "low-execution": ("年终执行率最低", "execution_rate", False),
     "warnings": ("预警最多", "warnings", True),
     "funds": ("资金最多", "funds", True),
-    "name": ("按名称", "name", False),
+    "id": ("按编号", "table_id", False),
 }
 
 
 def projects(
-    uow: UnitOfWork, f: Filter, *, order: str = "name", limit: int = 50, offset: int = 0
+    uow: UnitOfWork, f: Filter, *, order: str = "id", limit: int = 50, offset: int = 0
 ) -> tuple[list[ProjectFacts], int]:
     """The filter's projects in ``order`` (ORDERS), a page of them, and how many in all;
     ordering on a figure leaves out projects without it (and, for counts, with none)."""
@@ -579,8 +585,8 @@ def projects(
         raise Invalid(f"未知的排序“{order}”，可选：{'、'.join(ORDERS)}", "order")
     _, column, descending = ORDERS[order]
     where = _conditions(f)
-    key: Any = TargetTableRow.name if column == "name" else getattr(fact, column)
-    if column != "name":
+    key: Any = getattr(fact, column)
+    if column != "table_id":
         where.append(key.is_not(None))
     if descending and column in ("red", "findings", "warnings"):
         where.append(key > 0)  # "most red lights" lists projects that have some
@@ -639,7 +645,7 @@ def findings_by_code(uow: UnitOfWork, f: Filter, *, source: str | None = None) -
                 finding.code,
                 func.min(finding.source),
                 func.count(),
-                func.count(func.distinct(finding.table_id)),
+                func.count().filter(finding.first),
             )
             .where(*where)
             .group_by(finding.code)
@@ -658,17 +664,10 @@ def _finding_conditions(f: Filter) -> list[ColumnElement[bool]]:
             finding.department_id
             == select(DepartmentRow.id).where(DepartmentRow.name == f.department).scalar_subquery()
         )
+    where.append(finding.kind == tables.PROJECT)
     if f.unit or f.size is not None or f.status:
         tables_of = select(TableFactRow.table_id).where(*_conditions(f))
         where.append(finding.table_id.in_(tables_of))
-    else:
-        where.append(
-            finding.table_id.in_(
-                select(TargetTableRow.id).where(
-                    TargetTableRow.fiscal_year == f.year, TargetTableRow.kind == tables.PROJECT
-                )
-            )
-        )
     return where
 
 
@@ -695,7 +694,8 @@ def findings(
     offset: int = 0,
 ) -> tuple[list[FindingRow], int]:
     """Findings (or, with ``source="warning"``, the early warnings) with their reasons,
-    a page of them by unit and project, and how many in all."""
+    a page of them (table by table, in the order they were computed), and how many in
+    all."""
     finding = TableFindingRow
     where = _finding_conditions(f)
     if code:
@@ -721,7 +721,7 @@ def findings(
             .join(TargetTableRow, TargetTableRow.id == finding.table_id)
             .join(UnitRow, UnitRow.id == finding.unit_id)
             .where(*where)
-            .order_by(UnitRow.name, TargetTableRow.name, finding.id)
+            .order_by(finding.id)  # as computed: table by table, row by row
             .limit(limit)
             .offset(offset)
         ).all()

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from jixiao.domain.audit import GENESIS, AuditEntry, chain_hash
 from jixiao.store.models import AuditHeadRow, AuditRow
 
-
 #: Called before a commit with the tables whose targets, actuals or status the unit of
 #: work changed (audited with their table), in the same transaction.
 BeforeCommit = Callable[[Session, set[int]], object]

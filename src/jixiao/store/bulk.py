@@ -116,8 +116,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id",
         "table_id",
         "fiscal_year",
+        "kind",
         "unit_id",
         "department_id",
+        "first",
         "source",
         "code",
         "severity",
@@ -193,10 +195,13 @@ class Loader:
         self._pending = 0
 
     def finish(self) -> dict[str, int]:
-        """Write the rest and move the id sequences (PostgreSQL) past the ids handed out;
-        the rows written per table."""
+        """Write the rest, move the id sequences (PostgreSQL) past the ids handed out and
+        refresh the planner's statistics of the tables written; the rows per table."""
         self.flush()
         if self.postgres:
+            for name in _ORDER:
+                if self.written[name]:
+                    self.connection.execute(text(f"ANALYZE {name}"))
             for name in _WITH_IDS:
                 self.connection.execute(
                     text(

@@ -397,8 +397,22 @@ class TableFindingRow(Base):
 
     __tablename__ = "table_finding"
     __table_args__ = (
-        Index("ix_table_finding_year_code", "fiscal_year", "code"),
-        Index("ix_table_finding_year_department_code", "fiscal_year", "department_id", "code"),
+        # counts by code read these indexes only (PostgreSQL: INCLUDE columns)
+        Index(
+            "ix_table_finding_year_code",
+            "fiscal_year",
+            "kind",
+            "code",
+            postgresql_include=["source", "first"],
+        ),
+        Index(
+            "ix_table_finding_year_department_code",
+            "fiscal_year",
+            "department_id",
+            "kind",
+            "code",
+            postgresql_include=["source", "first"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -406,8 +420,11 @@ class TableFindingRow(Base):
         ForeignKey("target_table.id", ondelete="CASCADE"), index=True
     )
     fiscal_year: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # the table's: project, overall
     unit_id: Mapped[int] = mapped_column(Integer)
     department_id: Mapped[int | None] = mapped_column(Integer)
+    # the first finding of its code in its table: "tables with code X" is a plain count
+    first: Mapped[bool] = mapped_column(Boolean)
     source: Mapped[str] = mapped_column(String(10))  # review, monitor, warning
     code: Mapped[str] = mapped_column(String(10))
     severity: Mapped[str] = mapped_column(String(10))

@@ -20,7 +20,14 @@ from jixiao.domain.workflow import STATUS_LABELS, Actor, Role, Status
 from jixiao.services import NotFound, PermissionDenied, exports, oversight, tables
 from jixiao.web.deps import OptionalActor, Svc
 from jixiao.web.downloads import _file
-from jixiao.web.pages import PageRoute, _int, _login_redirect, _page, _see_other
+from jixiao.web.pages import (
+    PageRoute,
+    _int,
+    _login_redirect,
+    _page,
+    _see_other,
+    inquiry_context,
+)
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -119,7 +126,9 @@ def dashboard(
     view = oversight.overview(uow(), f)
     level = "unit" if f.unit else "department" if f.department else "region"
     groups = [] if f.unit else oversight.groups(uow(), f, "unit" if f.department else "department")
-    listed, listed_total = oversight.projects(uow(), f, order="name", limit=_PAGE)
+    listed, listed_total = (
+        oversight.projects(uow(), f, order="id", limit=_PAGE) if f.unit else ([], 0)
+    )
     rankings = {
         key: oversight.projects(uow(), f, order=key, limit=5)[0]
         for key in ("lagging", "red", "findings", "low-score")
@@ -184,7 +193,7 @@ def project_list(
     unit: str | None = None,
     size: str | None = None,
     status: str | None = None,
-    order: str = "name",
+    order: str = "id",
     page: int = 1,
 ) -> Response:
     reader = _reader(request, actor)
@@ -270,6 +279,7 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
         url=_url,
         code_label=_code_label,
         light_labels={light.value: LIGHT_LABELS[light] for light in Light},
+        **inquiry_context(svc, reader, table_id, detail.unit, detail.department, request.url.path),
     )
 
 
@@ -297,6 +307,15 @@ def indicator_page(
         department_view=oversight.Filter(year=f.year, department=f.department),
         url=_url,
         code_label=_code_label,
+        **inquiry_context(
+            svc,
+            reader,
+            table_id,
+            detail.unit,
+            detail.department,
+            request.url.path,
+            position=position,
+        ),
     )
 
 
@@ -407,7 +426,7 @@ def download(
     unit: str | None = None,
     size: str | None = None,
     status: str | None = None,
-    order: str = "name",
+    order: str = "id",
     code: str | None = None,
     source: str | None = None,
 ) -> Response:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -92,8 +91,10 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("table_id", sa.Integer(), nullable=False),
         sa.Column("fiscal_year", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=True),
+        sa.Column("first", sa.Boolean(), nullable=False),
         sa.Column("source", sa.String(length=10), nullable=False),
         sa.Column("code", sa.String(length=10), nullable=False),
         sa.Column("severity", sa.String(length=10), nullable=False),
@@ -110,13 +111,18 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_table_finding_table_id"), "table_finding", ["table_id"], unique=False)
     op.create_index(
-        "ix_table_finding_year_code", "table_finding", ["fiscal_year", "code"], unique=False
+        "ix_table_finding_year_code",
+        "table_finding",
+        ["fiscal_year", "kind", "code"],
+        unique=False,
+        postgresql_include=["source", "first"],
     )
     op.create_index(
         "ix_table_finding_year_department_code",
         "table_finding",
-        ["fiscal_year", "department_id", "code"],
+        ["fiscal_year", "department_id", "kind", "code"],
         unique=False,
+        postgresql_include=["source", "first"],
     )
     op.create_table(
         "inquiry",
