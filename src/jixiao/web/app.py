@@ -73,13 +73,14 @@ def create_app(
             body["current"] = current
         return JSONResponse(body, status_code=exc.status)
 
-    from jixiao.web import api, downloads, oversight, pages, performance
+    from jixiao.web import api, downloads, inquiries, oversight, pages, performance
 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(performance.router)
     app.include_router(downloads.router)
     app.include_router(oversight.router)
+    app.include_router(inquiries.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     vendor = vendor_dir()
     if vendor.is_dir():

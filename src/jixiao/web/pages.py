@@ -59,6 +59,7 @@ from jixiao.services import (
     Services,
     actuals,
     imports,
+    inquiries,
     tables,
     users,
 )
@@ -232,6 +233,14 @@ def _flash(request: Request, message: str, kind: str = "ok") -> None:
     request.session["flash"] = flashes
 
 
+def _waiting(request: Request, actor: Actor | None) -> int:
+    """Inquiries waiting for the actor (the badge beside 询问 in the navigation)."""
+    if actor is None:
+        return 0
+    svc: Services = request.app.state.services
+    return inquiries.open_count(svc.uow(), actor)
+
+
 def _common(request: Request, actor: Actor | None, *, flashes: bool = True) -> dict[str, Any]:
     return {
         "actor": actor,
@@ -239,6 +248,7 @@ def _common(request: Request, actor: Actor | None, *, flashes: bool = True) -> d
         "role_label": ROLE_LABELS[actor.role] if actor else "",
         "can_import": bool(actor and check(actor, Action.IMPORT)),
         "can_oversee": bool(actor and actor.role is not Role.UNIT),
+        "inquiries_waiting": _waiting(request, actor),
         "csrf": csrf_token(request),
         "flashes": request.session.pop("flash", []) if flashes else [],
     }
@@ -559,7 +569,35 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
         findings=findings,
         performance=performance,
         monitor=monitor,
+        **inquiry_context(svc, actor, table_id, detail.unit, detail.department, request.url.path),
     )
+
+
+def inquiry_context(
+    svc: Services,
+    actor: Actor,
+    table_id: int,
+    unit: str,
+    department: str | None,
+    here: str,
+    position: int | None = None,
+) -> dict[str, Any]:
+    """What ``_inquiries.html`` needs: the table's threads (those of one row when
+    ``position`` is given) and whether the actor may ask or answer."""
+    threads = inquiries.for_table(svc.uow(), table_id)
+    if position is not None:
+        threads = [q for q in threads if q.position == position]
+    may_ask = actor.role in inquiries.ASKERS and (
+        actor.role is not Role.DEPARTMENT or actor.department == department
+    )
+    return {
+        "threads": threads,
+        "table_id": table_id,
+        "position": position,
+        "here": here,
+        "may_ask": may_ask,
+        "may_answer": actor.role is Role.UNIT and actor.unit == unit,
+    }
 
 
 # -- inline editing: indicators and goals -------------------------------------------------

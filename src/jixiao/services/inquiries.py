@@ -1,0 +1,303 @@
+"""Inquiries (询问): a deputy, reviewer or auditor asks about a table or one of its rows, the
+unit answers, the thread is kept.
+
+Who: 人大监督, 财政审核, 审计, 管理员 and the table's 主管部门 ask, follow up and close; the
+table's own unit (单位填报) answers.  Every message is audited with its table.  An inquiry
+is ``open`` until answered, ``answered`` until asked again or closed, ``closed`` for good.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from jixiao.domain.workflow import ROLE_LABELS, Actor, Role
+from jixiao.services import tables
+from jixiao.services.errors import Invalid, NotFound, PermissionDenied
+from jixiao.services.uow import UnitOfWork
+from jixiao.store.models import (
+    DepartmentRow,
+    GoalRow,
+    IndicatorRow,
+    InquiryMessageRow,
+    InquiryRow,
+    TargetTableRow,
+    UnitRow,
+)
+
+__all__ = [
+    "ASKERS",
+    "STATUS_LABELS",
+    "Inquiry",
+    "Message",
+    "answer",
+    "ask",
+    "close",
+    "follow_up",
+    "for_table",
+    "listing",
+    "open_count",
+]
+
+#: Roles that ask (a 主管部门 about its own units only).
+ASKERS = frozenset({Role.CONGRESS, Role.FINANCE, Role.AUDIT, Role.ADMIN, Role.DEPARTMENT})
+STATUS_LABELS = {"open": "待答复", "answered": "已答复", "closed": "已办结"}
+_MAX_SUBJECT = 200
+_MAX_BODY = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    kind: str  # question, answer
+    author: str
+    role: str  # its label
+    body: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Inquiry:
+    id: int
+    table_id: int
+    table: str
+    unit: str
+    fiscal_year: int | None
+    item: str | None  # the indicator or work item asked about
+    position: int | None  # its row in the table, when it still exists
+    subject: str
+    status: str
+    asked_by: str
+    created_at: datetime
+    messages: tuple[Message, ...]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+def _text(value: str, field: str, label: str, limit: int) -> str:
+    text = value.strip()
+    if not text:
+        raise Invalid(f"{label}不能为空", field)
+    if len(text) > limit:
+        raise Invalid(f"{label}不能超过 {limit} 个字", field)
+    return text
+
+
+def _department_of(row: TargetTableRow, uow: UnitOfWork) -> str | None:
+    return uow.session.execute(
+        select(DepartmentRow.name).where(DepartmentRow.id == row.unit.department_id)
+    ).scalar_one_or_none()
+
+
+def _may_ask(actor: Actor, row: TargetTableRow, uow: UnitOfWork) -> None:
+    if actor.role not in ASKERS:
+        raise PermissionDenied("只有人大、财政、审计和主管部门可以询问")
+    if actor.role is Role.DEPARTMENT and _department_of(row, uow) != actor.department:
+        raise PermissionDenied("主管部门只能询问本部门所属单位")
+
+
+def ask(
+    uow: UnitOfWork,
+    actor: Actor,
+    table_id: int,
+    subject: str,
+    body: str,
+    *,
+    position: int | None = None,
+) -> int:
+    """Open an inquiry on a table (or its row ``position``); its id."""
+    subject = _text(subject, "subject", "询问主题", _MAX_SUBJECT)
+    body = _text(body, "body", "询问内容", _MAX_BODY)
+    with uow:
+        row = tables._get_table(uow.session, table_id)
+        _may_ask(actor, row, uow)
+        indicator_id = goal_id = None
+        item = None
+        if position is not None:
+            rows: list[IndicatorRow] | list[GoalRow] = (
+                row.goals if row.kind == tables.OVERALL else row.indicators
+            )
+            if not 0 <= position < len(rows):
+                raise NotFound(f"绩效目标表 {table_id} 没有第 {position + 1} 行")
+            target = rows[position]
+            if isinstance(target, GoalRow):
+                goal_id, item = target.id, target.work
+            else:
+                indicator_id, item = target.id, target.name
+        inquiry = InquiryRow(
+            table_id=table_id,
+            indicator_id=indicator_id,
+            goal_id=goal_id,
+            item=item,
+            subject=subject,
+            status="open",
+            asked_by=actor.username,
+            asked_role=actor.role.value,
+        )
+        inquiry.messages.append(
+            InquiryMessageRow(
+                kind="question", author=actor.username, role=actor.role.value, body=body
+            )
+        )
+        uow.session.add(inquiry)
+        uow.session.flush()
+        uow.audit(
+            actor.username,
+            "ask",
+            "inquiry",
+            inquiry.id,
+            table_id=table_id,
+            after={"subject": subject, "item": item, "body": body},
+        )
+        uow.commit()
+        return inquiry.id
+
+
+def _inquiry(uow: UnitOfWork, inquiry_id: int) -> InquiryRow:
+    found = uow.session.get(InquiryRow, inquiry_id)
+    if found is None:
+        raise NotFound(f"询问 {inquiry_id} 不存在")
+    return found
+
+
+def _add(uow: UnitOfWork, actor: Actor, row: InquiryRow, kind: str, body: str, status: str) -> None:
+    row.messages.append(
+        InquiryMessageRow(kind=kind, author=actor.username, role=actor.role.value, body=body)
+    )
+    before = row.status
+    row.status = status
+    uow.session.flush()
+    uow.audit(
+        actor.username,
+        kind,
+        "inquiry",
+        row.id,
+        table_id=row.table_id,
+        before={"status": before},
+        after={"status": status, "body": body},
+    )
+
+
+def answer(uow: UnitOfWork, actor: Actor, inquiry_id: int, body: str) -> None:
+    """The unit answers (the inquiry becomes ``answered``)."""
+    body = _text(body, "body", "答复内容", _MAX_BODY)
+    with uow:
+        row = _inquiry(uow, inquiry_id)
+        table = tables._get_table(uow.session, row.table_id)
+        if actor.role is not Role.UNIT or actor.unit != table.unit.name:
+            raise PermissionDenied("只有被询问单位的填报人员可以答复")
+        if row.status == "closed":
+            raise Invalid("询问已办结，不能再答复", "body")
+        _add(uow, actor, row, "answer", body, "answered")
+        uow.commit()
+
+
+def follow_up(uow: UnitOfWork, actor: Actor, inquiry_id: int, body: str) -> None:
+    """The asking side asks again (the inquiry is ``open`` again)."""
+    body = _text(body, "body", "追问内容", _MAX_BODY)
+    with uow:
+        row = _inquiry(uow, inquiry_id)
+        _may_ask(actor, tables._get_table(uow.session, row.table_id), uow)
+        if row.status == "closed":
+            raise Invalid("询问已办结，不能再追问", "body")
+        _add(uow, actor, row, "question", body, "open")
+        uow.commit()
+
+
+def close(uow: UnitOfWork, actor: Actor, inquiry_id: int, note: str = "") -> None:
+    """The asking side closes the inquiry (with an optional note)."""
+    with uow:
+        row = _inquiry(uow, inquiry_id)
+        _may_ask(actor, tables._get_table(uow.session, row.table_id), uow)
+        if row.status == "closed":
+            raise Invalid("询问已办结", "status")
+        _add(uow, actor, row, "note", note.strip() or "办结", "closed")
+        uow.commit()
+
+
+def _domain(row: InquiryRow, table: TargetTableRow, positions: dict[int, int]) -> Inquiry:
+    key = row.goal_id if row.goal_id is not None else row.indicator_id
+    return Inquiry(
+        id=row.id,
+        table_id=row.table_id,
+        table=table.name,
+        unit=table.unit.name,
+        fiscal_year=table.fiscal_year,
+        item=row.item,
+        position=positions.get(key) if key is not None else None,
+        subject=row.subject,
+        status=row.status,
+        asked_by=row.asked_by,
+        created_at=row.created_at,
+        messages=tuple(
+            Message(m.kind, m.author, ROLE_LABELS[Role(m.role)], m.body, m.created_at)
+            for m in row.messages
+        ),
+    )
+
+
+def for_table(uow: UnitOfWork, table_id: int) -> list[Inquiry]:
+    """A table's inquiries with their threads, newest first."""
+    with uow:
+        table = tables._get_table(uow.session, table_id)
+        rows: list[IndicatorRow | GoalRow] = list(
+            table.goals if table.kind == tables.OVERALL else table.indicators
+        )
+        positions = {r.id: k for k, r in enumerate(rows)}
+        found = uow.session.execute(
+            select(InquiryRow)
+            .where(InquiryRow.table_id == table_id)
+            .options(selectinload(InquiryRow.messages))
+            .order_by(InquiryRow.id.desc())
+        ).scalars()
+        return [_domain(r, table, positions) for r in found]
+
+
+def listing(
+    uow: UnitOfWork, actor: Actor, *, status: str | None = None, limit: int = 200
+) -> list[Inquiry]:
+    """The inquiries an actor deals with: a unit's about its tables, a 主管部门's about its
+    units', everyone else's all; newest first."""
+    with uow:
+        query = (
+            select(InquiryRow, TargetTableRow)
+            .join(TargetTableRow, TargetTableRow.id == InquiryRow.table_id)
+            .join(UnitRow, UnitRow.id == TargetTableRow.unit_id)
+            .options(selectinload(InquiryRow.messages))
+            .order_by(InquiryRow.id.desc())
+            .limit(limit)
+        )
+        if actor.role is Role.UNIT:
+            query = query.where(UnitRow.name == actor.unit)
+        elif actor.role is Role.DEPARTMENT:
+            query = query.join(DepartmentRow, DepartmentRow.id == UnitRow.department_id).where(
+                DepartmentRow.name == actor.department
+            )
+        if status:
+            query = query.where(InquiryRow.status == status)
+        return [_domain(r, t, {}) for r, t in uow.session.execute(query).all()]
+
+
+def open_count(uow: UnitOfWork, actor: Actor) -> int:
+    """How many inquiries wait: for a unit, unanswered ones about it; for askers, answered
+    ones waiting to be read or closed."""
+    waiting = "open" if actor.role is Role.UNIT else "answered"
+    with uow:
+        query = (
+            select(func.count())
+            .select_from(InquiryRow)
+            .join(TargetTableRow, TargetTableRow.id == InquiryRow.table_id)
+            .join(UnitRow, UnitRow.id == TargetTableRow.unit_id)
+            .where(InquiryRow.status == waiting)
+        )
+        if actor.role is Role.UNIT:
+            query = query.where(UnitRow.name == actor.unit)
+        elif actor.role is Role.DEPARTMENT:
+            query = query.join(DepartmentRow, DepartmentRow.id == UnitRow.department_id).where(
+                DepartmentRow.name == actor.department
+            )
+        return int(uow.session.execute(query).scalar_one())
