@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,10 +41,18 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served_demo(tmp_path: Path, *, with_actuals: bool = False) -> Iterator[str]:
-    """The real app on a fresh SQLite database with the demo, served by uvicorn: its URL."""
+def served_demo(
+    tmp_path: Path,
+    *,
+    with_actuals: bool = False,
+    prepare: Callable[[Services], object] | None = None,
+) -> Iterator[str]:
+    """The real app on a fresh SQLite database with the demo (and what ``prepare`` adds),
+    served by uvicorn: its URL."""
     svc = Services.connect(f"sqlite:///{tmp_path / 'jixiao.db'}", upgrade=True)
     demo.set_up(svc, read_path(SEED), with_actuals=with_actuals)
+    if prepare is not None:
+        prepare(svc)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(

@@ -129,3 +129,49 @@ def test_who_sees_the_oversight_views(client: TestClient) -> None:
     html = client.get(f"/oversight?year={YEAR}&department={quote('某某局')}").text
     assert f"{DEPARTMENT} · {YEAR} 年度绩效监督" in html
     assert 'href="/oversight"' in html
+
+
+def test_an_inquiry_from_the_indicator_page_to_the_units_answer(
+    client: TestClient, svc: Services
+) -> None:
+    f = oversight.Filter(year=YEAR)
+    (lagging,), _ = oversight.projects(svc.uow(), f, order="lagging", limit=1)
+    page = f"/oversight/tables/{lagging.table_id}/rows/0"
+    deputy = login(client, "renda")
+    html = client.get(page).text
+    assert 'id="ask-form"' in html and 'name="position" value="0"' in html
+    response = client.post(
+        f"/tables/{lagging.table_id}/inquiries",
+        data={
+            "csrf_token": deputy.csrf,
+            "subject": "执行为何滞后",
+            "body": "请说明原因和整改安排",
+            "position": "0",
+            "next": page,
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == page
+    html = client.get(page).text
+    assert "执行为何滞后" in html and "待答复" in html
+    client.post("/logout", data={"csrf_token": deputy.csrf})
+
+    unit = login(client, "danwei")
+    landing = client.get("/").text
+    assert re.search(r'id="nav-inquiries">询问 <span class="count-badge"[^>]*>1<', landing)
+    table = client.get(f"/tables/{lagging.table_id}").text
+    assert "执行为何滞后" in table and "/answer" in table and 'id="ask-form"' not in table
+    inquiry = re.search(r'action="/inquiries/(\d+)/answer"', table)
+    assert inquiry is not None
+    client.post(
+        f"/inquiries/{inquiry.group(1)}/answer",
+        data={"csrf_token": unit.csrf, "body": "资金拨付延迟，已于7月拨付", "next": "/inquiries"},
+    )
+    listed = client.get("/inquiries").text
+    assert "已答复" in listed and "执行为何滞后" in listed
+    # the unit cannot follow up its own answer: refused with a message, nothing stored
+    client.post(
+        f"/inquiries/{inquiry.group(1)}/follow-up",
+        data={"csrf_token": unit.csrf, "body": "单位不能追问", "next": "/inquiries"},
+    )
+    assert "单位不能追问" not in client.get(f"/tables/{lagging.table_id}").text
