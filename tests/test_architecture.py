@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "synth": {"domain"},
     "services": {"domain", "store", "ingest", "interchange", "export"},
     "web": {"domain", "services", "interchange"},
-    "cli": {"domain", "services", "ingest", "interchange", "web", "export"},
+    "cli": {"domain", "services", "ingest", "interchange", "web", "export", "synth"},
 }
 STDLIB_ONLY = {"domain"}
 
@@ -32,6 +32,10 @@ def _imports(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            if node.module == "jixiao":  # from jixiao import synth: the layer synth
+                names.update(
+                    f"jixiao.{alias.name}" for alias in node.names if alias.name in ALLOWED
+                )
     return names
 
 

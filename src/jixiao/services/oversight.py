@@ -61,6 +61,7 @@ __all__ = [
     "fact_row",
     "finding_rows",
     "findings",
+    "departments",
     "findings_by_code",
     "forget_facts",
     "groups",
@@ -381,6 +382,14 @@ def years(uow: UnitOfWork) -> list[int]:
             .order_by(TableFactRow.fiscal_year.desc())
         ).scalars()
         return [y for y in found if y is not None]
+
+
+def departments(uow: UnitOfWork) -> list[str]:
+    """The departments with units, by name (the filter's choices)."""
+    with uow:
+        return list(
+            uow.session.execute(select(DepartmentRow.name).order_by(DepartmentRow.name)).scalars()
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from jixiao.domain.monitoring import FINDING_CODES, LIGHT_LABELS, Light
 from jixiao.domain.oversight import SIZE_CLASSES, WARNINGS
 from jixiao.domain.review import RULES
 from jixiao.domain.workflow import STATUS_LABELS, Actor, Role, Status
-from jixiao.services import NotFound, PermissionDenied, exports, oversight, tables
+from jixiao.services import NotFound, PermissionDenied, exports, oversight
 from jixiao.web.deps import OptionalActor, Svc
 from jixiao.web.downloads import _file
 from jixiao.web.pages import (
@@ -89,12 +89,10 @@ def _url(path: str, f: oversight.Filter, **extra: object) -> str:
 
 
 def _context(svc: Svc, actor: Actor, f: oversight.Filter) -> dict[str, Any]:
-    options = tables.filter_options(svc.uow())
-    years = oversight.years(svc.uow())
     return {
         "f": f,
-        "years": years,
-        "departments": options["departments"],
+        "years": oversight.years(svc.uow()),
+        "departments": oversight.departments(svc.uow()),
         "sizes": [label for label, _ in SIZE_CLASSES],
         "statuses": [(s.value, STATUS_LABELS[s]) for s in Status],
         "url": _url,
