@@ -107,6 +107,11 @@ def test_every_change_keeps_the_facts_as_the_domain_computes_them(loaded: Servic
             .all()
         )
     assert "JXW01" not in codes and "JXM2" not in codes
+    # the unit's summary followed in the same transaction
+    f = oversight.Filter(year=YEAR)
+    assert oversight.overview(loaded.uow(), f) == oversight.overview(
+        loaded.uow(), replace(f, status="approved")
+    )
 
 
 def test_facts_go_with_their_table_and_can_be_rebuilt(loaded: Services) -> None:
@@ -150,6 +155,11 @@ def test_the_overview_counts_what_the_facts_hold(loaded: Services) -> None:
         light: sum(1 for r in kept if r.execution_light == light)
         for light in {r.execution_light for r in kept if r.execution_light}
     }
+    # the per-unit summary and the facts give the same (a status filter reads the facts)
+    assert oversight.overview(loaded.uow(), replace(f, status="approved")) == view
+    assert oversight.groups(loaded.uow(), replace(f, status="approved"), "unit") == (
+        oversight.groups(loaded.uow(), f, "unit")
+    )
     # filters: the department and unit give the same; another department nothing
     for narrower in (replace(f, department=DEPARTMENT), replace(f, unit=UNIT)):
         assert oversight.overview(loaded.uow(), narrower).totals == t

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from jixiao.domain.actuals import ProjectActuals
 from jixiao.domain.model import Project
@@ -24,7 +24,13 @@ from jixiao.domain.workflow import Action, Actor, Status
 from jixiao.interchange import value_to_dict
 from jixiao.services import tables
 from jixiao.services.errors import Invalid
-from jixiao.services.oversight import Settings, TableKey, fact_row, finding_rows
+from jixiao.services.oversight import (
+    Settings,
+    TableKey,
+    fact_row,
+    finding_rows,
+    rebuild_summaries,
+)
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.bulk import COLUMNS, Loader, dumps
 from jixiao.store.models import DepartmentRow, TargetTableRow, UnitRow
@@ -99,6 +105,7 @@ def load(
             )
         }
         previous: dict[tuple[str, str, int], tuple[Project, ProjectActuals]] = {}
+        loaded: set[tuple[int, int]] = set()  # (unit id, year): their summaries
         now = datetime.now(UTC)
         for item in items:
             project = item.project
@@ -242,10 +249,14 @@ def load(
                 funds.total if funds else None,
             )
             _facts(loader, table, facts, now)
+            loaded.add((unit_id, project.fiscal_year))
             result.tables += 1
             if progress is not None and result.tables % 500 == 0:
                 progress(result.tables)
         result.rows = loader.finish()
+        rebuild_summaries(session, loaded)
+        if loader.postgres:
+            session.execute(text("ANALYZE unit_summary"))
         uow.audit(
             actor.username,
             "bulk-load",

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, select, tuple_
+from sqlalchemy import ColumnElement, delete, func, insert, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from jixiao.domain.actuals import ActualsError, ProjectActuals
 from jixiao.domain.model import OverallTargets, Period, Project
-from jixiao.domain.monitoring import LIGHT_LABELS, MonitoringConfig, monitor_project
+from jixiao.domain.monitoring import LIGHT_LABELS, Light, MonitoringConfig, monitor_project
+from jixiao.domain.oversight import SIZE_CLASSES, TableFacts, size_class, table_facts
 from jixiao.domain.oversight import WARNING as WARNING_SOURCE
-from jixiao.domain.oversight import TableFacts, size_class, table_facts
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.review import ReviewConfig
 from jixiao.domain.scoring import ScoringError, ScoringScheme, score_overall, score_project
@@ -41,6 +42,7 @@ from jixiao.store.models import (
     TableFindingRow,
     TargetTableRow,
     UnitRow,
+    UnitSummaryRow,
 )
 
 __all__ = [
@@ -58,10 +60,10 @@ __all__ = [
     "TableRowFacts",
     "Totals",
     "UnitComparison",
+    "departments",
     "fact_row",
     "finding_rows",
     "findings",
-    "departments",
     "findings_by_code",
     "forget_facts",
     "groups",
@@ -198,6 +200,7 @@ def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Sett
             monitoring=monitoring,
         )
         _store(session, row, departments.get(row.unit_id), facts)
+    rebuild_summaries(session, [(row.unit_id, row.fiscal_year) for row in rows])
     return len(rows)
 
 
@@ -297,6 +300,7 @@ def _store(
 
 def forget_facts(session: Session) -> None:
     """Drop every table's facts (to compute them again with :func:`refresh_missing`)."""
+    session.execute(delete(UnitSummaryRow))
     session.execute(delete(TableFindingRow))
     session.execute(delete(TableFactRow))
 
@@ -423,53 +427,128 @@ class Totals:
         return self.executed / self.budget * 100 if self.budget > 0 else None
 
 
-def _totals_columns() -> list[Any]:
+_GRADES = (("excellent", "优"), ("good", "良"), ("fair", "中"), ("poor", "差"))
+
+
+def _sums() -> dict[str, Any]:
+    """What the views add up over ``table_fact``, by the ``unit_summary`` column keeping it
+    per unit and year: the one definition of every total and distribution."""
     fact = TableFactRow
-    return [
-        func.count(func.distinct(fact.unit_id)),
-        func.count(),
-        func.coalesce(func.sum(fact.indicators), 0),
-        func.coalesce(func.sum(fact.funds), 0.0),
-        func.count(fact.month),
-        func.coalesce(func.sum(fact.half_budget).filter(fact.half_executed.is_not(None)), 0.0),
-        func.coalesce(func.sum(fact.half_executed).filter(fact.half_budget.is_not(None)), 0.0),
-        func.coalesce(func.sum(fact.red), 0),
-        func.coalesce(func.sum(fact.yellow), 0),
-        func.coalesce(func.sum(fact.green), 0),
-        func.coalesce(func.sum(fact.unjudged), 0),
-        func.count(fact.score),
-        func.coalesce(func.sum(fact.budget).filter(fact.executed.is_not(None)), 0.0),
-        func.coalesce(func.sum(fact.executed).filter(fact.budget.is_not(None)), 0.0),
-        func.avg(fact.score),
-        func.coalesce(func.sum(fact.findings), 0),
-        func.coalesce(func.sum(fact.warnings), 0),
-    ]
+
+    def count_if(condition: ColumnElement[bool]) -> Any:
+        return func.count().filter(condition)
+
+    sums: dict[str, Any] = {
+        "projects": func.count(),
+        "indicators": func.coalesce(func.sum(fact.indicators), 0),
+        "funds": func.coalesce(func.sum(fact.funds), 0.0),
+        "monitored": func.count(fact.month),
+        "half_budget": func.coalesce(
+            func.sum(fact.half_budget).filter(fact.half_executed.is_not(None)), 0.0
+        ),
+        "half_executed": func.coalesce(
+            func.sum(fact.half_executed).filter(fact.half_budget.is_not(None)), 0.0
+        ),
+        "red": func.coalesce(func.sum(fact.red), 0),
+        "yellow": func.coalesce(func.sum(fact.yellow), 0),
+        "green": func.coalesce(func.sum(fact.green), 0),
+        "unjudged": func.coalesce(func.sum(fact.unjudged), 0),
+        "evaluated": func.count(fact.score),
+        "budget": func.coalesce(func.sum(fact.budget).filter(fact.executed.is_not(None)), 0.0),
+        "executed": func.coalesce(func.sum(fact.executed).filter(fact.budget.is_not(None)), 0.0),
+        "score_sum": func.coalesce(func.sum(fact.score), 0.0),
+        "findings": func.coalesce(func.sum(fact.findings), 0),
+        "warnings": func.coalesce(func.sum(fact.warnings), 0),
+    }
+    for key, grade in _GRADES:
+        sums[f"review_{key}"] = count_if(fact.review_grade == grade)
+    for key, grade in _GRADES:
+        sums[f"grade_{key}"] = count_if(fact.grade == grade)
+    for light in Light:
+        sums[f"light_{light.value}"] = count_if(fact.execution_light == light.value)
+    for k in range(10):
+        low = fact.score >= 10 * k
+        sums[f"score_{k}"] = count_if(low if k == 9 else low & (fact.score < 10 * (k + 1)))
+    for k in range(len(SIZE_CLASSES)):
+        sums[f"size_{k}"] = count_if(fact.size_class == k)
+    return sums
 
 
-def _totals(values: Sequence[Any]) -> Totals:
-    (units, projects, indicators, funds, monitored, hb, he, red, yellow, green, unjudged) = values[
-        :11
-    ]
-    evaluated, budget, executed, mean, findings, warnings = values[11:]
-    return Totals(
-        units=int(units),
-        projects=int(projects),
-        indicators=int(indicators),
-        funds=float(funds),
-        monitored=int(monitored),
-        half_budget=float(hb),
-        half_executed=float(he),
-        red=int(red),
-        yellow=int(yellow),
-        green=int(green),
-        unjudged=int(unjudged),
-        evaluated=int(evaluated),
-        budget=float(budget),
-        executed=float(executed),
-        mean_score=round(float(mean), 2) if mean is not None else None,
-        findings=int(findings),
-        warnings=int(warnings),
+_SUM_KEYS = tuple(_sums())
+
+
+def _summable(f: Filter) -> bool:
+    """Whether the per-unit summary answers the filter (size and status split a unit)."""
+    return f.size is None and not f.status
+
+
+def _summary_conditions(f: Filter) -> list[ColumnElement[bool]]:
+    summary = UnitSummaryRow
+    found: list[ColumnElement[bool]] = [summary.fiscal_year == f.year]
+    if f.department:
+        found.append(
+            summary.department_id
+            == select(DepartmentRow.id).where(DepartmentRow.name == f.department).scalar_subquery()
+        )
+    if f.unit:
+        found.append(
+            summary.unit_id == select(UnitRow.id).where(UnitRow.name == f.unit).scalar_subquery()
+        )
+    return found
+
+
+def _sum_columns(f: Filter) -> list[Any]:
+    """(units, the sums in _SUM_KEYS order), from the summary or from the facts."""
+    if _summable(f):
+        return [func.count()] + [
+            func.coalesce(func.sum(getattr(UnitSummaryRow, k)), 0) for k in _SUM_KEYS
+        ]
+    return [func.count(func.distinct(TableFactRow.unit_id)), *_sums().values()]
+
+
+def _source(f: Filter) -> tuple[Any, list[ColumnElement[bool]]]:
+    """The table a view of ``f`` adds up, and its conditions."""
+    if _summable(f):
+        return UnitSummaryRow, _summary_conditions(f)
+    return TableFactRow, _conditions(f)
+
+
+def _totals(values: Sequence[Any]) -> tuple[Totals, dict[str, int]]:
+    """Totals from (units, sums...), and the distribution counts by key."""
+    sums = dict(zip(_SUM_KEYS, values[1:], strict=True))
+    evaluated = int(sums["evaluated"])
+    totals = Totals(
+        units=int(values[0]),
+        projects=int(sums["projects"]),
+        indicators=int(sums["indicators"]),
+        funds=float(sums["funds"]),
+        monitored=int(sums["monitored"]),
+        half_budget=float(sums["half_budget"]),
+        half_executed=float(sums["half_executed"]),
+        red=int(sums["red"]),
+        yellow=int(sums["yellow"]),
+        green=int(sums["green"]),
+        unjudged=int(sums["unjudged"]),
+        evaluated=evaluated,
+        budget=float(sums["budget"]),
+        executed=float(sums["executed"]),
+        mean_score=_mean(float(sums["score_sum"]), evaluated),
+        findings=int(sums["findings"]),
+        warnings=int(sums["warnings"]),
     )
+    counts = {
+        k: int(v) for k, v in sums.items() if not k.endswith(("sum", "budget", "executed", "funds"))
+    }
+    return totals, counts
+
+
+def _mean(total: float, n: int) -> float | None:
+    """A mean score, rounded half up to 2 decimals like the scores themselves."""
+    if n == 0:
+        return None
+    # scores have 2 decimals, so has their sum (float sums in the database add noise)
+    exact = Decimal(repr(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) / n
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,30 +564,24 @@ class Overview:
 
 
 def overview(uow: UnitOfWork, f: Filter) -> Overview:
-    fact = TableFactRow
-    where = _conditions(f)
+    """Totals and distributions of the filter's projects: one query over the per-unit
+    summary (or, with a size or status filter, over the facts)."""
+    table, where = _source(f)
     with uow:
-        s = uow.session
-        totals = _totals(s.execute(select(*_totals_columns()).where(*where)).one())
+        values = uow.session.execute(select(*_sum_columns(f)).select_from(table).where(*where))
+        totals, counts = _totals(values.one())
 
-        def counts(column: Any) -> dict[Any, int]:
-            rows = s.execute(
-                select(column, func.count()).where(*where, column.is_not(None)).group_by(column)
-            ).all()
-            return {key: int(n) for key, n in rows}
+    def present(pairs: Sequence[tuple[Any, str]], prefix: str) -> dict[Any, int]:
+        return {label: counts[f"{prefix}{key}"] for key, label in pairs if counts[f"{prefix}{key}"]}
 
-        band = func.floor(fact.score / 10) * 10
-        scores = s.execute(
-            select(band, func.count()).where(*where, fact.score.is_not(None)).group_by(band)
-        ).all()
-        return Overview(
-            totals=totals,
-            review_grades=counts(fact.review_grade),
-            grades=counts(fact.grade),
-            execution_lights=counts(fact.execution_light),
-            scores=sorted((min(int(b), 90), int(n)) for b, n in scores),
-            sizes=sorted(counts(fact.size_class).items()),
-        )
+    return Overview(
+        totals=totals,
+        review_grades=present(_GRADES, "review_"),
+        grades=present(_GRADES, "grade_"),
+        execution_lights=present([(x.value, x.value) for x in Light], "light_"),
+        scores=[(10 * k, counts[f"score_{k}"]) for k in range(10) if counts[f"score_{k}"]],
+        sizes=[(k, counts[f"size_{k}"]) for k in range(len(SIZE_CLASSES)) if counts[f"size_{k}"]],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,30 +596,55 @@ class Group:
 def groups(uow: UnitOfWork, f: Filter, by: str) -> list[Group]:
     """One row per department (``by="department"``) or unit (``"unit"``) of the filter,
     by name."""
-    fact = TableFactRow
+    table, where = _source(f)
     with uow:
         if by == "department":
             name = func.coalesce(DepartmentRow.name, "")
             query = (
-                select(name, *_totals_columns())
-                .select_from(fact)
-                .outerjoin(DepartmentRow, DepartmentRow.id == fact.department_id)
-                .where(*_conditions(f))
+                select(name, *_sum_columns(f))
+                .select_from(table)
+                .outerjoin(DepartmentRow, DepartmentRow.id == table.department_id)
+                .where(*where)
                 .group_by(name)
                 .order_by(name)
             )
-            return [Group(r[0], None, _totals(r[1:])) for r in uow.session.execute(query)]
+            return [Group(r[0], None, _totals(r[1:])[0]) for r in uow.session.execute(query)]
         department = func.max(DepartmentRow.name)
         query = (
-            select(UnitRow.name, department, *_totals_columns())
-            .select_from(fact)
-            .join(UnitRow, UnitRow.id == fact.unit_id)
-            .outerjoin(DepartmentRow, DepartmentRow.id == fact.department_id)
-            .where(*_conditions(f))
+            select(UnitRow.name, department, *_sum_columns(f))
+            .select_from(table)
+            .join(UnitRow, UnitRow.id == table.unit_id)
+            .outerjoin(DepartmentRow, DepartmentRow.id == table.department_id)
+            .where(*where)
             .group_by(UnitRow.name)
             .order_by(UnitRow.name)
         )
-        return [Group(r[0], r[1], _totals(r[2:])) for r in uow.session.execute(query)]
+        return [Group(r[0], r[1], _totals(r[2:])[0]) for r in uow.session.execute(query)]
+
+
+def rebuild_summaries(session: Session, pairs: Iterable[tuple[int, int | None]]) -> None:
+    """Sum the facts of these (unit id, year) pairs into ``unit_summary`` again."""
+    keys = sorted({(u, y) for u, y in pairs if y is not None})
+    if not keys:
+        return
+    summary, fact = UnitSummaryRow, TableFactRow
+    for start in range(0, len(keys), _BATCH):
+        chunk = keys[start : start + _BATCH]
+        session.execute(
+            delete(summary).where(tuple_(summary.unit_id, summary.fiscal_year).in_(chunk))
+        )
+        sums = _sums()
+        session.execute(
+            insert(summary).from_select(
+                ["fiscal_year", "unit_id", "department_id", *sums],
+                select(fact.fiscal_year, fact.unit_id, func.max(fact.department_id), *sums.values())
+                .where(
+                    fact.kind == tables.PROJECT,
+                    tuple_(fact.unit_id, fact.fiscal_year).in_(chunk),
+                )
+                .group_by(fact.fiscal_year, fact.unit_id),
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -762,6 +860,18 @@ def year_over_year(
     before = replace(f, year=f.year - 1)
 
     def per_unit(g: Filter) -> Any:
+        if _summable(g):
+            summary = UnitSummaryRow
+            return (
+                select(
+                    summary.unit_id.label("unit_id"),
+                    summary.projects.label("projects"),
+                    (summary.score_sum / func.nullif(summary.evaluated, 0)).label("score"),
+                    (summary.executed / func.nullif(summary.budget, 0) * 100).label("rate"),
+                )
+                .where(*_summary_conditions(g))
+                .subquery()
+            )
         return (
             select(
                 fact.unit_id.label("unit_id"),

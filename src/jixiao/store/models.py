@@ -480,3 +480,61 @@ class InquiryMessageRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     inquiry: Mapped[InquiryRow] = relationship(back_populates="messages")
+
+
+class UnitSummaryRow(Base):
+    """The facts of a unit's project tables of one year, summed (one row per unit and
+    year): the views of a region or a department without a size or status filter read
+    these few thousand rows instead of every table's.  Rebuilt from ``table_fact`` for the
+    units and years a transaction touched (``services.oversight``)."""
+
+    __tablename__ = "unit_summary"
+    __table_args__ = (Index("ix_unit_summary_year_department", "fiscal_year", "department_id"),)
+
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    department_id: Mapped[int | None] = mapped_column(Integer)
+    projects: Mapped[int] = mapped_column(Integer)
+    indicators: Mapped[int] = mapped_column(Integer)
+    funds: Mapped[float] = mapped_column(Float)
+    monitored: Mapped[int] = mapped_column(Integer)
+    half_budget: Mapped[float] = mapped_column(Float)
+    half_executed: Mapped[float] = mapped_column(Float)
+    red: Mapped[int] = mapped_column(Integer)
+    yellow: Mapped[int] = mapped_column(Integer)
+    green: Mapped[int] = mapped_column(Integer)
+    unjudged: Mapped[int] = mapped_column(Integer)
+    evaluated: Mapped[int] = mapped_column(Integer)
+    budget: Mapped[float] = mapped_column(Float)
+    executed: Mapped[float] = mapped_column(Float)
+    score_sum: Mapped[float] = mapped_column(Float)
+    findings: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[int] = mapped_column(Integer)
+    # distributions: projects by review grade, self-evaluation grade, execution light,
+    # score band (score_0: below 10 … score_9: 90 and above) and size class
+    review_excellent: Mapped[int] = mapped_column(Integer)
+    review_good: Mapped[int] = mapped_column(Integer)
+    review_fair: Mapped[int] = mapped_column(Integer)
+    review_poor: Mapped[int] = mapped_column(Integer)
+    grade_excellent: Mapped[int] = mapped_column(Integer)
+    grade_good: Mapped[int] = mapped_column(Integer)
+    grade_fair: Mapped[int] = mapped_column(Integer)
+    grade_poor: Mapped[int] = mapped_column(Integer)
+    light_green: Mapped[int] = mapped_column(Integer)
+    light_yellow: Mapped[int] = mapped_column(Integer)
+    light_red: Mapped[int] = mapped_column(Integer)
+    light_none: Mapped[int] = mapped_column(Integer)
+    score_0: Mapped[int] = mapped_column(Integer)
+    score_1: Mapped[int] = mapped_column(Integer)
+    score_2: Mapped[int] = mapped_column(Integer)
+    score_3: Mapped[int] = mapped_column(Integer)
+    score_4: Mapped[int] = mapped_column(Integer)
+    score_5: Mapped[int] = mapped_column(Integer)
+    score_6: Mapped[int] = mapped_column(Integer)
+    score_7: Mapped[int] = mapped_column(Integer)
+    score_8: Mapped[int] = mapped_column(Integer)
+    score_9: Mapped[int] = mapped_column(Integer)
+    size_0: Mapped[int] = mapped_column(Integer)
+    size_1: Mapped[int] = mapped_column(Integer)
+    size_2: Mapped[int] = mapped_column(Integer)
+    size_3: Mapped[int] = mapped_column(Integer)
