@@ -1275,11 +1275,18 @@ def synth(
         float,
         typer.Option("--weak-share", min=0.0, max=1.0, help="Share of deliberately weak tables."),
     ] = 0.3,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=0, help="Processes computing the facts (default: one per CPU)."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Load realistic synthetic data (approved project tables with checkpoint and year-end
     actuals, deliberate weaknesses, the oversight facts) into a database, in one
     transaction, by COPY on PostgreSQL; for demos and benchmarks."""
+    import os
     import time
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -1311,6 +1318,7 @@ def synth(
                 items,
                 svc.facts_settings(),
                 progress=lambda n: bar.update(task, completed=n),
+                workers=(os.cpu_count() or 1) if workers is None else workers,
             )
     except Exception as exc:
         _fail(exc)

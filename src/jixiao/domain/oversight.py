@@ -39,7 +39,7 @@ JXW07  偏差未说明原因        a shortfall without its reason: a red/yellow
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from jixiao.domain.actuals import ActualsError, Likelihood, ProjectActuals
@@ -184,6 +184,8 @@ class TableFacts:
     checkpoint: Checkpoint | None = None
     year_end: YearEnd | None = None
     facts: tuple[Fact, ...] = ()
+    # the indicators scored below their weight at year end (next year's JXW05 looks here)
+    short: frozenset[str] = frozenset()
 
     @property
     def warnings(self) -> tuple[Fact, ...]:
@@ -239,6 +241,7 @@ def table_facts(
     half: ProjectActuals | None = None,
     full: ProjectActuals | None = None,
     previous: tuple[Project, ProjectActuals] | None = None,
+    previous_short: frozenset[str] | None = None,
     review: ReviewConfig = DEFAULT,
     scheme: ScoringScheme = DEFAULT_SCHEME,
     monitoring: MonitoringConfig = DEFAULT_CONFIG,
@@ -246,6 +249,8 @@ def table_facts(
     """The facts of one table: ``half`` and ``full`` are its checkpoint and year-end
     actuals, ``previous`` last year's table of the same project with its year-end actuals;
     ``monitoring`` gives the checkpoint month the ``half`` actuals were reported at.
+    ``previous_short``, when known, is last year's :attr:`TableFacts.short` (saves
+    scoring last year again).
 
     Actuals that cannot be monitored or scored (stored before a target changed) give a
     fact saying why instead of the figures; nothing raises.
@@ -294,7 +299,11 @@ def table_facts(
         except (ScoringError, ActualsError, ValueError) as error:
             facts.append(Fact(WARNING, "JXW00", "error", f"无法评分：{error}"))
 
-    short_before = _short_last_year(previous, scheme) if isinstance(target, Project) else set()
+    short_before: Collection[str] = set()
+    if isinstance(target, Project):
+        short_before = (
+            previous_short if previous_short is not None else _short_last_year(previous, scheme)
+        )
     checkpoint: Checkpoint | None = None
     if monitor is not None:
         for mf in monitor.findings:
@@ -348,6 +357,7 @@ def table_facts(
             unjudged=lights.get(Light.NONE, 0),
         )
     year_end: YearEnd | None = None
+    shortfalls = []
     if score is not None and full is not None:
         shortfalls = [i for i in score.indicators if i.applicable and i.score < i.weight]
         for i in shortfalls:
@@ -391,6 +401,7 @@ def table_facts(
         checkpoint=checkpoint,
         year_end=year_end,
         facts=tuple(facts),
+        short=frozenset(i.name for i in shortfalls),
     )
 
 

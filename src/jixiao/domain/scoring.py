@@ -104,6 +104,7 @@ Standard library only: part of the pure domain core.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -599,18 +600,25 @@ def _percent(share: Decimal) -> str:
 
 def _apportion(total: int, shares: Sequence[Fraction]) -> list[int]:
     """Split ``total`` hundredths in proportion to ``shares`` (largest remainder, ties first)."""
+    return list(_apportion_once(total, tuple(shares)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _apportion_once(total: int, shares: tuple[Fraction, ...]) -> tuple[int, ...]:
+    """:func:`_apportion`, remembered: projects share a handful of group structures, and
+    exact fractions are slow."""
     whole = sum(shares, Fraction(0))
     if not shares:
-        return []
+        return ()
     if whole <= 0:
-        return [0] * len(shares)
+        return (0,) * len(shares)
     quotas = [Fraction(total) * s / whole for s in shares]
     parts = [math.floor(q) for q in quotas]
     left = total - sum(parts)
     order = sorted(range(len(shares)), key=lambda i: (-(quotas[i] - parts[i]), i))
     for i in order[:left]:
         parts[i] += 1
-    return parts
+    return tuple(parts)
 
 
 def _printed(value: TargetValue | None) -> str | None:
