@@ -521,17 +521,17 @@ def _totals(values: Sequence[Any]) -> tuple[Totals, dict[str, int]]:
         units=int(values[0]),
         projects=int(sums["projects"]),
         indicators=int(sums["indicators"]),
-        funds=float(sums["funds"]),
+        funds=_money(sums["funds"]),
         monitored=int(sums["monitored"]),
-        half_budget=float(sums["half_budget"]),
-        half_executed=float(sums["half_executed"]),
+        half_budget=_money(sums["half_budget"]),
+        half_executed=_money(sums["half_executed"]),
         red=int(sums["red"]),
         yellow=int(sums["yellow"]),
         green=int(sums["green"]),
         unjudged=int(sums["unjudged"]),
         evaluated=evaluated,
-        budget=float(sums["budget"]),
-        executed=float(sums["executed"]),
+        budget=_money(sums["budget"]),
+        executed=_money(sums["executed"]),
         mean_score=_mean(float(sums["score_sum"]), evaluated),
         findings=int(sums["findings"]),
         warnings=int(sums["warnings"]),
@@ -540,6 +540,11 @@ def _totals(values: Sequence[Any]) -> tuple[Totals, dict[str, int]]:
         k: int(v) for k, v in sums.items() if not k.endswith(("sum", "budget", "executed", "funds"))
     }
     return totals, counts
+
+
+def _money(total: Any) -> float:
+    """A sum of amounts (万元) without the float noise of adding them in another order."""
+    return round(float(total), 4)
 
 
 def _mean(total: float, n: int) -> float | None:
@@ -791,6 +796,31 @@ class FindingRow:
     message: str
 
 
+def _finding_select() -> Any:
+    """The columns of FindingRow, with the table's and the unit's names."""
+    finding = TableFindingRow
+    return (
+        select(
+            finding.table_id,
+            TargetTableRow.name,
+            UnitRow.name,
+            finding.code,
+            finding.source,
+            finding.severity,
+            finding.indicator,
+            finding.position,
+            finding.message,
+        )
+        .select_from(finding)
+        .join(TargetTableRow, TargetTableRow.id == finding.table_id)
+        .join(UnitRow, UnitRow.id == finding.unit_id)
+    )
+
+
+def _finding_rows(session: Session, query: Any) -> list[FindingRow]:
+    return [FindingRow(*cast(Any, r)) for r in session.execute(query)]
+
+
 def findings(
     uow: UnitOfWork,
     f: Filter,
@@ -812,27 +842,10 @@ def findings(
     with uow:
         s = uow.session
         total = s.execute(select(func.count()).select_from(finding).where(*where)).scalar_one()
-        rows = s.execute(
-            select(
-                finding.table_id,
-                TargetTableRow.name,
-                UnitRow.name,
-                finding.code,
-                finding.source,
-                finding.severity,
-                finding.indicator,
-                finding.position,
-                finding.message,
-            )
-            .select_from(finding)
-            .join(TargetTableRow, TargetTableRow.id == finding.table_id)
-            .join(UnitRow, UnitRow.id == finding.unit_id)
-            .where(*where)
-            .order_by(finding.id)  # as computed: table by table, row by row
-            .limit(limit)
-            .offset(offset)
-        ).all()
-        return [FindingRow(*cast(Any, r)) for r in rows], int(total)
+        rows = _finding_rows(
+            s, _finding_select().where(*where).order_by(finding.id).limit(limit).offset(offset)
+        )  # in the order computed: table by table, row by row
+        return rows, int(total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1057,23 +1070,12 @@ def indicator_detail(
                     score, rule = f"{scored.score:.2f} / {scored.weight:.2f}", scored.rule
             except (ScoringError, ActualsError, ValueError) as error:
                 rule = f"无法计算：{error}"
-        found_rows = s.execute(
-            select(
-                TableFindingRow.table_id,
-                TargetTableRow.name,
-                UnitRow.name,
-                TableFindingRow.code,
-                TableFindingRow.source,
-                TableFindingRow.severity,
-                TableFindingRow.indicator,
-                TableFindingRow.position,
-                TableFindingRow.message,
-            )
-            .join(TargetTableRow, TargetTableRow.id == TableFindingRow.table_id)
-            .join(UnitRow, UnitRow.id == TableFindingRow.unit_id)
+        found_rows = _finding_rows(
+            s,
+            _finding_select()
             .where(TableFindingRow.table_id == table_id, TableFindingRow.position == position)
-            .order_by(TableFindingRow.id)
-        ).all()
+            .order_by(TableFindingRow.id),
+        )
         department = s.execute(
             select(DepartmentRow.name).where(DepartmentRow.id == row.unit.department_id)
         ).scalar_one_or_none()
@@ -1106,7 +1108,7 @@ def indicator_detail(
             light_basis=basis,
             score=score,
             score_rule=rule,
-            findings=tuple(FindingRow(*cast(Any, r)) for r in found_rows),
+            findings=tuple(found_rows),
             last_year=last_year,
         )
 
@@ -1166,26 +1168,12 @@ def table_detail(uow: UnitOfWork, table_id: int) -> TableDetail:
             if fact is not None
             else None
         )
-        found = [
-            FindingRow(*cast(Any, r))
-            for r in s.execute(
-                select(
-                    TableFindingRow.table_id,
-                    TargetTableRow.name,
-                    UnitRow.name,
-                    TableFindingRow.code,
-                    TableFindingRow.source,
-                    TableFindingRow.severity,
-                    TableFindingRow.indicator,
-                    TableFindingRow.position,
-                    TableFindingRow.message,
-                )
-                .join(TargetTableRow, TargetTableRow.id == TableFindingRow.table_id)
-                .join(UnitRow, UnitRow.id == TableFindingRow.unit_id)
-                .where(TableFindingRow.table_id == table_id)
-                .order_by(TableFindingRow.position, TableFindingRow.id)
-            )
-        ]
+        found = _finding_rows(
+            s,
+            _finding_select()
+            .where(TableFindingRow.table_id == table_id)
+            .order_by(TableFindingRow.position, TableFindingRow.id),
+        )
         rows: list[TableRowFacts] = []
         items: list[IndicatorRow | GoalRow] = list(performance._target_rows(row))
         for k, item in enumerate(items):

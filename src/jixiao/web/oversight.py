@@ -254,20 +254,23 @@ def finding_list(
     )
 
 
-@router.get("/oversight/tables/{table_id}")
-def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> Response:
-    reader = _reader(request, actor)
-    if isinstance(reader, Response):
-        return reader
-    detail = oversight.table_detail(svc.uow(), table_id)
+def _one_table(
+    request: Request,
+    svc: Svc,
+    reader: Actor,
+    detail: oversight.TableDetail | oversight.IndicatorDetail,
+    template: str,
+    position: int | None = None,
+) -> Response:
+    """A project's or an indicator's page: the drill-down path above it, its inquiries."""
     if reader.role is Role.DEPARTMENT and detail.department != reader.department:
-        raise PermissionDenied("只能查看本部门所属单位的项目")
+        raise PermissionDenied("只能查看本部门所属单位的项目和指标")
     f = oversight.Filter(
         year=detail.fiscal_year or 0, department=detail.department, unit=detail.unit
     )
     return _page(
         request,
-        "oversight_table.html",
+        template,
         reader,
         nav="oversight",
         d=detail,
@@ -277,8 +280,25 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
         url=_url,
         code_label=_code_label,
         light_labels={light.value: LIGHT_LABELS[light] for light in Light},
-        **inquiry_context(svc, reader, table_id, detail.unit, detail.department, request.url.path),
+        **inquiry_context(
+            svc,
+            reader,
+            detail.table_id,
+            detail.unit,
+            detail.department,
+            request.url.path,
+            position=position,
+        ),
     )
+
+
+@router.get("/oversight/tables/{table_id}")
+def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> Response:
+    reader = _reader(request, actor)
+    if isinstance(reader, Response):
+        return reader
+    detail = oversight.table_detail(svc.uow(), table_id)
+    return _one_table(request, svc, reader, detail, "oversight_table.html")
 
 
 @router.get("/oversight/tables/{table_id}/rows/{position}")
@@ -289,32 +309,7 @@ def indicator_page(
     if isinstance(reader, Response):
         return reader
     detail = oversight.indicator_detail(svc.uow(), table_id, position, svc.facts_settings())
-    if reader.role is Role.DEPARTMENT and detail.department != reader.department:
-        raise PermissionDenied("只能查看本部门所属单位的指标")
-    f = oversight.Filter(
-        year=detail.fiscal_year or 0, department=detail.department, unit=detail.unit
-    )
-    return _page(
-        request,
-        "oversight_indicator.html",
-        reader,
-        nav="oversight",
-        d=detail,
-        f=f,
-        region=oversight.Filter(year=f.year),
-        department_view=oversight.Filter(year=f.year, department=f.department),
-        url=_url,
-        code_label=_code_label,
-        **inquiry_context(
-            svc,
-            reader,
-            table_id,
-            detail.unit,
-            detail.department,
-            request.url.path,
-            position=position,
-        ),
-    )
+    return _one_table(request, svc, reader, detail, "oversight_indicator.html", position)
 
 
 # -- downloads: every view as CSV or XLSX ---------------------------------------------------
