@@ -219,6 +219,9 @@ def main() -> None:
         "--workers", type=int, default=os.cpu_count() or 1, help="processes computing facts"
     )
     parser.add_argument(
+        "--server-workers", type=int, default=os.cpu_count() or 1, help="jixiao serve --workers"
+    )
+    parser.add_argument(
         "--admin-url",
         default=os.environ.get(
             "JIXIAO_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -296,7 +299,18 @@ def main() -> None:
         )
         port = _free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "jixiao", "serve", "--db", load_url, "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "jixiao",
+                "serve",
+                "--db",
+                load_url,
+                "--port",
+                str(port),
+                "--workers",
+                str(args.server_workers),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "JIXIAO_SECRET": "bench"},
@@ -354,7 +368,8 @@ def main() -> None:
         )
         print(
             f"load test: {requests} page requests in {args.duration:.0f} s by "
-            f"{args.concurrency} clients = {requests / args.duration:.1f} requests/s; "
+            f"{args.concurrency} clients against jixiao serve --workers {args.server_workers} = "
+            f"{requests / args.duration:.1f} requests/s; "
             f"latency p50 {statistics.median(latencies):.0f} ms, p95 "
             f"{_percentile(latencies, 0.95):.0f} ms; {errors} errors",
             file=out,

@@ -678,6 +678,9 @@ def _secret_key() -> str:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Server processes (one per CPU for load).")
+    ] = 1,
     db: DbOption = None,
     demo: Annotated[
         bool,
@@ -718,6 +721,23 @@ def serve(
                 out.print(f"loaded the example actuals {path.name}")
             out.print(table)
     out.print(f"jixiao on http://{host}:{port}/  (database: {svc.engine.url!r})")
+    if workers > 1:
+        # Each worker process builds the app from the environment (same database, same
+        # session key, so a session is good on every worker).
+        import os
+
+        os.environ["JIXIAO_DB"] = svc.engine.url.render_as_string(hide_password=False)
+        os.environ["JIXIAO_SECRET"] = _secret_key()
+        svc.dispose()
+        uvicorn.run(
+            "jixiao.web.app:from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
+        return
     uvicorn.run(create_app(svc, secret_key=_secret_key()), host=host, port=port, log_level="info")
 
 

@@ -123,3 +123,58 @@ def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
     bad = _jixiao("db", "upgrade", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", env=env)
     assert bad.returncode == 1
     assert "error: database postgresql+psycopg://nobody@127.0.0.1:1/none" in bad.stderr
+
+
+def test_serve_with_several_workers_shares_sessions(tmp_path: Path) -> None:
+    """--workers 2: two server processes on one database; a log-in made on one is good on
+    the other (the same session key), every page answers."""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "COLUMNS": "200"}
+    env.pop("JIXIAO_DB", None)
+    env.pop("JIXIAO_SECRET", None)
+    db = f"sqlite:///{tmp_path / 'jixiao.db'}"
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jixiao",
+            "serve",
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert time.monotonic() < deadline, "jixiao serve --workers 2 did not answer"
+            time.sleep(0.3)
+        with httpx.Client(base_url=base, timeout=10) as client:
+            page = client.get("/login").text
+            token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            done = client.post(
+                "/login",
+                data={"username": "renda", "password": "jixiao-demo", "csrf_token": token},
+            )
+            assert done.status_code in (200, 303)
+            # new connections land on either worker: all of them see the session
+            for _ in range(8):
+                response = client.get("/oversight", headers={"Connection": "close"})
+                assert response.status_code == 200 and "绩效监督" in response.text
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)

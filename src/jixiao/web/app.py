@@ -86,3 +86,12 @@ def create_app(
     if vendor.is_dir():
         app.mount("/vendor", StaticFiles(directory=vendor), name="vendor")
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app of a server worker process (``jixiao serve --workers N``): the database
+    ``$JIXIAO_DB`` (already migrated), the session key ``$JIXIAO_SECRET``."""
+    url = os.environ.get("JIXIAO_DB")
+    if not url:
+        raise RuntimeError("JIXIAO_DB is not set: start workers with jixiao serve --workers")
+    return create_app(Services.connect(url), secret_key=os.environ.get("JIXIAO_SECRET"))
