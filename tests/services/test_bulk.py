@@ -115,3 +115,20 @@ def test_a_bad_load_leaves_nothing(svc: Services) -> None:
     with svc.session() as s:
         for model in (TargetTableRow, TableFactRow, UnitRow):
             assert s.execute(select(func.count()).select_from(model)).scalar_one() == 0
+
+
+def test_values_are_stored_as_the_interchange_writes_them() -> None:
+    """The loader's direct JSON of a value is the jixiao/1 object value_to_dict gives."""
+    from jixiao.interchange import value_to_dict
+    from jixiao.store.bulk import dumps
+
+    seen = 0
+    for item in _items():
+        values = [v for i in item.project.indicators for v in (i.half_year, i.full_year)]
+        for report in (item.half, item.full):
+            assert report is not None
+            values += [v for a in report.indicators for v in (a.value, a.forecast)]
+        for value in values:
+            assert bulk._value_json(value) == dumps(value_to_dict(value))
+            seen += value is not None
+    assert seen > 1000
