@@ -256,3 +256,16 @@ def test_pair_of_examples_is_complete() -> None:
     """The fixtures above rely on every seed project having year-end actuals."""
     seed = read_path(SEED)
     assert len(list(pair(seed.projects, _example("full-year")))) == len(seed.projects)
+
+
+def test_a_workflow_step_changes_only_the_status_of_the_facts(loaded: Services) -> None:
+    kept = _facts(loaded)
+    name = next(n for n, r in kept.items() if r.kind == "project")
+    before = kept[name]
+    finance = Actor("caizheng", Role.FINANCE)
+    tables.adjust(loaded.uow(), finance, before.table_id, "年中调整")
+    after = _facts(loaded)[name]
+    assert after.status == "draft" and before.status == "approved"
+    assert (after.score, after.findings, after.red) == (before.score, before.findings, before.red)
+    drafts = oversight.overview(loaded.uow(), oversight.Filter(year=YEAR, status="draft"))
+    assert drafts.totals.projects == 1

@@ -74,8 +74,9 @@ class Services:
             self._facts = oversight.settings()
         return self._facts
 
-    def _refresh(self, session: Session, table_ids: set[int]) -> None:
+    def _refresh(self, session: Session, table_ids: set[int], status_only: set[int]) -> None:
         oversight.refresh(session, table_ids, self.facts_settings())
+        oversight.refresh_status(session, status_only)
 
     def session(self) -> Session:
         return self._factory()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from jixiao.domain.actuals import ActualsError, ProjectActuals
@@ -72,6 +72,7 @@ __all__ = [
     "projects",
     "refresh",
     "refresh_missing",
+    "refresh_status",
     "settings",
     "table_detail",
     "year_over_year",
@@ -151,6 +152,26 @@ def refresh(session: Session, table_ids: Iterable[int], config: Settings | None 
         rows += [r for r in later if r.id not in seen]
         done += _refresh_rows(session, rows, config)
     return done
+
+
+def refresh_status(session: Session, table_ids: Iterable[int]) -> None:
+    """Copy the workflow status of these tables into their facts (nothing else of the facts
+    depends on it)."""
+    ids = sorted(set(table_ids))
+    if not ids:
+        return
+    session.flush()
+    status = (
+        select(TargetTableRow.status)
+        .where(TargetTableRow.id == TableFactRow.table_id)
+        .scalar_subquery()
+    )
+    for start in range(0, len(ids), _BATCH):
+        session.execute(
+            update(TableFactRow)
+            .where(TableFactRow.table_id.in_(ids[start : start + _BATCH]))
+            .values(status=status)
+        )
 
 
 def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Settings) -> int:

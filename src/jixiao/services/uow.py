@@ -13,12 +13,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from jixiao.domain.audit import GENESIS, AuditEntry, chain_hash
 from jixiao.store.models import AuditHeadRow, AuditRow
 
-#: Called before a commit with the tables whose targets, actuals or status the unit of
-#: work changed (audited with their table), in the same transaction.
-BeforeCommit = Callable[[Session, set[int]], object]
+#: Called before a commit, in the same transaction, with the tables whose targets or
+#: actuals the unit of work changed and those whose workflow status alone changed (both
+#: audited with their table).
+BeforeCommit = Callable[[Session, set[int], set[int]], object]
 
 # Audited entities that change nothing oversight keeps.
 _NOT_FACTS = frozenset({"comment", "inquiry"})
+# Audited actions on a table that change its workflow status only (submit, review,
+# approve, return, adjust …); an import changes its content.
+_CONTENT_ACTIONS = frozenset({"import"})
 
 
 class UnitOfWork:
@@ -36,11 +40,13 @@ class UnitOfWork:
         self._before_commit = before_commit
         self.session: Session
         self.touched: set[int] = set()
+        self.status_changed: set[int] = set()
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         self._head: AuditHeadRow | None = None  # locked by the first entry, kept after
         self.touched = set()
+        self.status_changed = set()
         return self
 
     def __exit__(
@@ -54,9 +60,10 @@ class UnitOfWork:
         self._head = None
 
     def commit(self) -> None:
-        if self.touched and self._before_commit is not None:
-            self._before_commit(self.session, self.touched)
+        if (self.touched or self.status_changed) and self._before_commit is not None:
+            self._before_commit(self.session, self.touched, self.status_changed - self.touched)
         self.touched = set()
+        self.status_changed = set()
         self.session.commit()
         self._head = None
 
@@ -78,7 +85,9 @@ class UnitOfWork:
         """
         session = self.session
         session.flush()
-        if table_id is not None and entity not in _NOT_FACTS:
+        if table_id is not None and entity == "table" and action not in _CONTENT_ACTIONS:
+            self.status_changed.add(table_id)
+        elif table_id is not None and entity not in _NOT_FACTS:
             self.touched.add(table_id)
         head = self._head
         if head is None:
