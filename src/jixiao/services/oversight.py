@@ -3,9 +3,10 @@
 Facts (:mod:`jixiao.domain.oversight`: review grade and findings, checkpoint lights, year-end
 score, early warnings) are recomputed inside the transaction that changes a table or its
 actuals — every such change is audited with its table, and :class:`UnitOfWork` hands the
-audited tables to :func:`refresh` before it commits — so the views only count, sum and rank
-rows in the database.  Next year's table of the same project is refreshed too (its
-warnings compare with this year's actuals).
+audited tables to :func:`refresh` before it commits (a workflow step, which changes only
+the status, to :func:`refresh_status`) — so the views only count, sum and rank rows in the
+database.  Next year's table of the same project is refreshed too (its warnings compare
+with this year's actuals), and the unit's summary of the year (``unit_summary``).
 """
 
 from __future__ import annotations

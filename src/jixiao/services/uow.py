@@ -28,9 +28,9 @@ _CONTENT_ACTIONS = frozenset({"import"})
 class UnitOfWork:
     """``with UnitOfWork(factory) as uow: ...; uow.commit()`` — rolls back unless committed.
 
-    ``before_commit`` (the services pass :func:`jixiao.services.oversight.refresh`) sees
-    every table an audited change touched, so what is kept about them changes in the same
-    transaction.
+    ``before_commit`` (the services pass the oversight refresh) sees every table an
+    audited change touched — its content, or only its workflow status — so what is kept
+    about them changes in the same transaction.
     """
 
     def __init__(
