@@ -7,10 +7,11 @@ Thin: the figures come from :mod:`jixiao.services.oversight` (counted in the dat
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from jixiao.domain.monitoring import FINDING_CODES, LIGHT_LABELS, Light
@@ -45,21 +46,29 @@ def _code_label(code: str) -> str:
     return rule.summary if rule is not None else code
 
 
-def _filter(
-    actor: Actor,
-    years: list[int],
-    year: str | None,
-    department: str | None,
-    unit: str | None,
-    size: str | None,
-    status: str | None,
-) -> oversight.Filter:
-    chosen = _int(year)
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """The filter as the query string gives it (every view reads the same five)."""
+
+    year: str | None = None
+    department: str | None = None
+    unit: str | None = None
+    size: str | None = None
+    status: str | None = None
+
+
+Query = Annotated[_Query, Depends()]
+
+
+def _filter(actor: Actor, years: list[int], q: _Query) -> oversight.Filter:
+    """The view's filter: the latest year by default, a 主管部门 held to its own."""
+    department, unit, status = q.department, q.unit, q.status
+    chosen = _int(q.year)
     if chosen is None:
         if not years:
             raise NotFound("还没有可供监督的绩效目标表")
         chosen = years[0]
-    size_value = _int(size)
+    size_value = _int(q.size)
     if size_value is not None and not 0 <= size_value < len(SIZE_CLASSES):
         size_value = None
     if actor.role is Role.DEPARTMENT:
@@ -110,16 +119,12 @@ def dashboard(
     request: Request,
     actor: OptionalActor,
     svc: Svc,
-    year: str | None = None,
-    department: str | None = None,
-    unit: str | None = None,
-    size: str | None = None,
-    status: str | None = None,
+    q: Query,
 ) -> Response:
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
-    f = _filter(reader, oversight.years(svc.uow()), year, department, unit, size, status)
+    f = _filter(reader, oversight.years(svc.uow()), q)
     uow = svc.uow
     view = oversight.overview(uow(), f)
     level = "unit" if f.unit else "department" if f.department else "region"
@@ -186,18 +191,14 @@ def project_list(
     request: Request,
     actor: OptionalActor,
     svc: Svc,
-    year: str | None = None,
-    department: str | None = None,
-    unit: str | None = None,
-    size: str | None = None,
-    status: str | None = None,
+    q: Query,
     order: str = "id",
     page: int = 1,
 ) -> Response:
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
-    f = _filter(reader, oversight.years(svc.uow()), year, department, unit, size, status)
+    f = _filter(reader, oversight.years(svc.uow()), q)
     page = max(page, 1)
     rows, total = oversight.projects(
         svc.uow(), f, order=order, limit=_PAGE, offset=(page - 1) * _PAGE
@@ -221,11 +222,7 @@ def finding_list(
     request: Request,
     actor: OptionalActor,
     svc: Svc,
-    year: str | None = None,
-    department: str | None = None,
-    unit: str | None = None,
-    size: str | None = None,
-    status: str | None = None,
+    q: Query,
     code: str | None = None,
     source: str | None = None,
     page: int = 1,
@@ -233,7 +230,7 @@ def finding_list(
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
-    f = _filter(reader, oversight.years(svc.uow()), year, department, unit, size, status)
+    f = _filter(reader, oversight.years(svc.uow()), q)
     page = max(page, 1)
     source = source if source in ("review", "monitor", "warning") else None
     rows, total = oversight.findings(
@@ -414,11 +411,7 @@ def download(
     fmt: str,
     actor: OptionalActor,
     svc: Svc,
-    year: str | None = None,
-    department: str | None = None,
-    unit: str | None = None,
-    size: str | None = None,
-    status: str | None = None,
+    q: Query,
     order: str = "id",
     code: str | None = None,
     source: str | None = None,
@@ -428,7 +421,7 @@ def download(
         return reader
     if fmt not in ("csv", "xlsx"):
         raise NotFound("监督视图只能下载 csv 或 xlsx")
-    f = _filter(reader, oversight.years(svc.uow()), year, department, unit, size, status)
+    f = _filter(reader, oversight.years(svc.uow()), q)
     scope = f.unit or f.department or "全部单位"
     title = f"{scope}{f.year}年度"
     header: tuple[str, ...]
