@@ -709,6 +709,40 @@ ORDERS: dict[str, tuple[str, str, bool]] = {
 }
 
 
+def _project_select() -> Any:
+    """The columns of ProjectFacts: a table's facts with its, its unit's and its
+    department's names."""
+    fact = TableFactRow
+    return (
+        select(
+            fact.table_id,
+            TargetTableRow.name,
+            UnitRow.name,
+            DepartmentRow.name,
+            fact.status,
+            fact.funds,
+            fact.review_grade,
+            fact.findings,
+            fact.time_adjusted,
+            fact.execution_light,
+            fact.red,
+            fact.yellow,
+            fact.execution_rate,
+            fact.score,
+            fact.grade,
+            fact.warnings,
+        )
+        .select_from(fact)
+        .join(TargetTableRow, TargetTableRow.id == fact.table_id)
+        .join(UnitRow, UnitRow.id == fact.unit_id)
+        .outerjoin(DepartmentRow, DepartmentRow.id == fact.department_id)
+    )
+
+
+def _project_rows(session: Session, query: Any) -> list[ProjectFacts]:
+    return [ProjectFacts(*cast(Any, r)) for r in session.execute(query)]
+
+
 def projects(
     uow: UnitOfWork, f: Filter, *, order: str = "id", limit: int = 50, offset: int = 0
 ) -> tuple[list[ProjectFacts], int]:
@@ -727,35 +761,15 @@ def projects(
     with uow:
         s = uow.session
         total = s.execute(select(func.count()).select_from(fact).where(*where)).scalar_one()
-        rows = s.execute(
-            select(
-                fact.table_id,
-                TargetTableRow.name,
-                UnitRow.name,
-                DepartmentRow.name,
-                fact.status,
-                fact.funds,
-                fact.review_grade,
-                fact.findings,
-                fact.time_adjusted,
-                fact.execution_light,
-                fact.red,
-                fact.yellow,
-                fact.execution_rate,
-                fact.score,
-                fact.grade,
-                fact.warnings,
-            )
-            .select_from(fact)
-            .join(TargetTableRow, TargetTableRow.id == fact.table_id)
-            .join(UnitRow, UnitRow.id == fact.unit_id)
-            .outerjoin(DepartmentRow, DepartmentRow.id == fact.department_id)
+        rows = _project_rows(
+            s,
+            _project_select()
             .where(*where)
             .order_by(key.desc() if descending else key.asc(), fact.table_id)
             .limit(limit)
-            .offset(offset)
-        ).all()
-        return [ProjectFacts(*cast(Any, r)) for r in rows], int(total)
+            .offset(offset),
+        )
+        return rows, int(total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1167,28 +1181,9 @@ def table_detail(uow: UnitOfWork, table_id: int) -> TableDetail:
         department = s.execute(
             select(DepartmentRow.name).where(DepartmentRow.id == row.unit.department_id)
         ).scalar_one_or_none()
-        fact = s.get(TableFactRow, table_id)
-        facts = (
-            ProjectFacts(
-                table_id,
-                row.name,
-                row.unit.name,
-                department,
-                fact.status,
-                fact.funds,
-                fact.review_grade,
-                fact.findings,
-                fact.time_adjusted,
-                fact.execution_light,
-                fact.red,
-                fact.yellow,
-                fact.execution_rate,
-                fact.score,
-                fact.grade,
-                fact.warnings,
-            )
-            if fact is not None
-            else None
+        facts = next(
+            iter(_project_rows(s, _project_select().where(TableFactRow.table_id == table_id))),
+            None,
         )
         found = _finding_rows(
             s,
