@@ -118,6 +118,74 @@ def test_every_view_downloads_its_rows(client: TestClient, svc: Services) -> Non
         assert f"/oversight/{view}.csv?" in html and f"/oversight/{view}.xlsx?" in html
 
 
+def test_a_project_and_an_indicator_download_what_their_pages_show(
+    client: TestClient, svc: Services
+) -> None:
+    login(client, "shenji")
+    f = oversight.Filter(year=YEAR)
+    (project,), _ = oversight.projects(svc.uow(), f, order="findings", limit=1)
+    d = oversight.table_detail(svc.uow(), project.table_id)
+    page = client.get(f"/oversight/tables/{project.table_id}").text
+    assert f'href="/oversight/tables/{project.table_id}.csv"' in page
+    rows = _csv(client, f"/oversight/tables/{project.table_id}.csv")
+    assert rows[0][:4] == ["行号", "一级指标", "二级指标", "三级指标"]
+    whole = [w for w in d.findings if w.position is None]
+    body = rows[2:] if whole else rows[1:]
+    assert [(r[3], int(r[5]), int(r[6])) for r in body] == [
+        (r.name, r.findings, r.warnings) for r in d.rows
+    ]
+    listed = "\n".join(r[7] for r in rows[1:])
+    assert all(w.message in listed for w in d.findings) and d.findings
+    # the same rows in the workbook
+    book = load_workbook(
+        io.BytesIO(client.get(f"/oversight/tables/{project.table_id}.xlsx").content)
+    ).active
+    assert book is not None
+    assert [
+        [("" if c is None else str(c)) for c in r] for r in book.iter_rows(values_only=True)
+    ] == rows
+
+    # an indicator: its values with the place each came from, what was reported, findings
+    detail = oversight.indicator_detail(svc.uow(), project.table_id, 0)
+    page = client.get(f"/oversight/tables/{project.table_id}/rows/0").text
+    assert f'href="/oversight/tables/{project.table_id}/rows/0.xlsx"' in page
+    kv = {r[0]: r[1:] for r in _csv(client, f"/oversight/tables/{project.table_id}/rows/0.csv")}
+    assert kv["指标"][0] == detail.name and kv["项目"][0] == project.name
+    assert detail.source is not None and detail.source.line is not None
+    assert f"第 {detail.source.line} 行" in kv["指标"][1]
+    for label, value in detail.targets:
+        assert kv[f"{label}指标值"][0] == value.text
+    assert detail.light is not None and kv["运行监控"] == [detail.light, detail.light_basis]
+    for r in detail.reported:
+        period = "运行监控" if r.period.value == "half_year" else "绩效自评"
+        assert kv[f"{period}完成值"][0] == (r.value or "")
+    assert client.get(f"/oversight/tables/{project.table_id}/rows/999.csv").status_code == 404
+    assert client.get(f"/oversight/tables/{project.table_id}.pdf").status_code == 404
+
+
+def test_a_department_downloads_only_its_own_projects(client: TestClient, svc: Services) -> None:
+    login(client, "zhuguan")
+    (project,), _ = oversight.projects(svc.uow(), oversight.Filter(year=YEAR), limit=1)
+    assert client.get(f"/oversight/tables/{project.table_id}.csv").status_code == 200
+    with svc.session() as s:  # the unit moves to another department
+        from jixiao.store.models import DepartmentRow, TargetTableRow, UnitRow
+
+        table = s.get(TargetTableRow, project.table_id)
+        assert table is not None
+        other = DepartmentRow(name="某某局")
+        s.add(other)
+        s.flush()
+        unit = s.get(UnitRow, table.unit_id)
+        assert unit is not None
+        unit.department_id = other.id
+        s.commit()
+    for url in (
+        f"/oversight/tables/{project.table_id}.csv",
+        f"/oversight/tables/{project.table_id}/rows/0.xlsx",
+    ):
+        assert client.get(url).status_code == 403, url
+
+
 def test_who_sees_the_oversight_views(client: TestClient) -> None:
     assert client.get("/oversight", follow_redirects=False).status_code == 303  # log in
     unit = login(client, "danwei")

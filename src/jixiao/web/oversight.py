@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from jixiao.domain.monitoring import FINDING_CODES, LIGHT_LABELS, Light
 from jixiao.domain.oversight import SIZE_CLASSES, WARNINGS
+from jixiao.domain.provenance import Provenance
 from jixiao.domain.review import RULES
 from jixiao.domain.workflow import STATUS_LABELS, Actor, Role, Status
 from jixiao.services import NotFound, PermissionDenied, exports, oversight
@@ -28,6 +29,7 @@ from jixiao.web.pages import (
     _page,
     _see_other,
     inquiry_context,
+    place,
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -251,6 +253,11 @@ def finding_list(
     )
 
 
+def _may_read(reader: Actor, detail: oversight.TableDetail | oversight.IndicatorDetail) -> None:
+    if reader.role is Role.DEPARTMENT and detail.department != reader.department:
+        raise PermissionDenied("只能查看本部门所属单位的项目和指标")
+
+
 def _one_table(
     request: Request,
     svc: Svc,
@@ -260,8 +267,7 @@ def _one_table(
     position: int | None = None,
 ) -> Response:
     """A project's or an indicator's page: the drill-down path above it, its inquiries."""
-    if reader.role is Role.DEPARTMENT and detail.department != reader.department:
-        raise PermissionDenied("只能查看本部门所属单位的项目和指标")
+    _may_read(reader, detail)
     f = oversight.Filter(
         year=detail.fiscal_year or 0, department=detail.department, unit=detail.unit
     )
@@ -287,6 +293,118 @@ def _one_table(
             position=position,
         ),
     )
+
+
+# (declared before the pages: "/oversight/tables/{table_id}" would take "7.csv" as an id)
+@router.get("/oversight/tables/{table_id}.{fmt}")
+def table_download(
+    request: Request, table_id: int, fmt: str, actor: OptionalActor, svc: Svc
+) -> Response:
+    """A project's page as a file: one row per indicator with its findings and warnings,
+    the findings of the table as a whole first."""
+    reader = _reader(request, actor)
+    if isinstance(reader, Response):
+        return reader
+    _format(fmt)
+    d = oversight.table_detail(svc.uow(), table_id)
+    _may_read(reader, d)
+    overall = d.kind == "overall"
+    header = (
+        "行号",
+        "部门职能" if overall else "一级指标",
+        "年度目标" if overall else "二级指标",
+        "工作任务" if overall else "三级指标",
+        "指标值",
+        "问题数",
+        "预警数",
+        "问题与预警",
+    )
+
+    def listed(position: int | None) -> str:
+        return "\n".join(
+            f"{w.code} {_code_label(w.code)}：{w.message}"
+            for w in d.findings
+            if w.position == position
+        )
+
+    rows: list[list[object]] = []
+    whole = [w for w in d.findings if w.position is None]
+    if whole:
+        rows.append(
+            [
+                "",
+                "",
+                "",
+                "（整张表）",
+                "",
+                sum(1 for w in whole if w.source != "warning"),
+                sum(1 for w in whole if w.source == "warning"),
+                listed(None),
+            ]
+        )
+    rows += [
+        [
+            r.position + 1,
+            r.level1,
+            r.level2,
+            r.name,
+            r.target or "",
+            r.findings,
+            r.warnings,
+            listed(r.position),
+        ]
+        for r in d.rows
+    ]
+    title = f"{d.unit}{d.fiscal_year or ''}年度{d.name}问题与预警"
+    return _file(exports.rows_file(title, header, rows, fmt))
+
+
+@router.get("/oversight/tables/{table_id}/rows/{position}.{fmt}")
+def indicator_download(
+    request: Request, table_id: int, position: int, fmt: str, actor: OptionalActor, svc: Svc
+) -> Response:
+    """An indicator's page as a file: what it is, its values with where each came from,
+    what was reported, its light and score, its findings."""
+    reader = _reader(request, actor)
+    if isinstance(reader, Response):
+        return reader
+    _format(fmt)
+    d = oversight.indicator_detail(svc.uow(), table_id, position, svc.facts_settings())
+    _may_read(reader, d)
+
+    def where(source: Provenance | None) -> str:
+        return place(source).removeprefix("来源：")
+
+    rows: list[list[object]] = [
+        ["项目", d.table, ""],
+        ["预算单位", d.unit, ""],
+        ["主管部门", d.department or "", ""],
+        ["年度", d.fiscal_year or "", ""],
+        ["行号", d.position + 1, ""],
+        ["一级指标", d.level1, ""],
+        ["二级指标", d.level2, ""],
+        ["指标", d.name, where(d.source)],
+        ["导入文件", d.table_source or "", ""],
+        *([f"{label}指标值", v.text, where(v.source)] for label, v in d.targets),
+        ["上年实际完成值", d.last_year or "", ""],
+    ]
+    for r in d.reported:
+        period = "运行监控" if r.period.value == "half_year" else "绩效自评"
+        deviation = f"{r.category}：{r.deviation}" if r.category else r.deviation
+        rows += [
+            [f"{period}完成值", r.value or "", where(r.source)],
+            [f"{period}全年预计", r.forecast or "", ""],
+            [f"{period}完成可能性", r.likelihood or "", ""],
+            [f"{period}偏差原因", deviation, ""],
+            [f"{period}改进措施", r.measures, ""],
+        ]
+    if d.light:
+        rows.append(["运行监控", d.light, d.light_basis])
+    if d.score or d.score_rule:
+        rows.append(["绩效自评得分", d.score or "", d.score_rule])
+    rows += [[f"{w.code} {_code_label(w.code)}", w.message, ""] for w in d.findings]
+    title = f"{d.table}第{d.position + 1}行{d.name}"
+    return _file(exports.rows_file(title, ("项目", "内容", "依据或来源"), rows, fmt))
 
 
 @router.get("/oversight/tables/{table_id}")
@@ -401,6 +519,13 @@ def _project_row(p: oversight.ProjectFacts) -> list[object]:
 
 
 _ALL = 1_000_000
+
+
+def _format(fmt: str) -> None:
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound("监督视图只能下载 csv 或 xlsx")
+
+
 _STATUS = {s.value: label for s, label in STATUS_LABELS.items()}
 
 
@@ -419,8 +544,7 @@ def download(
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
-    if fmt not in ("csv", "xlsx"):
-        raise NotFound("监督视图只能下载 csv 或 xlsx")
+    _format(fmt)
     f = _filter(reader, oversight.years(svc.uow()), q)
     scope = f.unit or f.department or "全部单位"
     title = f"{scope}{f.year}年度"
