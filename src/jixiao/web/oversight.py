@@ -375,6 +375,9 @@ def indicator_download(
     def where(source: Provenance | None) -> str:
         return place(source).removeprefix("来源：")
 
+    targets: list[list[object]] = [
+        [f"{label}指标值", v.text, where(v.source)] for label, v in d.targets
+    ]
     rows: list[list[object]] = [
         ["项目", d.table, ""],
         ["预算单位", d.unit, ""],
@@ -385,7 +388,7 @@ def indicator_download(
         ["二级指标", d.level2, ""],
         ["指标", d.name, where(d.source)],
         ["导入文件", d.table_source or "", ""],
-        *([f"{label}指标值", v.text, where(v.source)] for label, v in d.targets),
+        *targets,
         ["上年实际完成值", d.last_year or "", ""],
     ]
     for r in d.reported:
