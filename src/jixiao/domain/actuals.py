@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from jixiao.domain._pickling import by_fields
 from jixiao.domain.model import Period, Project
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Kind, Number, TargetValue
@@ -37,6 +38,7 @@ class DeviationCategory(StrEnum):
     OTHER = "其他"
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Deviation:
     """Why an indicator lags or misses: a category (when given) and the explanation."""
@@ -45,6 +47,7 @@ class Deviation:
     category: DeviationCategory | None = None
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class ManualScore:
     """A reviewer's manual score for an indicator, with the reason (always audited)."""
@@ -53,6 +56,7 @@ class ManualScore:
     reason: str
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class IndicatorActual:
     """What was achieved for one indicator in one period."""
@@ -71,6 +75,7 @@ class IndicatorActual:
     source: Provenance | None = field(default=None, compare=False)
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class ProjectActuals:
     """A project's actuals for one period."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from jixiao.domain._pickling import by_fields
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Number, TargetValue
 
@@ -46,6 +47,7 @@ class BudgetUnit:
     code: str | None = None
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Goal:
     """One row of a unit's overall targets (部门整体支出绩效目标表).
@@ -62,6 +64,7 @@ class Goal:
     source: Provenance | None = field(default=None, compare=False)
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class OverallTargets:
     """A unit's overall expenditure performance targets for one fiscal year."""
@@ -78,6 +81,7 @@ class OverallTargets:
         return tuple(dict.fromkeys(g.function for g in self.goals))
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Funds:
     """A project's funds in 万元, where the table gives them (资金情况)."""
@@ -88,6 +92,7 @@ class Funds:
     other: Number | None = None  # 其他资金
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """A level-3 indicator (三级指标) with its targets per period.
@@ -123,6 +128,7 @@ class Indicator:
         return tuple(found)
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Project:
     """A project's performance target table (项目支出绩效目标表)."""

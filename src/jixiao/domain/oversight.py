@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from jixiao.domain._pickling import by_fields
 from jixiao.domain.actuals import ActualsError, Likelihood, ProjectActuals
 from jixiao.domain.model import OverallTargets, Project
 from jixiao.domain.monitoring import (
@@ -129,6 +130,7 @@ WARNINGS: Mapping[str, WarningRule] = {
 REVIEW, MONITOR, WARNING = "review", "monitor", "warning"
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Fact:
     """A finding of the review or the monitoring, or an early warning, of one table.
@@ -144,6 +146,7 @@ class Fact:
     position: int | None = None
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
     """The checkpoint monitoring (运行监控) of a project."""
@@ -160,6 +163,7 @@ class Checkpoint:
     unjudged: int
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class YearEnd:
     """The year-end self-evaluation (绩效自评) of a table."""
@@ -172,6 +176,7 @@ class YearEnd:
     shortfalls: int  # indicators scored below their weight
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class TableFacts:
     """What oversight keeps of one table: its review, and its checkpoint and year end

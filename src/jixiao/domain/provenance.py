@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jixiao.domain._pickling import by_fields
 
+
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """A place in a source file: page and line for text and PDF, sheet and cell for workbooks.

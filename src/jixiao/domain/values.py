@@ -24,6 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeAlias
 
+from jixiao.domain._pickling import by_fields
 from jixiao.domain.provenance import Provenance
 
 __all__ = [
@@ -81,6 +82,7 @@ _DIRECTIONS: dict[Op, Direction] = {
 }
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class TargetValue:
     """A parsed target (or actual) value; ``text`` is exactly what was printed.
