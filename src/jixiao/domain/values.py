@@ -164,12 +164,16 @@ def _canonical_grade(word: str) -> str | None:
     return _GRADE_WORDS.get(word)
 
 
+#: Grade word (long forms included) → the scales it is on, primary first.
+_SCALES_OF: dict[str, tuple[str, ...]] = {
+    alias: tuple(name for name, words in GRADE_SCALES.items() if word in words)
+    for alias, word in _GRADE_WORDS.items()
+}
+
+
 def grade_scales(grade: str) -> tuple[str, ...]:
     """Names of the scales (keys of :data:`GRADE_SCALES`) the grade word is on, primary first."""
-    word = _canonical_grade(grade)
-    if word is None:
-        return ()
-    return tuple(name for name, words in GRADE_SCALES.items() if word in words)
+    return _SCALES_OF.get(grade, ())
 
 
 def grade_rank(grade: str) -> tuple[str, int] | None:

@@ -10,6 +10,7 @@ The tables come as :class:`Reported` items, a project's earlier years before its
 from __future__ import annotations
 
 import functools
+import gc
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -58,7 +59,7 @@ class Reported:
 class LoadResult:
     rows: dict[str, int] = field(default_factory=dict)  # written per table
     tables: int = 0
-    seconds_facts: float = 0.0  # spent computing the facts (domain), in every process
+    seconds_facts: float = 0.0  # CPU spent computing the facts (domain), in every process
 
 
 @functools.lru_cache(maxsize=65536)
@@ -122,9 +123,9 @@ _SHORT: Shortfalls = {}
 def _compute(
     tasks: list[_Task], config: Settings, short: Shortfalls
 ) -> tuple[list[TableFacts], float]:
-    """The facts of a batch of tables, and the seconds spent (in this process); ``short``
+    """The facts of a batch of tables, and the CPU seconds spent (in this process); ``short``
     remembers each table's shortfalls for next year's table of the project."""
-    started = time.perf_counter()
+    started = time.process_time()
     found: list[TableFacts] = []
     if len(short) > 200_000:
         short.clear()
@@ -149,7 +150,7 @@ def _compute(
         )
         if task.full is not None:
             short[(p.unit, p.name, year)] = found[-1].short
-    return found, time.perf_counter() - started
+    return found, time.process_time() - started
 
 
 _WINDOW = 1000  # tables written while the facts of the window before are computed
@@ -174,6 +175,13 @@ def load(
     """
     tables._require(actor, Action.IMPORT)
     result = LoadResult()
+    # What exists before the load (the caller's tables among it) is kept out of the
+    # collector's sight until the end: full collections would walk it again and again,
+    # and in the worker processes forked from this one they would copy every page of it
+    # (Python's advice for forking; 66.8 s -> 59.2 s for 80,000 tables).
+    frozen = gc.get_freeze_count() == 0
+    if frozen:
+        gc.freeze()
     # Forked workers inherit the settings (they hold mapping proxies, which do not pickle).
     pool = (
         ProcessPoolExecutor(
@@ -247,6 +255,8 @@ def load(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if frozen:
+            gc.unfreeze()
     if progress is not None:
         progress(result.tables)
     return result
