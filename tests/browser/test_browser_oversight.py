@@ -4,7 +4,8 @@ actuals) and a synthetic region around it (``jixiao synth``'s generator, loaded 
 
 人大监督 (renda) opens 监督, filters by the seed's department, downloads its early
 warnings as CSV (checked against the service), then drills down to its unit, a project
-and one indicator with the line of the seed it was imported from.  Screenshots go to
+and one indicator with the line of the seed it was imported from, and downloads that
+indicator as CSV.  Screenshots go to
 test-artifacts/browser/; the dashboard and the indicator page also to docs/img/.
 
 Chromium must be at /usr/bin/chromium: without it this test fails (it is not skipped).
@@ -113,6 +114,17 @@ def test_filter_drill_down_and_download_in_a_real_browser(
             expect(page.locator("#indicator-actuals")).to_contain_text("运行监控")
             shot(page, "oversight-indicator")
             page.screenshot(path=str(DOCS_IMG / "oversight-indicator.png"))
+            # and the indicator itself as CSV: its values with the place each came from
+            with page.expect_download() as download_info:
+                page.click("#indicator-downloads .dl-csv")
+            target = tmp_path / "indicator.csv"
+            download_info.value.save_as(target)
+            items = {
+                r[0]: r[1:]
+                for r in csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig")))
+            }
+            assert items["指标"][0] == name
+            assert "000_782886cd0aa7e389.txt" in items["指标"][1]
             assert not problems, problems
         finally:
             browser.close()
