@@ -221,6 +221,9 @@ def history_file(uow: UnitOfWork, table_id: int, fmt: str) -> ExportFile:
     return rows_file(f"绩效目标表{table_id}修改记录", _HISTORY_HEADER, rows, fmt)
 
 
+_SHEET_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
+
+
 def rows_file(
     title: str, header: Sequence[str], rows: Sequence[Sequence[object]], fmt: str
 ) -> ExportFile:
@@ -230,10 +233,10 @@ def rows_file(
     if fmt == "xlsx":
         from openpyxl import Workbook
 
-        wb = Workbook()
-        ws = wb.active
-        assert ws is not None
-        ws.title = title[:31]
+        # write-only: rows go out as they come (a year of a province's findings is nearly
+        # 200,000 rows); a sheet's name has at most 31 characters and none of \ * ? : / [ ]
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(_SHEET_FORBIDDEN.sub("_", title)[:31])
         ws.append(list(header))
         for row in rows:
             ws.append(list(row))
