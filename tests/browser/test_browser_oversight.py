@@ -120,8 +120,7 @@ def test_filter_drill_down_and_download_in_a_real_browser(
             target = tmp_path / "indicator.csv"
             download_info.value.save_as(target)
             items = {
-                r[0]: r[1:]
-                for r in csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig")))
+                r[0]: r[1:] for r in csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig")))
             }
             assert items["指标"][0] == name
             assert "000_782886cd0aa7e389.txt" in items["指标"][1]
