@@ -20,6 +20,8 @@ server-side time of each dashboard view, and requests per second under concurren
    a 人大监督 user; ``--concurrency`` clients (httpx, asyncio) request the dashboard pages
    of random departments and units for ``--duration`` seconds: requests per second and
    latency percentiles.
+6. **Downloads**: the whole region's project list, findings and warnings as CSV and XLSX
+   from that server, one at a time: rows, size and seconds.
 
 Prints Markdown for docs/performance.md.  Needs PostgreSQL (the admin URL must be allowed
 to create databases); the two databases are dropped at the end.
@@ -43,6 +45,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -176,19 +179,24 @@ def _free_port() -> int:
         return port
 
 
-async def _load_test(
-    base: str, urls: list[str], concurrency: int, duration: float
-) -> tuple[int, int, list[float]]:
-    async with httpx.AsyncClient(base_url=base, timeout=60) as login:
-        page = await login.get("/login")
+def _login(base: str) -> httpx.Cookies:
+    """The session cookies of the bench's 人大监督 user."""
+    with httpx.Client(base_url=base, timeout=60) as client:
+        page = client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert token is not None
-        done = await login.post(
+        done = client.post(
             "/login",
             data={"username": "bench", "password": PASSWORD, "csrf_token": token.group(1)},
         )
         assert done.status_code in (200, 303), done.text
-        cookies = login.cookies
+        return client.cookies
+
+
+async def _load_test(
+    base: str, urls: list[str], concurrency: int, duration: float
+) -> tuple[int, int, list[float]]:
+    cookies = _login(base)
     latencies: list[float] = []
     errors = 0
     stop = time.perf_counter() + duration
@@ -207,6 +215,27 @@ async def _load_test(
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return len(latencies), errors, latencies
+
+
+def _downloads(base: str, year: int) -> list[tuple[str, int, float, float]]:
+    """The region's biggest downloads, each fetched once: (url, rows, MB, seconds)."""
+    found = []
+    with httpx.Client(base_url=base, cookies=_login(base), timeout=600) as client:
+        for view in ("projects", "findings", "warnings"):
+            for fmt in ("csv", "xlsx"):
+                url = f"/oversight/{view}.{fmt}?year={year}"
+                start = time.perf_counter()
+                response = client.get(url)
+                seconds = time.perf_counter() - start
+                assert response.status_code == 200, url
+                if fmt == "csv":
+                    rows = response.content.count(b"\r\n") - 1
+                else:
+                    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+                    assert sheet is not None
+                    rows = sum(1 for _ in sheet.iter_rows(values_only=True)) - 1
+                found.append((url, rows, len(response.content) / 1e6, seconds))
+    return found
 
 
 def main() -> None:
@@ -338,6 +367,7 @@ def main() -> None:
         requests, errors, latencies = asyncio.run(
             _load_test(base, urls, args.concurrency, args.duration)
         )
+        downloads = _downloads(base, year)
 
         out = sys.stdout
         print(
@@ -387,9 +417,13 @@ def main() -> None:
             f"{args.concurrency} clients against jixiao serve --workers {args.server_workers} = "
             f"{requests / args.duration:.1f} requests/s; "
             f"latency p50 {statistics.median(latencies):.0f} ms, p95 "
-            f"{_percentile(latencies, 0.95):.0f} ms; {errors} errors",
+            f"{_percentile(latencies, 0.95):.0f} ms; {errors} errors\n",
             file=out,
         )
+        print("| download (whole region) | rows | MB | seconds |", file=out)
+        print("|---|---:|---:|---:|", file=out)
+        for url, n, mb, seconds in downloads:
+            print(f"| `{url}` | {n} | {mb:.1f} | {seconds:.1f} |", file=out)
         svc.dispose()
     finally:
         if server is not None:
