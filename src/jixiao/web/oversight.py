@@ -16,7 +16,6 @@ from fastapi.responses import Response
 
 from jixiao.domain.monitoring import FINDING_CODES, LIGHT_LABELS, Light
 from jixiao.domain.oversight import SIZE_CLASSES, WARNINGS
-from jixiao.domain.provenance import Provenance
 from jixiao.domain.review import RULES
 from jixiao.domain.workflow import STATUS_LABELS, Actor, Role, Status
 from jixiao.services import NotFound, PermissionDenied, exports, oversight
@@ -29,7 +28,7 @@ from jixiao.web.pages import (
     _page,
     _see_other,
     inquiry_context,
-    place,
+    origin,
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -372,11 +371,8 @@ def indicator_download(
     d = oversight.indicator_detail(svc.uow(), table_id, position, svc.facts_settings())
     _may_read(reader, d)
 
-    def where(source: Provenance | None) -> str:
-        return place(source).removeprefix("来源：")
-
     targets: list[list[object]] = [
-        [f"{label}指标值", v.text, where(v.source)] for label, v in d.targets
+        [f"{label}指标值", v.text, origin(v.source)] for label, v in d.targets
     ]
     rows: list[list[object]] = [
         ["项目", d.table, ""],
@@ -386,7 +382,7 @@ def indicator_download(
         ["行号", d.position + 1, ""],
         ["一级指标", d.level1, ""],
         ["二级指标", d.level2, ""],
-        ["指标", d.name, where(d.source)],
+        ["指标", d.name, origin(d.source)],
         ["导入文件", d.table_source or "", ""],
         *targets,
         ["上年实际完成值", d.last_year or "", ""],
@@ -395,7 +391,7 @@ def indicator_download(
         period = "运行监控" if r.period.value == "half_year" else "绩效自评"
         deviation = f"{r.category}：{r.deviation}" if r.category else r.deviation
         rows += [
-            [f"{period}完成值", r.value or "", where(r.source)],
+            [f"{period}完成值", r.value or "", origin(r.source)],
             [f"{period}全年预计", r.forecast or "", ""],
             [f"{period}完成可能性", r.likelihood or "", ""],
             [f"{period}偏差原因", deviation, ""],

@@ -153,10 +153,11 @@ def fmt_time(value: datetime | str | None) -> str:
     return when.astimezone(CST).strftime("%Y-%m-%d %H:%M")
 
 
-def place(source: Provenance | None) -> str:
-    """Where a value came from, for a tooltip: ``000_….txt 第 2 页 第 119 行``."""
-    if source is None:
-        return "在系统中录入（无原始出处）"
+_TYPED_IN = "在系统中录入（无原始出处）"
+
+
+def location(source: Provenance) -> str:
+    """A place in a source file: ``000_….txt 第 2 页 第 119 行``."""
     parts = [PurePath(source.file).name or source.file]
     if source.sheet is not None:
         parts.append(f"工作表 {source.sheet}")
@@ -166,7 +167,17 @@ def place(source: Provenance | None) -> str:
         parts.append(f"第 {source.page} 页")
     if source.line is not None:
         parts.append(f"第 {source.line} 行")
-    return "来源：" + " ".join(parts)
+    return " ".join(parts)
+
+
+def place(source: Provenance | None) -> str:
+    """Where a value came from, for a tooltip: ``来源：000_….txt 第 2 页 第 119 行``."""
+    return _TYPED_IN if source is None else "来源：" + location(source)
+
+
+def origin(source: Provenance | None) -> str:
+    """Where a value came from, for a column headed 来源: the place, without the word."""
+    return _TYPED_IN if source is None else location(source)
 
 
 _KIND_WORDS = {
