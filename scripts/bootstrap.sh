@@ -1,9 +1,17 @@
 # Sourced by scripts/run and scripts/test: creates .venv and installs jixiao into it
 # (editable), re-installing only when pyproject.toml changes. Idempotent.
+#
+# Usage: source scripts/bootstrap.sh EXTRAS   (EXTRAS: "" for the application, "dev" for
+# the test tools). Always pass EXTRAS explicitly: `source` without arguments hands the
+# caller's own arguments ("--port 8080") to this script.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${JIXIAO_VENV:-$ROOT/.venv}"
 EXTRAS="${1:-}"
+if ! [[ "$EXTRAS" =~ ^([a-z][a-z0-9_-]*(,[a-z][a-z0-9_-]*)*)?$ ]]; then
+    echo "jixiao: scripts/bootstrap.sh takes the extras to install (\"\" or \"dev\"), not '$EXTRAS'" >&2
+    exit 2
+fi
 PY="${PYTHON:-python3}"
 
 if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
