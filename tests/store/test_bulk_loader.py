@@ -46,13 +46,14 @@ def _table(loader: Loader, unit_id: int, name: str) -> int:
     now = datetime.now(UTC)
     table_id = loader.next_id("target_table")
     row = (table_id, "project", unit_id, 2025, name, None, None, None, None, None, None, None)
-    loader.add("target_table", (*row, "approved", 1, 1, now, now))
+    loader.add("target_table", (*row, "", "", "approved", 1, 1, now, now))
     return table_id
 
 
 def _indicator(loader: Loader, table_id: int) -> None:
     row = (loader.next_id("indicator"), table_id, 0, "产出指标", "数量指标", "人次")
-    loader.add("indicator", (*row, None, None, None, '{"text":"≥1人次"}', None, 1))
+    values = (None, None, None, '{"text":"≥1人次"}', None)
+    loader.add("indicator", (*row, *values, None, None, None, "", "", "", "", 1))
 
 
 def _school(loader: Loader) -> int:

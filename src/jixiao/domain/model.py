@@ -16,10 +16,17 @@ from typing import TYPE_CHECKING
 
 from jixiao.domain._pickling import by_fields
 from jixiao.domain.provenance import Provenance
-from jixiao.domain.values import Number, TargetValue
+from jixiao.domain.values import Direction, Number, TargetValue
 
 if TYPE_CHECKING:  # actuals build on this module
     from jixiao.domain.actuals import ActualsDocument
+
+
+class Nature(StrEnum):
+    """What an indicator is, as a table's 指标性质 / 指标类型 column says."""
+
+    QUANTITATIVE = "quantitative"  # 定量
+    QUALITATIVE = "qualitative"  # 定性
 
 
 class Period(StrEnum):
@@ -99,6 +106,12 @@ class Indicator:
 
     ``level1``/``level2`` are canonical taxonomy names; ``level1_label``/``level2_label``
     keep the labels as printed (None when the source printed none, e.g. a row typed in).
+
+    What else a table prints about the indicator is kept as printed, where it has a column:
+    ``weight`` (权重 / 分值, the points or share the table gives it), ``direction``
+    (指标方向: 正向 / 反向), ``nature`` (指标性质: 定量 / 定性), ``basis`` (指标值确定依据 /
+    取值依据), ``explanation`` (指标解释 / 指标说明), ``standard`` (评(扣)分标准) and
+    ``remark`` (备注); None or ``""`` when the table has no such column.
     """
 
     level1: str
@@ -109,7 +122,25 @@ class Indicator:
     long_term: TargetValue | None = None
     level1_label: str | None = None
     level2_label: str | None = None
+    weight: Number | None = None
+    direction: Direction | None = None
+    nature: Nature | None = None
+    basis: str = ""
+    explanation: str = ""
+    standard: str = ""
+    remark: str = ""
     source: Provenance | None = field(default=None, compare=False)
+
+    @property
+    def effective_direction(self) -> Direction | None:
+        """The direction scoring and review go by: the target's operator where it says one
+        (≥ > positive, ≤ < negative), else the printed 指标方向 (a bare number reads as ＝,
+        which says nothing against a 反向 column), else the operator's (＝ exact)."""
+        target = self.full_year or self.half_year or self.long_term
+        by_op = target.direction if target is not None else None
+        if by_op in (Direction.POSITIVE, Direction.NEGATIVE) or self.direction is None:
+            return by_op
+        return self.direction
 
     def value(self, period: Period) -> TargetValue | None:
         """The target value for a period, or None."""
@@ -131,7 +162,12 @@ class Indicator:
 @by_fields
 @dataclass(frozen=True, slots=True)
 class Project:
-    """A project's performance target table (项目支出绩效目标表)."""
+    """A project's performance target table (项目支出绩效目标表).
+
+    ``annual_goal`` is the 年度目标 (年度绩效目标) text, ``long_term_goal`` the 中长期目标 /
+    实施期目标 (总体目标) text, as printed (``""`` when the table has none);
+    ``start_year``/``end_year`` the 实施期 (项目期限, 开始/完成时间).
+    """
 
     name: str
     department: str | None = None
@@ -140,6 +176,8 @@ class Project:
     start_year: int | None = None
     end_year: int | None = None
     funds: Funds | None = None
+    annual_goal: str = ""
+    long_term_goal: str = ""
     indicators: tuple[Indicator, ...] = ()
     source: Provenance | None = field(default=None, compare=False)
 

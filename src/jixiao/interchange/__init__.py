@@ -27,12 +27,13 @@ from jixiao.domain.model import (
     Funds,
     Goal,
     Indicator,
+    Nature,
     OverallTargets,
     Project,
     SourceInfo,
 )
 from jixiao.domain.provenance import Provenance
-from jixiao.domain.values import Kind, Op, TargetValue
+from jixiao.domain.values import Direction, Kind, Op, TargetValue
 from jixiao.interchange._wire import (
     FORMAT_ID,
     WireActuals,
@@ -152,6 +153,8 @@ def _to_wire(doc: Document) -> WireDocument:
                     if p.funds is not None
                     else None
                 ),
+                annual_goal=p.annual_goal,
+                long_term_goal=p.long_term_goal,
                 indicators=[
                     WireIndicator(
                         level1=i.level1,
@@ -162,6 +165,13 @@ def _to_wire(doc: Document) -> WireDocument:
                         long_term=_value(i.long_term),
                         level1_label=i.level1_label,
                         level2_label=i.level2_label,
+                        weight=i.weight,
+                        direction=i.direction.value if i.direction is not None else None,
+                        nature=i.nature.value if i.nature is not None else None,
+                        basis=i.basis,
+                        explanation=i.explanation,
+                        standard=i.standard,
+                        remark=i.remark,
                         source=_loc(i.source),
                     )
                     for i in p.indicators
@@ -316,6 +326,8 @@ def _from_wire(w: WireDocument) -> Document:
                     if p.funds is not None
                     else None
                 ),
+                annual_goal=p.annual_goal,
+                long_term_goal=p.long_term_goal,
                 indicators=tuple(
                     Indicator(
                         level1=i.level1,
@@ -326,6 +338,13 @@ def _from_wire(w: WireDocument) -> Document:
                         long_term=_target(i.long_term),
                         level1_label=i.level1_label,
                         level2_label=i.level2_label,
+                        weight=i.weight,
+                        direction=Direction(i.direction) if i.direction is not None else None,
+                        nature=Nature(i.nature) if i.nature is not None else None,
+                        basis=i.basis,
+                        explanation=i.explanation,
+                        standard=i.standard,
+                        remark=i.remark,
                         source=_prov(i.source),
                     )
                     for i in p.indicators

@@ -18,6 +18,8 @@ ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 OpLiteral = Literal["=", ">=", "<=", ">", "<"]
 KindLiteral = Literal["quantitative", "qualitative", "date", "text"]
+DirectionLiteral = Literal["positive", "negative", "exact"]
+NatureLiteral = Literal["quantitative", "qualitative"]
 
 
 class _Model(BaseModel):
@@ -91,6 +93,19 @@ class WireIndicator(_Model):
     long_term: WireValue | None = None
     level1_label: str | None = Field(default=None, description="Level-1 label as printed.")
     level2_label: str | None = Field(default=None, description="Level-2 label as printed.")
+    weight: Annotated[int | float, Field(ge=0, allow_inf_nan=False)] | None = Field(
+        default=None, description="权重 / 分值 as the table prints it (points or a share)."
+    )
+    direction: DirectionLiteral | None = Field(
+        default=None, description="指标方向 as printed: 正向 positive, 反向 negative."
+    )
+    nature: NatureLiteral | None = Field(
+        default=None, description="指标性质 as printed: 定量 quantitative, 定性 qualitative."
+    )
+    basis: str = Field(default="", description="指标值确定依据 / 取值依据.")
+    explanation: str = Field(default="", description="指标解释 / 指标说明.")
+    standard: str = Field(default="", description="评(扣)分标准.")
+    remark: str = Field(default="", description="备注.")
     source: WireLocation | None = None
 
 
@@ -102,6 +117,8 @@ class WireProject(_Model):
     start_year: int | None = None
     end_year: int | None = None
     funds: WireFunds | None = None
+    annual_goal: str = Field(default="", description="年度目标 (年度绩效目标) text.")
+    long_term_goal: str = Field(default="", description="中长期目标 / 实施期目标 text.")
     indicators: list[WireIndicator]
     source: WireLocation | None = None
 

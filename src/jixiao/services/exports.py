@@ -181,6 +181,8 @@ def version_document(uow: UnitOfWork, table_id: int, number: int) -> Document:
         funds=Funds(**{k: funds.get(k) for k in ("total", "fiscal", "carryover", "other")})
         if any(funds.get(k) is not None for k in ("total", "fiscal", "carryover", "other"))
         else None,
+        annual_goal=s.get("annual_goal") or "",
+        long_term_goal=s.get("long_term_goal") or "",
         indicators=tuple(
             Indicator(
                 level1=i.get("level1", ""),
@@ -192,6 +194,7 @@ def version_document(uow: UnitOfWork, table_id: int, number: int) -> Document:
                 level1_label=i.get("level1_label"),
                 level2_label=i.get("level2_label"),
                 source=location_from_dict(i.get("source")),
+                **tables.extras_of(i),
             )
             for i in s.get("indicators") or []
         ),

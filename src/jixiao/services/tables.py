@@ -22,13 +22,14 @@ from jixiao.domain.model import (
     Funds,
     Goal,
     Indicator,
+    Nature,
     OverallTargets,
     Project,
     SourceInfo,
 )
 from jixiao.domain.scoring import ScoringScheme
 from jixiao.domain.taxonomy import taxonomy_for_year
-from jixiao.domain.values import Kind, parse_value
+from jixiao.domain.values import Direction, Kind, parse_value
 from jixiao.domain.workflow import (
     Action,
     Actor,
@@ -113,6 +114,35 @@ def _indicator_dict(row: IndicatorRow) -> dict[str, Any]:
         "half_year": row.half_year,
         "full_year": row.full_year,
         "long_term": row.long_term,
+        **_extras_dict(row),
+    }
+
+
+#: What else a table prints about an indicator (domain.model.Indicator), kept as printed.
+EXTRAS = ("weight", "direction", "nature", "basis", "explanation", "standard", "remark")
+
+
+def _extras_dict(row: IndicatorRow) -> dict[str, Any]:
+    """The indicator's printed extras that are set (an unset one is left out, so that the
+    audit trail and the versions of tables without them read as before)."""
+    found = {key: getattr(row, key) for key in EXTRAS}
+    return {k: v for k, v in found.items() if v not in (None, "")}
+
+
+def extras_of(data: Any) -> dict[str, Any]:
+    """The extras of an indicator as :class:`Indicator` takes them, from its row or from
+    its JSON (``_indicator_dict``, an approved version's snapshot)."""
+    found = (
+        {key: data.get(key) for key in EXTRAS}
+        if isinstance(data, dict)
+        else {key: getattr(data, key) for key in EXTRAS}
+    )
+    direction, nature = found["direction"], found["nature"]
+    return {
+        **{key: found[key] or "" for key in ("basis", "explanation", "standard", "remark")},
+        "weight": found["weight"],
+        "direction": Direction(direction) if direction else None,
+        "nature": Nature(nature) if nature else None,
     }
 
 
@@ -149,6 +179,10 @@ def _table_dict(row: TargetTableRow) -> dict[str, Any]:
             },
             indicators=[_indicator_dict(i) for i in row.indicators],
         )
+        if row.annual_goal:
+            data["annual_goal"] = row.annual_goal
+        if row.long_term_goal:
+            data["long_term_goal"] = row.long_term_goal
     else:
         data["goals"] = [_goal_dict(g) for g in row.goals]
     return data
@@ -287,6 +321,13 @@ def _indicator_row(position: int, ind: Indicator) -> IndicatorRow:
         half_year=value_to_dict(ind.half_year),
         full_year=value_to_dict(ind.full_year),
         long_term=value_to_dict(ind.long_term),
+        weight=ind.weight,
+        direction=ind.direction.value if ind.direction is not None else None,
+        nature=ind.nature.value if ind.nature is not None else None,
+        basis=ind.basis,
+        explanation=ind.explanation,
+        standard=ind.standard,
+        remark=ind.remark,
         source=location_to_dict(ind.source),
     )
 
@@ -370,6 +411,7 @@ def import_document(
             if isinstance(item.table, Project):
                 project = item.table
                 row.start_year, row.end_year = project.start_year, project.end_year
+                row.annual_goal, row.long_term_goal = project.annual_goal, project.long_term_goal
                 if project.funds is not None:
                     row.funds_total = _num(project.funds.total)
                     row.funds_fiscal = _num(project.funds.fiscal)
@@ -613,6 +655,8 @@ def get_table(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> Tab
                 "carryover": row.funds_carryover,
                 "other": row.funds_other,
             },
+            annual_goal=row.annual_goal,
+            long_term_goal=row.long_term_goal,
             status=Status(row.status),
             version=row.version,
             adjust_reason=row.adjust_reason,
@@ -647,6 +691,7 @@ def _indicator_view(i: IndicatorRow) -> IndicatorView:
         long_term=value_from_dict(i.long_term),
         source=location_from_dict(i.source),
         lock=i.lock,
+        **extras_of(i),
     )
 
 
@@ -676,6 +721,8 @@ def domain_project(row: TargetTableRow) -> Project:
         start_year=row.start_year,
         end_year=row.end_year,
         funds=funds,
+        annual_goal=row.annual_goal,
+        long_term_goal=row.long_term_goal,
         indicators=tuple(
             Indicator(
                 level1=i.level1,
@@ -687,6 +734,7 @@ def domain_project(row: TargetTableRow) -> Project:
                 level1_label=i.level1_label,
                 level2_label=i.level2_label,
                 source=location_from_dict(i.source),
+                **extras_of(i),
             )
             for i in row.indicators
         ),

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from jixiao.domain.model import Document
+from jixiao.domain.model import Document, Nature
 from jixiao.domain.provenance import Provenance
-from jixiao.domain.values import TargetValue
+from jixiao.domain.values import Direction, Number, TargetValue
 from jixiao.domain.workflow import STATUS_LABELS, Action, Status
 
 
@@ -48,6 +48,14 @@ class IndicatorView:
     long_term: TargetValue | None
     source: Provenance | None
     lock: int
+    # what else the table printed (see domain.model.Indicator)
+    weight: Number | None = None
+    direction: Direction | None = None
+    nature: Nature | None = None
+    basis: str = ""
+    explanation: str = ""
+    standard: str = ""
+    remark: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +110,8 @@ class TableDetail:
     start_year: int | None
     end_year: int | None
     funds: dict[str, float | None]
+    annual_goal: str
+    long_term_goal: str
     status: Status
     version: int
     adjust_reason: str | None

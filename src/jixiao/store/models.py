@@ -128,6 +128,8 @@ class TargetTableRow(Base):
     funds_fiscal: Mapped[float | None] = mapped_column(Float)
     funds_carryover: Mapped[float | None] = mapped_column(Float)
     funds_other: Mapped[float | None] = mapped_column(Float)
+    annual_goal: Mapped[str] = mapped_column(Text, default="", server_default="")  # 年度目标
+    long_term_goal: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")
     version: Mapped[int] = mapped_column(Integer, default=1)
     adjust_reason: Mapped[str | None] = mapped_column(Text)
@@ -165,6 +167,14 @@ class IndicatorRow(Base):
     half_year: Mapped[Any] = mapped_column(nullable=True)
     full_year: Mapped[Any] = mapped_column(nullable=True)
     long_term: Mapped[Any] = mapped_column(nullable=True)
+    # what else the table printed (domain.model.Indicator): 权重, 指标方向, 指标性质, …
+    weight: Mapped[float | None] = mapped_column(Float)
+    direction: Mapped[str | None] = mapped_column(String(10))  # positive, negative, exact
+    nature: Mapped[str | None] = mapped_column(String(15))  # quantitative, qualitative
+    basis: Mapped[str] = mapped_column(Text, default="", server_default="")
+    explanation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    standard: Mapped[str] = mapped_column(Text, default="", server_default="")
+    remark: Mapped[str] = mapped_column(Text, default="", server_default="")
     source: Mapped[Any] = mapped_column(nullable=True)
     lock: Mapped[int] = mapped_column(Integer, default=1)
 

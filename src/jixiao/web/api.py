@@ -208,6 +208,17 @@ class IndicatorOut(_Out):
     half_year: ValueOut | None = Field(description="半年指标值")
     full_year: ValueOut | None = Field(description="全年（年度）指标值")
     long_term: ValueOut | None = Field(description="长期指标值")
+    weight: int | float | None = Field(default=None, description="权重（分值），按原表")
+    direction: Literal["positive", "negative", "exact"] | None = Field(
+        default=None, description="指标方向：positive 正向，negative 反向（按原表）"
+    )
+    nature: Literal["quantitative", "qualitative"] | None = Field(
+        default=None, description="指标性质：quantitative 定量，qualitative 定性（按原表）"
+    )
+    basis: str = Field(default="", description="指标值确定依据")
+    explanation: str = Field(default="", description="指标解释")
+    standard: str = Field(default="", description="评（扣）分标准")
+    remark: str = Field(default="", description="备注")
     source: LocationOut | None
     lock: int = Field(description="版本号：修改或删除时原样带回，用于发现他人的修改")
 
@@ -252,6 +263,8 @@ class TableDetailOut(_Out):
     start_year: int | None
     end_year: int | None
     funds: FundsOut
+    annual_goal: str = Field(default="", description="年度目标")
+    long_term_goal: str = Field(default="", description="中长期目标（实施期目标）")
     status: Status
     status_label: str
     version: int = Field(description="目标版本：每次调整加一")
@@ -473,6 +486,13 @@ def _indicator(i: IndicatorView) -> IndicatorOut:
         half_year=_value(i.half_year),
         full_year=_value(i.full_year),
         long_term=_value(i.long_term),
+        weight=i.weight,
+        direction=i.direction.value if i.direction is not None else None,
+        nature=i.nature.value if i.nature is not None else None,
+        basis=i.basis,
+        explanation=i.explanation,
+        standard=i.standard,
+        remark=i.remark,
         source=_location(i.source),
         lock=i.lock,
     )
@@ -508,6 +528,8 @@ def _detail(d: TableDetail) -> TableDetailOut:
         start_year=d.start_year,
         end_year=d.end_year,
         funds=FundsOut.model_validate(d.funds),
+        annual_goal=d.annual_goal,
+        long_term_goal=d.long_term_goal,
         status=d.status,
         status_label=d.status_label,
         version=d.version,

@@ -1293,6 +1293,7 @@ def _snapshot_detail(table_id: int, v: VersionView) -> TableDetail:
             long_term=value_from_dict(i.get("long_term")),
             source=location_from_dict(i.get("source")),
             lock=0,
+            **tables.extras_of(i),
         )
         for k, i in enumerate(s.get("indicators") or [])
     )
@@ -1321,6 +1322,8 @@ def _snapshot_detail(table_id: int, v: VersionView) -> TableDetail:
         start_year=s.get("start_year"),
         end_year=s.get("end_year"),
         funds={k: funds.get(k) for k in ("total", "fiscal", "carryover", "other")},
+        annual_goal=s.get("annual_goal") or "",
+        long_term_goal=s.get("long_term_goal") or "",
         status=Status(s.get("status", Status.APPROVED.value)),
         version=v.number,
         adjust_reason=v.reason,
