@@ -86,7 +86,7 @@ def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
     up = _jixiao("db", "upgrade", "--db", url, env=env)
     assert up.returncode == 0, up.stderr
     assert f"database at revision {head_revision()}" in up.stdout
-    assert head_revision() == "0005"
+    assert head_revision() == "0006"
     add = _jixiao(
         "user",
         "add",
