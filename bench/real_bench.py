@@ -93,9 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, folder in corpora().items():
         if args.corpus and name not in args.corpus:
             continue
-        if not (folder / "gold").is_dir():
+        if not (folder / "gold").is_dir() and name != "tests/real":
             missing.append(f"{name} ({folder})")
             continue
+        # tests/real may hold no gold yet: an empty corpus, as tests/real/test_ratchet.py
+        # reads it.
         per: dict[str, Score] = {}
         for doc in gold_docs(name, folder):
             reading = read(doc.path)

@@ -541,10 +541,10 @@ def _score(feat: _Feat, role: _Role, context_level1: str | None) -> float:
         return 1.5 if feat.measure else 0.2  # 人次, 万元, 个工作日; 不断缩小 is prose
     if role is _Role.WEIGHT:
         return 1.5 if feat.number else -3.0
-    if role is _Role.KIND:
-        return 4.0 if feat.kind_word else -4.0
+    if role is _Role.KIND:  # 定量 / 定性, or the operator where a template prints it there
+        return 4.0 if feat.kind_word or feat.op_only else -4.0
     if role is _Role.DIRECTION:
-        return 4.0 if feat.direction_word else -4.0
+        return 4.0 if feat.direction_word or feat.op_only else -4.0
     if role is _Role.ACTUAL:
         return 1.0 if feat.value else 0.5
     if role is _Role.ACTUAL_SCORE:
@@ -1657,7 +1657,7 @@ class _Reader:
         name_role = _Role.NAME if t.header.has(_Role.NAME) else _Role.NAME_WEAK
         labels = {id(p.cell) for p in (l1, l2) if p is not None}
         name_cells = [p for p in placed if p.col.role is name_role and id(p.cell) not in labels]
-        op = next((_text(p.cell) for p in placed if p.col.role is _Role.OP), "")
+        op = _operator(placed)
         unit = next((_text(p.cell) for p in placed if p.col.role is _Role.UNIT), "")
         # A label cell spread over further columns (a section row) is no name or value.
         values = _period_values(row, [p for p in placed if id(p.cell) not in labels], op, unit)
@@ -1777,7 +1777,7 @@ class _Reader:
             first(_Role.WORK),
             first(_Role.GOAL),
         )
-        op = next((_text(p.cell) for p in placed if p.col.role is _Role.OP), "")
+        op = _operator(placed)
         unit = next((_text(p.cell) for p in placed if p.col.role is _Role.UNIT), "")
         values = _period_values(row, placed, op, unit)
         target = values.get(Period.FULL_YEAR) or next(iter(values.values()), None)
@@ -1893,6 +1893,24 @@ def _under(row: _Row, label: GridCell, below: _Row) -> GridCell | None:
     return cell
 
 
+# Columns that may hold the operator: 计算符号, and 指标性质 / 指标方向 where a template
+# prints ＝ ≥ ≤ there (定性 / 正向 in the same column are no operator).
+_OPERATOR_ROLES = (_Role.OP, _Role.KIND, _Role.DIRECTION)
+
+
+def _operator(placed: Sequence[_Placed]) -> str:
+    """The row's operator: the 计算符号 cell, else an operator printed in the 指标性质 or
+    指标方向 column; ``""`` when the row prints none (no operator is invented)."""
+    for role in _OPERATOR_ROLES:
+        for p in placed:
+            if p.col.role is not role:
+                continue
+            text = _text(p.cell)
+            if role is _Role.OP or _OP_TOKEN.match(fold(text)):
+                return text
+    return ""
+
+
 def _period_values(row: _Row, placed: list[_Placed], op: str, unit: str) -> dict[Period, _Value]:
     """The row's target values by period; cells of one column group are joined."""
     groups: dict[Period, list[_Placed]] = {}
@@ -1914,9 +1932,8 @@ def _period_values(row: _Row, placed: list[_Placed], op: str, unit: str) -> dict
 
 def _join_value(text: str, op: str, unit: str) -> str:
     """One target text from separate 计算符号 / 目标值 / 度量单位 cells."""
-    op = fold(op)
-    if op and _OP_TOKEN.match(op) and not _STARTS_WITH_OP.match(fold(text)):
-        text = op + text
+    if _OP_TOKEN.match(fold(op)) and not _STARTS_WITH_OP.match(fold(text)):
+        text = re.sub(r"\s+", "", op) + text  # as printed (＝ stays full-width)
     unit = unit.strip()
     if unit and unit not in _PLACEHOLDER and fold(unit) not in _PLACEHOLDER:
         parsed = parse_value(text)
