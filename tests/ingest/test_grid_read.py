@@ -488,9 +488,8 @@ def test_monitoring_table_imports_targets_and_checkpoint_actuals() -> None:
         ("产出指标", "数量指标", "甲", None, "≥10个", None),
         ("满意度指标", "服务对象满意度指标", "乙", None, "≥90%", None),
     ]
-    assert codes(doc) == Counter({"ingest.unused-text": 1})
-    notes = next(w for w in doc.warnings if w.code == "ingest.unused-text")
-    assert "备注" in notes.message
+    assert codes(doc) == Counter()
+    assert [i.remark for i in p.indicators] == ["", "半年调查"]  # the 备注 column, kept
     (report,) = doc.actuals
     assert (report.period, report.fiscal_year) == (Period.HALF_YEAR, 2023)
     assert report.month == 6  # 1-6月执行情况

@@ -29,6 +29,37 @@ class Nature(StrEnum):
     QUALITATIVE = "qualitative"  # 定性
 
 
+_NATURE_WORDS: dict[str, Nature] = {"定量": Nature.QUANTITATIVE, "定性": Nature.QUALITATIVE}
+_OPERATOR_CHARS = frozenset("=＝≥≧≤≦<>＜＞⩾⩽")
+_DIRECTION_WORDS: tuple[tuple[str, Direction], ...] = (
+    ("越大越好", Direction.POSITIVE),
+    ("越小越好", Direction.NEGATIVE),
+    ("正向", Direction.POSITIVE),
+    ("反向", Direction.NEGATIVE),
+    ("逆向", Direction.NEGATIVE),
+    ("中性", Direction.EXACT),
+)
+
+
+def parse_nature(text: str) -> Nature | None:
+    """指标性质 as printed: 定量(指标) / 定性(指标); an operator (≥ ＝ …, which tables print
+    in that column too) is a quantitative indicator; anything else None."""
+    word = "".join(text.split()).removesuffix("指标")
+    if word in _NATURE_WORDS:
+        return _NATURE_WORDS[word]
+    if word and len(word) <= 2 and all(ch in _OPERATOR_CHARS for ch in word):
+        return Nature.QUANTITATIVE
+    return None
+
+
+def parse_direction(text: str) -> Direction | None:
+    """指标方向 as printed: 正向(指标) / 反向 / 逆向 / 中性, 越大越好 / 越小越好; else None."""
+    word = "".join(text.split())
+    if len(word) > 6:
+        return None
+    return next((d for w, d in _DIRECTION_WORDS if word.startswith(w)), None)
+
+
 class Period(StrEnum):
     """The period a target value is set for (指标值的期间)."""
 

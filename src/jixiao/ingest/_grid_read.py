@@ -67,6 +67,8 @@ from jixiao.domain.model import (
     OverallTargets,
     Period,
     Project,
+    parse_direction,
+    parse_nature,
 )
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.taxonomy import (
@@ -154,9 +156,27 @@ class _Role(Enum):
 _ACTUAL_ROLES = frozenset({_Role.ACTUAL, _Role.ACTUAL_SCORE, _Role.ACTUAL_TEXT})
 
 _NOTE_WORDS = re.compile(
-    r"评分标准|评分规则|评分方法|计分方法|评价标准|指标解释|指标说明|指标定义|备注|说明|"
-    r"数据来源|佐证|评价要点|计算公式|取值依据|设定依据"
+    r"评分标准|评分规则|评分方法|计分方法|评价标准|评\(?扣\)?分标准|扣分标准|指标解释|指标说明|"
+    r"指标定义|备注|说明|数据来源|佐证|评价要点|计算公式|取值依据|设定依据|确定依据"
 )
+# Where a note column's text goes on the indicator (Indicator.basis / explanation / standard
+# / remark), by its header words; a note column matching none is not imported.
+_NOTE_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("standard", re.compile(r"评分|计分|评价标准|扣分|评\(?扣\)?分")),
+    ("basis", re.compile(r"依据|数据来源|佐证")),
+    ("explanation", re.compile(r"解释|指标说明|定义|计算公式|评价要点")),
+    ("remark", re.compile(r"备注|说明")),
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _note_field(label: str) -> str | None:
+    """The indicator text a note column holds (``basis``, ``explanation``, ``standard``,
+    ``remark``), or None."""
+    f = fold(label)
+    return next((key for key, pattern in _NOTE_FIELDS if pattern.search(f)), None)
+
+
 _ACTUAL_WORDS = re.compile(
     r"实际|完成值|完成情况|完成数|完成率|执行情况|执行数|执行率|预计|得分|偏差|原因|措施|"
     r"可能性|经费保障|制度保障|人员保障|硬件条件保障|自评|当前|累计|^其他$|进度$|监控结果"
@@ -757,6 +777,24 @@ _FIELD_LABELS: Mapping[str, str] = {
     "上年结转": "funds.carryover",
     "上年结转资金": "funds.carryover",
     "其他资金": "funds.other",
+    # The project's goal texts (the label beside or above the text).
+    "年度目标": "goal.annual",
+    "年度绩效目标": "goal.annual",
+    "年度总体目标": "goal.annual",
+    "项目年度目标": "goal.annual",
+    "项目年度绩效目标": "goal.annual",
+    "年度预期目标": "goal.annual",
+    "当年绩效目标": "goal.annual",
+    "中长期目标": "goal.long",
+    "中长期绩效目标": "goal.long",
+    "项目中长期目标": "goal.long",
+    "长期目标": "goal.long",
+    "实施期目标": "goal.long",
+    "实施期绩效目标": "goal.long",
+    "实施期总目标": "goal.long",
+    "总体目标": "goal.long",
+    "总体绩效目标": "goal.long",
+    "项目总体目标": "goal.long",
 }
 # Labels printed beside a value that the model has no place for: read and set aside.
 _META_LABELS = frozenset(
@@ -779,9 +817,12 @@ _META_LABELS = frozenset(
         "项目类别",
         "预算年度",
         "年度",
+        "年度目标完成情况",
+        "年度目标实际完成情况",
     }
 )
 _LABEL_TAIL = re.compile(r"(?:\((?:万元|元|盖章|公章)\))+$")
+_BRACKET_TAIL = re.compile(r"\([^()]{1,20}\)$")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -793,7 +834,9 @@ def _field_key(text: str) -> str | None:
             return _FIELD_LABELS[candidate]
         if candidate in _META_LABELS:
             return "meta"
-    return None
+    # A goal's label with its period in brackets: 中长期目标（2025年－2027年）.
+    found = _FIELD_LABELS.get(_BRACKET_TAIL.sub("", key))
+    return found if found is not None and found.startswith("goal.") else None
 
 
 _INLINE_FIELD = re.compile(r"^\s*([^:：]{1,24}?)\s*[:：]\s*(\S.*)$", re.S)
@@ -1155,6 +1198,10 @@ class _IndRow:
     # A ragged row of one text cell: a name whose values follow on the next row, or text
     # wrapped from another row; imported only when values join it.
     tentative: bool = False
+    # What else the row prints about the indicator: ``nature`` (指标性质), ``direction``
+    # (指标方向) and the note columns by field (``basis``, ``explanation``, ``standard``,
+    # ``remark``); the 权重 / 分值 is in ``actuals["weight"]``.
+    extra: dict[str, _Value] = field(default_factory=dict)
 
 
 @dataclass
@@ -1411,13 +1458,24 @@ class _Reader:
             return False  # in the data area a row with values is a data row
         label_ids = {id(cell) for _, cell in found}
         pairs: list[tuple[str, _Value]] = []
+        goals_above = _goal_texts_below(row, found, below)
+        if goals_above is not None:
+            assert below is not None
+            for key, cell in goals_above:
+                self.consumed.add((below.grid, cell.row, cell.col))
+                pairs.append((key, _Value(_text(cell), below.src(cell))))
+            found = []
         for key, cell in found:
             if key == "inline":
                 for k2, v in (_inline_fields(_text(cell)) or {}).items():
                     pairs.append((k2, _Value(v, row.src(cell))))
                 continue
             value_cell = _beside(row, cell, label_ids)
-            if value_cell is None and below is not None and len(found) == len(row.own):
+            if (
+                value_cell is None
+                and below is not None
+                and (len(found) == len(row.own) or key.startswith("goal."))
+            ):
                 value_cell = _under(row, cell, below)
             if value_cell is not None:
                 self.consumed.add((row.grid, value_cell.row, value_cell.col))
@@ -1545,10 +1603,15 @@ class _Reader:
                 continue
             if p.col.role in _ACTUAL_ROLES and _actual_field(p.col.label) is None:
                 t.actuals.setdefault(p.col.label, p.col.source or row.src(p.cell))
-            elif p.col.role in (_Role.NOTE, _Role.UNKNOWN) or (
-                p.col.role is _Role.IGNORED
-                and _text(p.cell) != p.col.label
-                and _resolve_any(_text(p.cell)) is None
+            elif (
+                (p.col.role is _Role.NOTE and _note_field(p.col.label) is None)
+                or (p.col.role is _Role.UNKNOWN and not _FUNDS_COLUMN.search(fold(p.col.label)))
+                or (
+                    p.col.role is _Role.IGNORED
+                    and _text(p.cell) != p.col.label
+                    and _resolve_any(_text(p.cell)) is None
+                    and not (t.header is not None and _project_goal_column(p.col, t.header))
+                )
             ):
                 t.unused_columns.setdefault(p.col.label, p.col.source or row.src(p.cell))
         for cell in left:
@@ -1730,8 +1793,51 @@ class _Reader:
         if tentative and name is not None and self.prose_remark(name):
             return
         t.rows.append(
-            _IndRow(row.first, l1v, l2v, name, values, actuals=actual_cells, tentative=tentative)
+            _IndRow(
+                row.first,
+                l1v,
+                l2v,
+                name,
+                values,
+                actuals=actual_cells,
+                tentative=tentative,
+                extra=self.indicator_extras(row, placed, labels),
+            )
         )
+
+    def indicator_extras(
+        self, row: _Row, placed: Sequence[_Placed], skip: set[int]
+    ) -> dict[str, _Value]:
+        """The row's 指标性质, 指标方向 and note texts by field; the table's 年度目标 and
+        预算数 where the header has columns for them (a list of projects prints them on the
+        first row of each project)."""
+        t = self.table
+        assert t.header is not None
+        found: dict[str, _Value] = {}
+        for p in placed:
+            text = _text(p.cell)
+            if not text or id(p.cell) in skip or fold(text) in _PLACEHOLDER:
+                continue
+            key: str | None = None
+            if p.col.role is _Role.KIND:
+                key = "nature"
+            elif p.col.role is _Role.DIRECTION:
+                key = "direction"
+            elif p.col.role is _Role.NOTE:
+                key = _note_field(p.col.label)
+            elif _project_goal_column(p.col, t.header):
+                if "goal.annual" not in t.fields:
+                    t.fields["goal.annual"] = _Value(text, row.src(p.cell))
+            elif (
+                p.col.role is _Role.UNKNOWN
+                and _FUNDS_COLUMN.search(fold(p.col.label))
+                and "funds.total" not in t.fields
+                and parse_amount(text) is not None
+            ):
+                t.fields["funds.total"] = _Value(text, row.src(p.cell))
+            if key is not None:
+                found.setdefault(key, _Value(text, row.src(p.cell)))
+        return found
 
     def prose_remark(self, text: _Value) -> bool:
         """A lone sentence after an indicator row of a ragged table with a 偏差原因 /
@@ -1831,6 +1937,23 @@ class _Placed:
     own: bool
 
 
+# A list of projects: the column of each project's funds (预算数, 预算金额, 资金总额).
+_FUNDS_COLUMN = re.compile(
+    r"^(?:项目)?(?:预算数|预算金额|预算资金|资金总额|年度资金总额|金额)(?:\(.*\))?$"
+)
+
+
+def _project_goal_column(col: _Col, header: _Header) -> bool:
+    """A project table's 年度目标 / 绩效目标 column beside the indicators' target columns
+    (a list of projects prints each project's goal text there)."""
+    return (
+        header.kind == "project"
+        and col.role is _Role.IGNORED
+        and _GOAL_WORDS.search(fold(col.label)) is not None
+        and _TARGET_WORDS.search(fold(col.label)) is None
+    )
+
+
 def _actual_cells(row: _Row, placed: Sequence[_Placed], skip: set[int]) -> dict[str, _Value]:
     """The row's actuals (and 分值) by field, leaving out the cells ``skip`` (ids) holds."""
     found: dict[str, _Value] = {}
@@ -1881,6 +2004,27 @@ def _beside(row: _Row, label: GridCell, label_ids: set[int]) -> GridCell | None:
             continue  # a merged cell from above (a group label)
         return cell
     return None
+
+
+def _goal_texts_below(
+    row: _Row, found: Sequence[tuple[str, GridCell]], below: _Row | None
+) -> list[tuple[str, GridCell]] | None:
+    """A ragged row of goal labels only (总体目标 | 中长期目标 | 年度目标) with their texts
+    on the next line: each text under the label it lines up with from the right (a group
+    label such as 总体目标 on the left has no text of its own); None when it is not that."""
+    if (
+        not row.ragged
+        or below is None
+        or len(found) != len(row.own)
+        or not all(key.startswith("goal.") for key, _ in found)
+        or not below.own
+        or len(below.own) > len(found)
+        or any(_field_key(_text(c)) is not None or _feat(_text(c)).value for c in below.own)
+        or _is_header_row(below) is not None
+    ):
+        return None
+    keys = [key for key, _ in found][-len(below.own) :]
+    return list(zip(keys, below.own, strict=True))
 
 
 def _under(row: _Row, label: GridCell, below: _Row) -> GridCell | None:
@@ -1954,6 +2098,23 @@ class _Report:
     actuals: ProjectActuals
     overall: bool  # of a unit as a whole (its work items)
     month: int | None  # a monitoring table's checkpoint (截至6月)
+
+
+_WEIGHT = re.compile(r"^(\d{1,3}(?:\.\d+)?)\s*(?:%|分)?$")
+
+
+def _weight(cell: _Value | None) -> float | None:
+    """A 权重 / 分值 cell as a number (``10``, ``10%``, ``10分``), or None."""
+    match = _WEIGHT.match(fold(cell.text)) if cell is not None else None
+    if match is None:
+        return None
+    number = float(match.group(1))
+    return int(number) if number.is_integer() else number
+
+
+def _extra(row: _IndRow, key: str) -> str:
+    found = row.extra.get(key)
+    return found.text if found is not None else ""
 
 
 class _Builder:
@@ -2133,6 +2294,8 @@ class _Builder:
             start_year=start_year,
             end_year=end_year,
             funds=funds,
+            annual_goal=text("goal.annual") or "",
+            long_term_goal=text("goal.long") or "",
             indicators=tuple(indicators),
             source=anchor,
         )
@@ -2158,6 +2321,15 @@ class _Builder:
             long_term=values.get(Period.LONG_TERM),
             level1_label=levels.level1_label,
             level2_label=levels.level2_label,
+            weight=_weight(row.actuals.get("weight")),
+            direction=parse_direction(row.extra["direction"].text)
+            if "direction" in row.extra
+            else None,
+            nature=parse_nature(row.extra["nature"].text) if "nature" in row.extra else None,
+            basis=_extra(row, "basis"),
+            explanation=_extra(row, "explanation"),
+            standard=_extra(row, "standard"),
+            remark=_extra(row, "remark"),
             source=row.name.source if row.name is not None else row.source,
         )
 
