@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import threading
 import time
@@ -92,7 +94,6 @@ def chromium(p: Playwright) -> Browser:
             "(install the distribution's chromium package)"
         )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
     return p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
@@ -100,3 +101,23 @@ def shot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def updating_docs() -> bool:
+    """Whether this run rewrites the documentation's screenshots (JIXIAO_UPDATE_DOCS_IMG=1):
+    otherwise they stay as committed and the tests leave the working tree clean."""
+    return os.environ.get("JIXIAO_UPDATE_DOCS_IMG") == "1"
+
+
+def docs_image(source: Path, name: str) -> None:
+    """Copy a screenshot to docs/img/``name`` when updating the documentation."""
+    if updating_docs():
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, DOCS_IMG / name)
+
+
+def docs_shot(page: Page, name: str) -> None:
+    """The visible part of the page to docs/img/``name`` when updating the documentation."""
+    if updating_docs():
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS_IMG / name))

@@ -3,14 +3,14 @@
 One walk through the yearly cycle as two people do it: 单位填报 (danwei) edits a target
 inline and submits; 财政审核 (caizheng) reviews and approves; the history shows both.
 Screenshots of every step go to test-artifacts/browser/ (gitignored); the final project
-page and the history are also copied to docs/img/ for the documentation.
+page and the history are also copied to docs/img/ for the documentation when
+JIXIAO_UPDATE_DOCS_IMG=1 is set.
 
 Chromium must be at /usr/bin/chromium: without it this test fails (it is not skipped).
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from jixiao.services import demo
-from tests.browser._app import DOCS_IMG, chromium, served_demo, shot
+from tests.browser._app import chromium, docs_image, served_demo, shot
 
 TRAINING = "人大代表履职培训费"
 TARGET = "人大代表履职培训情况"
@@ -108,7 +108,7 @@ def test_edit_submit_review_approve_in_a_real_browser(server: str) -> None:
             expect(values.nth(1)).to_have_text("＝480人次")
             expect(page.locator(".note")).to_contain_text("目标明确、已量化")
             final = shot(page, "07-approved")
-            shutil.copyfile(final, DOCS_IMG / "project-page.png")
+            docs_image(final, "project-page.png")
 
             # The history: the edit (before → after) and the approval.
             page.get_by_role("link", name="历史记录").click()
@@ -123,7 +123,7 @@ def test_edit_submit_review_approve_in_a_real_browser(server: str) -> None:
             expect(approval).to_contain_text("caizheng")
             expect(page.get_by_role("link", name="查看第 1 版")).to_be_visible()
             history = shot(page, "08-history")
-            shutil.copyfile(history, DOCS_IMG / "history.png")
+            docs_image(history, "history.png")
 
             page.get_by_role("link", name="查看第 1 版").click()
             expect(page.locator(".version-banner")).to_contain_text("第 1 版（已批复，只读）")

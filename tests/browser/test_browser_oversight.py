@@ -23,7 +23,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from jixiao import synth
 from jixiao.services import SYSTEM, Services, bulk, oversight
-from tests.browser._app import DOCS_IMG, chromium, served_demo, shot
+from tests.browser._app import chromium, docs_shot, served_demo, shot
 
 # a synthetic region around the seed's unit, in the seed's year and the one before
 CONFIG = synth.SynthConfig(units=24, projects_per_unit=4, years=(2022, 2023), seed=7)
@@ -69,7 +69,7 @@ def test_filter_drill_down_and_download_in_a_real_browser(
             page.wait_for_selector("[data-chart=groups][data-rendered]")
             page.wait_for_selector("[data-chart=lights] svg")
             shot(page, "oversight-region")
-            page.screenshot(path=str(DOCS_IMG / "oversight.png"))  # the top of the page
+            docs_shot(page, "oversight.png")  # the top of the page
 
             # filter by a department
             page.select_option("#o-department", department)
@@ -113,7 +113,7 @@ def test_filter_drill_down_and_download_in_a_real_browser(
             expect(page.locator("#indicator-targets")).to_contain_text("行")
             expect(page.locator("#indicator-actuals")).to_contain_text("运行监控")
             shot(page, "oversight-indicator")
-            page.screenshot(path=str(DOCS_IMG / "oversight-indicator.png"))
+            docs_shot(page, "oversight-indicator.png")
             # and the indicator itself as CSV: its values with the place each came from
             with page.expect_download() as download_info:
                 page.click("#indicator-downloads .dl-csv")

@@ -13,7 +13,6 @@ Chromium must be at /usr/bin/chromium: without it this test fails (it is not ski
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -25,7 +24,7 @@ from jixiao.domain.scoring import ProjectScore, score_project
 from jixiao.ingest import read_path
 from jixiao.interchange.actuals import loads_actuals
 from jixiao.services import demo
-from tests.browser._app import DOCS_IMG, ROOT, chromium, served_demo, shot
+from tests.browser._app import ROOT, chromium, docs_image, served_demo, shot
 from tests.conftest import SEED
 
 UNIT = "无锡市人民代表大会常务委员会办公室"
@@ -82,7 +81,7 @@ def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
             expect(page.locator("#monitoring-table")).to_contain_text("尚未填报")
             expect(page.locator("#monitoring")).to_contain_text(f"红灯项目：{PROJECT}")
             unit_page = shot(page, "perf-01-unit")
-            shutil.copyfile(unit_page, DOCS_IMG / "unit-performance.png")
+            docs_image(unit_page, "unit-performance.png")
 
             # The worked example of docs/scoring.md: 信访工作经费 as the domain scores the file.
             expected = _example_score(WORKED)
@@ -92,7 +91,7 @@ def test_self_evaluation_and_monitoring_in_a_real_browser(server: str) -> None:
             expect(page.locator("#score-grade")).to_have_text(expected.grade.value)
             expect(page.locator("#budget-score")).to_have_text(f"{expected.budget_score:.2f}")
             worked = shot(page, "perf-01b-worked-example")
-            shutil.copyfile(worked, DOCS_IMG / "self-evaluation-page.png")
+            docs_image(worked, "self-evaluation-page.png")
             page.go_back()
             expect(page.locator("h1")).to_have_text(UNIT)
 

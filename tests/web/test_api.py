@@ -239,7 +239,7 @@ def test_project_table_detail(world: World) -> None:
 
 def test_actions_depend_on_who_asks(world: World) -> None:
     table_id = world.projects[0]
-    assert world.table(table_id, "finance")["actions"] == ["comment"]
+    assert world.table(table_id, "finance")["actions"] == ["comment", "record_approved"]
     assert world.table(table_id, "unit_other")["actions"] == ["comment"]
     world.bring_to(table_id, Status.SUBMITTED)
     assert world.table(table_id, "unit")["actions"] == ["comment"]

@@ -199,7 +199,7 @@ def test_import_preview_then_confirm(client: TestClient, svc: Services) -> None:
     assert "预览：other_unit_2024.txt" in html
     assert "共 4 张表、15 项指标、9 项整体目标、0 条警告" in html
     assert html.count('<span class="badge badge-new">新建</span>') == 4
-    assert "常州市新北区教育局" in html and "没有警告。" in html
+    assert "常州市新北区教育局" in html and 'class="import-warning"' not in html
     assert "确认导入" in html
     token = re.search(r'name="token" value="([^"]+)"', html)
     assert token
@@ -213,7 +213,7 @@ def test_import_preview_then_confirm(client: TestClient, svc: Services) -> None:
     assert done.status_code == 303 and done.headers["location"] == "/"
     home = b.get("/").text
     assert flash(home) == [
-        "已从 other_unit_2024.txt 导入 4 张绩效目标表（15 项指标，9 项整体目标）"
+        "已从 other_unit_2024.txt 导入 4 张绩效目标表（15 项指标，9 项整体目标），状态：草稿"
     ]
     assert "共 <strong>13</strong> 张绩效目标表" in home and "常州市新北区教育局" in home
     used = b.post("/import/confirm", {"token": token.group(1)})

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from jixiao.domain.messages import year_text
 from jixiao.domain.model import (
     Document,
     Funds,
@@ -47,6 +48,7 @@ from jixiao.interchange import (
     value_from_dict,
     value_to_dict,
 )
+from jixiao.services import preview
 from jixiao.services.errors import Conflict, Duplicate, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
 from jixiao.services.views import (
@@ -231,7 +233,7 @@ def _plan(doc: Document, actor: Actor) -> tuple[list[_Planned], list[str]]:
                 )
     keys = [(p.kind, p.unit, p.fiscal_year, p.name) for p in planned]
     for key in {k for k in keys if keys.count(k) > 1}:
-        problems.append(f"文件中“{key[3]}”（{key[2]} 年度）出现了不止一次")
+        problems.append(f"文件中“{key[3]}”（{year_text(key[2])}）出现了不止一次")
     return planned, problems
 
 
@@ -273,21 +275,55 @@ def preview_import(uow: UnitOfWork, actor: Actor, doc: Document) -> ImportPrevie
     _require(actor, Action.IMPORT)
     with uow:
         planned, problems = _plan(doc, actor)
+        on_rows, on_tables, loose = preview.place_warnings(
+            [item.table for item in planned], doc.warnings
+        )
         tables = []
-        for item in planned:
+        for t, item in enumerate(planned):
             exists = _existing(uow.session, item) is not None
             if exists:
-                problems.append(f"{item.unit}“{item.name}”（{item.fiscal_year} 年度）已在系统中")
+                problems.append(
+                    f"{item.unit}“{item.name}”（{year_text(item.fiscal_year)}）已在系统中"
+                )
             rows = (
                 len(item.table.goals)
                 if isinstance(item.table, OverallTargets)
                 else len(item.table.indicators)
             )
+            detail = preview.detail(
+                t,
+                item.table,
+                unit=item.unit,
+                department=item.department,
+                fiscal_year=item.fiscal_year,
+                name=item.name,
+            )
+            row_warnings = {
+                preview.row_id(t, r): tuple(found)
+                for (table, r), found in on_rows.items()
+                if table == t
+            }
             tables.append(
-                PlannedTable(item.kind, item.name, item.unit, item.fiscal_year, rows, exists)
+                PlannedTable(
+                    item.kind,
+                    item.name,
+                    item.unit,
+                    item.fiscal_year,
+                    rows,
+                    exists,
+                    detail=detail,
+                    row_warnings=row_warnings,
+                    warnings=tuple(on_tables.get(t, ())),
+                )
             )
         sha = doc.source.sha256 if doc.source else None
-        return ImportPreview(doc, tuple(tables), _duplicate_of(uow.session, sha), tuple(problems))
+        return ImportPreview(
+            doc,
+            tuple(tables),
+            _duplicate_of(uow.session, sha),
+            tuple(problems),
+            loose_warnings=tuple(loose),
+        )
 
 
 def _unit(session: Session, name: str, department: str | None) -> UnitRow:
@@ -377,7 +413,9 @@ def import_document(
             raise PermissionDenied("；".join(foreign))
         for item in planned:
             if _existing(session, item) is not None:
-                problems.append(f"{item.unit}“{item.name}”（{item.fiscal_year} 年度）已在系统中")
+                problems.append(
+                    f"{item.unit}“{item.name}”（{year_text(item.fiscal_year)}）已在系统中"
+                )
         if problems:
             raise Invalid("；".join(problems))
         sha256 = (doc.source.sha256 if doc.source else None) or hashlib.sha256(
@@ -618,6 +656,7 @@ def _actions(actor: Actor | None, row: TargetTableRow) -> frozenset[Action]:
         Action.COMMENT,
         Action.REPORT,
         Action.RESCORE,
+        Action.RECORD_APPROVED,
     )
     return frozenset(a for a in table_actions if check(actor, a, ref))
 
@@ -1231,6 +1270,7 @@ __all__ = [
     "list_tables",
     "load_document",
     "preview_import",
+    "record_approved",
     "review",
     "save_goal",
     "save_indicator",

@@ -143,6 +143,17 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PlacedWarning:
+    """An import warning as a person reads it: its code's label and its message in
+    Chinese, and the place in the file it concerns."""
+
+    code: str
+    label: str
+    message: str
+    location: Provenance | None
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedTable:
     kind: str
     name: str
@@ -150,6 +161,11 @@ class PlannedTable:
     fiscal_year: int | None
     rows: int
     exists: bool  # a table with the same key is already in the database
+    # The table as it will be stored (the project page's layout), its rows' warnings by
+    # the previewed row's id, and the warnings about the table as a whole.
+    detail: TableDetail | None = None
+    row_warnings: dict[int, tuple[PlacedWarning, ...]] = field(default_factory=dict)
+    warnings: tuple[PlacedWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +174,8 @@ class ImportPreview:
     tables: tuple[PlannedTable, ...]
     duplicate_of: str | None  # set when the same file was imported before
     problems: tuple[str, ...]  # reasons the import would be refused
+    # Warnings that concern no table of the file (a page that is not a target table …).
+    loose_warnings: tuple[PlacedWarning, ...] = ()
 
     @property
     def importable(self) -> bool:

@@ -29,6 +29,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
@@ -69,6 +70,7 @@ from jixiao.services.views import (
     GoalView,
     HistoryEntry,
     IndicatorView,
+    PlannedTable,
     TableDetail,
     VersionView,
 )
@@ -216,6 +218,7 @@ def _value_text(data: Any) -> str:
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.filters["time"] = fmt_time
 templates.env.filters["place"] = place
+templates.env.filters["location"] = location
 templates.env.filters["value_title"] = value_title
 templates.env.filters["value_input"] = value_input
 templates.env.filters["basename"] = lambda path: PurePath(str(path)).name
@@ -1009,6 +1012,27 @@ def approve(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> 
     )
 
 
+@router.post("/tables/{table_id}/record-approved")
+def record_approved(
+    request: Request, table_id: int, actor: OptionalActor, svc: Svc, form: Form
+) -> Response:
+    """登记批复: a draft whose targets were approved outside jixiao (a published budget
+    document) recorded as approved, as ``jixiao import --approved`` does at import."""
+    if actor is None:
+        return _login_redirect(request)
+    typed = {"reason": _text(form, "reason")}
+    try:
+        status = tables.record_approved(svc.uow(), actor, table_id, typed["reason"])
+    except ServiceError as exc:
+        return _workflow_error(request, actor, svc, table_id, "record_approved", exc, typed)
+    version = tables.get_table(svc.uow(), table_id, actor).version
+    return _after_workflow(
+        request,
+        table_id,
+        f"已登记批复，第 {version} 版已存档，当前状态：{STATUS_LABELS[status]}",
+    )
+
+
 @router.post("/tables/{table_id}/adjust")
 def adjust(request: Request, table_id: int, actor: OptionalActor, svc: Svc, form: Form) -> Response:
     if actor is None:
@@ -1456,8 +1480,38 @@ def _preview(request: Request, actor: Actor, svc: Services, name: str, data: byt
     preview = tables.preview_import(svc.uow(), actor, doc)
     token = _uploads(request).put(actor.username, name, data) if preview.importable else None
     return _import_page(
-        request, actor, preview=preview, token=token, file_name=name, kind_labels=KIND_LABELS
+        request,
+        actor,
+        preview=preview,
+        previews=[_preview_html(k, p) for k, p in enumerate(preview.tables)],
+        token=token,
+        file_name=name,
+        kind_labels=KIND_LABELS,
+        can_record_approved=bool(check(actor, Action.RECORD_APPROVED)),
+        approved_reason=_approved_reason(name),
     )
+
+
+def _approved_reason(name: str) -> str:
+    """The reason 登记批复 records by default: the published file (as the CLI's --approved)."""
+    return f"公开文件 {name}（导入时登记批复）"
+
+
+def _preview_html(index: int, planned: PlannedTable) -> Markup:
+    """One table of the upload in the project page's layout, its warnings beside its rows."""
+    t = planned.detail
+    if t is None:
+        return Markup("")
+    context = {
+        **_layout(t),
+        "editable": False,
+        "table_warnings": planned.warnings,
+        "planned": planned,
+        "index": index,
+    }
+    if planned.row_warnings:  # the column 导入警告 only where a row has one
+        context["notes"] = planned.row_warnings
+    return Markup(templates.get_template("_preview_table.html").render(context))
 
 
 @router.post("/import/confirm")
@@ -1471,9 +1525,18 @@ def import_confirm(request: Request, actor: OptionalActor, svc: Svc, form: Form)
         return _import_page(
             request, actor, 410, error="上传的文件已过期或不存在，请重新选择文件并预览"
         )
+    approved = None
+    if _text(form, "mode") == "approved":
+        approved = _text(form, "reason").strip() or _approved_reason(pending.name)
     try:
         doc = imports.read_upload(pending.data, pending.name)
-        result = tables.import_document(svc.uow(), actor, doc)
+        result = tables.import_document(
+            svc.uow(),
+            actor,
+            doc,
+            approved=approved,
+            scheme=request.app.state.scoring_scheme,
+        )
     except ServiceError as exc:
         _uploads(request).drop(token)
         return _import_page(request, actor, exc.status, error=f"导入未完成：{exc.message}")
@@ -1489,10 +1552,13 @@ def import_confirm(request: Request, actor: OptionalActor, svc: Svc, form: Form)
         if result.actuals_held
         else ""
     )
+    if result.actuals:
+        parts.append(f"{result.actuals} 张表的实际完成情况")
     _flash(
         request,
         f"已从 {PurePath(result.source).name} 导入 {len(result.table_ids)} 张绩效目标表"
         + (f"（{'，'.join(parts)}）" if parts else "")
+        + ("，已登记批复" if approved is not None else "，状态：草稿")
         + held,
     )
     return _see_other("/")
