@@ -102,3 +102,94 @@ def test_operator_in_the_direction_column_beside_a_nature_column(tmp_path: Path)
         ("优良率", "90%"),
         ("每公里成本", "≤1万元"),
     ]
+
+
+# -- many projects in one list ----------------------------------------------------------------
+
+_LIST_HEADER: list[Cell] = [
+    "单位名称",
+    "项目名称",
+    "预算数",
+    "年度目标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标性质",
+    "指标值",
+    "度量单位",
+    "权重",
+]
+
+
+def _project_list(merged: bool) -> Workbook:
+    """A 部门项目支出绩效目标表 listing three projects of two units, one block of rows each:
+    the block's 单位名称 / 项目名称 / 预算数 / 年度目标 merged down its rows or repeated on
+    every row; a department total row above the first block."""
+    blocks: list[tuple[str, str, float, str, list[list[Cell]]]] = [
+        (
+            "101-县水利局",
+            "P01-河长制工作经费",
+            120000,
+            "保障河长制工作",
+            [
+                ["产出指标", "数量指标", "巡河次数", "≥", 12, "次", 30],
+                ["效益指标", "社会效益指标", "河道整洁", "定性", "好", None, 20],
+            ],
+        ),
+        (
+            "101-县水利局",
+            "P02-水库运行费",
+            650000,
+            "水库安全运行",
+            [
+                ["产出指标", "数量指标", "维护水库", "＝", 1, "座", 20],
+                ["产出指标", "质量指标", "完好率", "≥", 95, "%", 20],
+                ["满意度指标", "服务对象满意度指标", "群众满意度", "≥", 90, "%", 10],
+            ],
+        ),
+        (
+            "102-县水文站",
+            "P02-水库运行费",
+            30000,
+            "水文监测",
+            [["产出指标", "时效指标", "监测及时率", "＝", 100, "%", 50]],
+        ),
+    ]
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    _put(ws, [["部门项目支出绩效目标表（2025年度）"], [None, None, None, None, "金额单位：元"]])
+    _put(ws, [_LIST_HEADER, ["101-县水利局（部门）", None, 800000]], first=3)
+    r = 5
+    for unit, name, funds, goal, rows in blocks:
+        for k, ind in enumerate(rows):
+            head: list[Cell] = [unit, name, funds, goal] if k == 0 or not merged else [None] * 4
+            _put(ws, [head + ind], first=r + k)
+        if merged and len(rows) > 1:
+            for c in "ABCD":
+                ws.merge_cells(f"{c}{r}:{c}{r + len(rows) - 1}")
+        r += len(rows)
+    _put(ws, [["适用用户：财政用户、单位用户"]], first=r)
+    ws.merge_cells(f"A{r}:C{r}")
+    return wb
+
+
+def test_a_list_of_projects_reads_one_project_per_block(tmp_path: Path) -> None:
+    for merged in (True, False):
+        path = tmp_path / f"list-{merged}.xlsx"
+        _project_list(merged).save(path)
+        doc = _read(path)
+        assert [(p.name, p.unit, p.funds.total if p.funds else None) for p in doc.projects] == [
+            ("P01-河长制工作经费", "101-县水利局", 12),  # 元 → 万元
+            ("P02-水库运行费", "101-县水利局", 65),
+            ("P02-水库运行费", "102-县水文站", 3),  # the same project under another unit
+        ], merged
+        assert [len(p.indicators) for p in doc.projects] == [2, 3, 1]
+        assert doc.projects[1].annual_goal == "水库安全运行"
+        assert _targets(doc.projects[1]) == [
+            ("维护水库", "＝1座"),
+            ("完好率", "≥95%"),
+            ("群众满意度", "≥90%"),
+        ]
+        messages = " ".join(w.message for w in doc.warnings)
+        assert "“101-县水利局（部门） | 800000”没有项目名称和指标，是汇总行" in messages

@@ -148,6 +148,10 @@ class _Role(Enum):
     FUNCTION = "function"
     WORK = "work"
     GOAL = "goal"
+    # A list of many projects (one block of rows each): the columns that name the block.
+    PROJECT = "project"  # 项目名称
+    OWNER = "owner"  # 单位名称 / 预算单位: the unit the block belongs to
+    FUNDS = "funds"  # 预算数: the block's funds
     NOTE = "note"
     IGNORED = "ignored"  # a known header word with no use here (a group label)
     UNKNOWN = "unknown"  # a header cell that is no known word
@@ -198,6 +202,11 @@ _TARGET_WORDS = re.compile(r"指标值|目标值|标准值|期望值|预期值|�
 _GOAL_WORDS = re.compile(r"年度目标|绩效目标|工作目标|预期目标|目标$")
 _PERIOD_WORDS = re.compile(r"^(?:\d{4}年)?(?:半年|全年|年度|中长期|长期|当年|年)(?:\(程\))?$")
 _NAME_WEAK_WORDS = re.compile(r"绩效指标$|^指标$")
+_OWNER_WORDS = re.compile(r"^(?:单位名称|部门名称|预算单位|实施单位|项目单位|预算部门|主管部门)$")
+_FUNDS_WORDS = re.compile(
+    r"^(?:项目)?(?:年度)?(?:预算数|预算金额|预算资金|资金总额|预算总额|资金合计)"
+    r"(?:\((?:万元|元)\))?$"
+)
 
 
 _HEADER_MAX = 24  # characters of a header cell (merged group headers joined)
@@ -231,6 +240,8 @@ def _classify(text: str) -> tuple[_Role, Period | None] | None:
         (_SEQ_WORDS, _Role.SEQ),
         (_FUNCTION_WORDS, _Role.FUNCTION),
         (_WORK_WORDS, _Role.WORK),
+        (_OWNER_WORDS, _Role.OWNER),
+        (_FUNDS_WORDS, _Role.FUNDS),
     )
     for pattern, role in ordered:
         if pattern.search(f):
@@ -444,7 +455,7 @@ def _budget_key(text: str) -> str | None:
 
 
 _BUDGET_HEADING = re.compile(r"预算|资金|金额")
-_MONEY_UNIT = re.compile(r"(?:金额)?单位[:：]?(?:万元|元)")
+_MONEY_UNIT = re.compile(r"(?:金额|资金)?(?:单位)?[:：]?(?:万元|元)")
 # Headings of the prose goals above the indicators (no place for them in the model).
 _GOAL_HEADING = re.compile(
     r"^(?:项目)?(?:年度|中长期|长期|总体|预期|整体)?(?:总体|主要)?(?:绩效)?(?:目标|任务)(?:\(.*\))?$"
@@ -1066,6 +1077,12 @@ def _is_subheader_row(row: _Row) -> bool:
     return words is not None and bool(words) and all(r is not _Role.UNKNOWN for _, r, _ in words)
 
 
+_PROJECT_WORDS = re.compile(r"^(?:项目名称|项目)$")
+# The columns that name a block of rows in a list of many projects (单位名称 · 项目名称 ·
+# 预算数 · 年度目标, printed on the block's first row, merged down or repeated).
+_BLOCK_ROLES = frozenset({_Role.PROJECT, _Role.OWNER, _Role.FUNDS, _Role.GOAL})
+
+
 def _finish_columns(cols: list[_Col], kind: str) -> tuple[_Col, ...]:
     """Settle roles that depend on the whole header (weak names, goals, plain periods)."""
     roles = {c.role for c in cols}
@@ -1081,17 +1098,22 @@ def _finish_columns(cols: list[_Col], kind: str) -> tuple[_Col, ...]:
         if role is _Role.NAME_WEAK and _Role.NAME in roles:
             role = _Role.IGNORED
         if kind == "project":
-            if role is _Role.GOAL:
-                role, period = (
-                    (_Role.IGNORED, None)
-                    if _Role.TARGET in roles
-                    else (_Role.TARGET, Period.FULL_YEAR)
-                )
+            if role is _Role.GOAL and _Role.TARGET not in roles:
+                role, period = _Role.TARGET, Period.FULL_YEAR
+            elif role is _Role.WORK and _PROJECT_WORDS.match(fold(c.label)):
+                role = _Role.PROJECT  # a list of projects: each block names its own
             elif role in (_Role.FUNCTION, _Role.WORK, _Role.SEQ):
                 role = _Role.IGNORED
             elif role is _Role.TARGET and two_plain:
                 period = Period.HALF_YEAR if c is plain_targets[0] else Period.FULL_YEAR
-        elif role in (_Role.LEVEL1, _Role.LEVEL2, _Role.NAME, _Role.NAME_WEAK):
+        elif role in (
+            _Role.LEVEL1,
+            _Role.LEVEL2,
+            _Role.NAME,
+            _Role.NAME_WEAK,
+            _Role.FUNDS,
+            _Role.OWNER,
+        ):
             role = _Role.IGNORED
         out.append(replace(c, role=role, period=period))
     return tuple(out)
@@ -1238,6 +1260,10 @@ class _Table:
     ended: tuple[str, Provenance] | None = None
     after_end: int = 0
     anchor: Provenance | None = None
+    # A block of a list of many projects: the texts of its 项目名称 / 单位名称 / 预算数 /
+    # 年度目标 cells (by role), and the first row's text when the block has no project.
+    block: dict[_Role, str] = field(default_factory=dict)
+    block_row: tuple[str, Provenance] | None = None
     # inheritance from the row above (empty level cells)
     cur_l1: _Value | None = None
     cur_l2: _Value | None = None
@@ -1275,6 +1301,7 @@ class _Reader:
         self.table = _Table()
         self.consumed: set[tuple[int, int, int]] = set()  # (grid, row, col) of field values
         self.found_structure = False
+        self.money_unit = ""  # 金额单位 printed above the grid's table (万元 / 元)
 
     # tables ------------------------------------------------------------------------------
 
@@ -1292,6 +1319,7 @@ class _Reader:
 
     def read_grid(self, gi: int, grid: Grid) -> None:
         rows, width = _grid_rows(grid, gi, self.file, ragged=grid.ragged)
+        self.money_unit = ""
         first = rows[0].first if rows else Provenance(self.file, grid.page, sheet=grid.sheet)
         t = self.table
         if t.stray and not (t.has_content or t.fields or t.titles):
@@ -1430,6 +1458,10 @@ class _Reader:
             t.anchor = t.anchor or row.first
             return j
 
+        for text in texts:
+            money = _MONEY_UNIT.fullmatch(fold(text))
+            if money is not None:
+                self.money_unit = "万元" if "万元" in money.group(0) else "元"
         if self.read_fields(row, rows[k + 1] if k + 1 < len(rows) else None):
             return k + 1
         t = self.table
@@ -1709,6 +1741,8 @@ class _Reader:
                 self.indicator_row(part)
             return
         placed, left = self.cells_by_column(row)
+        t = self.new_block(row, placed)
+        assert t.header is not None
         self.note_columns(row, placed, left)
 
         def first(role: _Role) -> _Placed | None:
@@ -1838,6 +1872,45 @@ class _Reader:
             if key is not None:
                 found.setdefault(key, _Value(text, row.src(p.cell)))
         return found
+
+    def new_block(self, row: _Row, placed: Sequence[_Placed]) -> _Table:
+        """A list of many projects (单位名称 · 项目名称 · 预算数 · 年度目标 columns): a row whose
+        own cells in those columns start a merged cell or change their text begins the next
+        project, which gets the table's header and the block's name, unit, funds and goal.
+        The table the row belongs to."""
+        t = self.table
+        block = [p for p in placed if p.col.role in _BLOCK_ROLES and _text(p.cell)]
+        own = [p for p in block if p.own]
+        # One cell alone on its row (a note under the table spread over the first
+        # columns, a unit's name) starts no block: a block row has more to say.
+        cells = {id(p.cell) for p in own}
+        alone = len(cells) == 1 and all(id(c) in cells for c in row.own)
+        if (
+            not own
+            or alone
+            or not any(p.cell.rowspan > 1 or t.block.get(p.col.role) != _text(p.cell) for p in own)
+        ):
+            return t
+        if t.rows or t.block:
+            header, year, titles = t.header, t.year, t.titles
+            t = self.start_table()
+            t.header, t.year, t.titles = header, year, list(titles)
+        t.block = {p.col.role: _text(p.cell) for p in block}
+        t.anchor = row.first
+        keys = {_Role.PROJECT: "name", _Role.OWNER: "unit", _Role.GOAL: "goal.annual"}
+        for p in block:
+            text = _text(p.cell)
+            if p.col.role is _Role.FUNDS:
+                unit = "万元" if "万元" in p.col.label else "元" if "元" in p.col.label else ""
+                unit = unit or self.money_unit
+                if _NUMBER_ONLY.match(fold(text).replace(",", "")) and unit:
+                    text += unit
+                self.set_field("funds.total", _Value(text, row.src(p.cell)))
+            else:
+                self.set_field(keys[p.col.role], _Value(text, row.src(p.cell)))
+        if _Role.PROJECT not in t.block:
+            t.block_row = (" | ".join(_text(p.cell) for p in own), row.first)
+        return t
 
     def prose_remark(self, text: _Value) -> bool:
         """A lone sentence after an indicator row of a ragged table with a 偏差原因 /
@@ -2207,6 +2280,10 @@ class _Builder:
             name = f"{unit}（部门整体）" if unit else ""
         what = f"项目“{name}”"
         rows = [r for r in t.rows if not r.label_only and not r.tentative]
+        if not rows and not name and t.block_row is not None:
+            shown, where = t.block_row
+            self.warn(UNUSED_TEXT, f"“{_shown(shown)}”没有项目名称和指标，是汇总行，未导入", where)
+            return None
         if not rows and not name and name_field is None:
             self.notes(t, "")  # a header or stray text, but no project
             if t.header is not None:
