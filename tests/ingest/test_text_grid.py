@@ -28,6 +28,7 @@ from jixiao.ingest.text_grid import (
     cell_lines_grids,
     columns_grids,
     pipe_grids,
+    spaces_grids,
     tsv_grids,
 )
 from tests.conftest import SEED, SEED_LAYOUT
@@ -630,6 +631,7 @@ GRIDS = {
     "tsv": tsv_grids,
     "columns": columns_grids,
     "cell-lines": cell_lines_grids,
+    "spaces": spaces_grids,
 }
 TABLEISH = st.text(
     alphabet=st.sampled_from(

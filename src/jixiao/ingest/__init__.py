@@ -26,6 +26,7 @@ from jixiao.domain.model import Document, SourceInfo
 from jixiao.domain.values import Kind
 from jixiao.ingest import text_blocks, text_grid, text_order
 from jixiao.ingest._text import TextSource, decode
+from jixiao.ingest._vocab import misread_name
 from jixiao.ingest.errors import IngestError
 
 __all__ = ["FORMATS", "IngestError", "read_bytes", "read_path"]
@@ -158,12 +159,17 @@ _FLOOR = 0.3  # below this a layout is not tried
 
 def _sense(doc: Document) -> float:
     """How much sense a reading made: rows with a name, a known level 2 and a readable
-    value (goals with a readable target), less a little for each warning."""
-    readable = 0
+    value (goals with a readable target), less a little for each warning.  A row whose
+    name shows that its cells were not told apart (a category label or a value glued into
+    the name, the same words twice: :func:`jixiao.ingest._vocab.misread_name`) counts
+    against the reading."""
+    readable = 0.0
     for project in doc.projects:
         for ind in project.indicators:
             values = [v for _, v in ind.values()]
-            if ind.name and ind.level2 and any(v.kind is not Kind.TEXT for v in values):
+            if misread_name(ind.name):
+                readable -= 0.5
+            elif ind.name and ind.level2 and any(v.kind is not Kind.TEXT for v in values):
                 readable += 1
     for table in doc.overall_targets:
         readable += sum(

@@ -154,6 +154,7 @@ class _Role(Enum):
     FUNDS = "funds"  # 预算数: the block's funds
     NOTE = "note"
     IGNORED = "ignored"  # a known header word with no use here (a group label)
+    REPEATED = "repeated"  # a name or level column of an earlier side-by-side block
     UNKNOWN = "unknown"  # a header cell that is no known word
 
 
@@ -548,7 +549,7 @@ def _score(feat: _Feat, role: _Role, context_level1: str | None) -> float:
             # 成本指标 after rows of 产出指标: the older templates' level 2.
             return 4.5 if context_level1 and feat.legacy_parent == context_level1 else 0.0
         return unknown_label if text_like and not feat.number else -6.0
-    if role in (_Role.NAME, _Role.NAME_WEAK):
+    if role in (_Role.NAME, _Role.NAME_WEAK, _Role.REPEATED):
         if feat.op_only:
             return -6.0
         if feat.value:
@@ -1116,7 +1117,37 @@ def _finish_columns(cols: list[_Col], kind: str) -> tuple[_Col, ...]:
         ):
             role = _Role.IGNORED
         out.append(replace(c, role=role, period=period))
+    if kind == "project":
+        out = _side_by_side_blocks(out)
     return tuple(out)
+
+
+def _side_by_side_blocks(cols: list[_Col]) -> list[_Col]:
+    """Case ``side-by-side blocks``: 中期 and 年度 indicators printed side by side, each
+    block with its own 二级指标 / 三级指标 / 指标值 (the name columns repeat).  The last block
+    is the year's (the 年度 block follows the 中期 one): its name and values are read; an
+    earlier block's names and levels are not, and its plain values are the 中长期 ones."""
+    names = [k for k, c in enumerate(cols) if c.role is _Role.NAME]
+    if len(names) < 2:
+        return cols
+    last = names[-1]
+    if not any(c.role is _Role.TARGET for c in cols[last:]):
+        return cols
+    start = last
+    while start > names[-2] + 1 and cols[start - 1].role is _Role.LEVEL2:
+        start -= 1
+    later_level2 = any(x.role is _Role.LEVEL2 for x in cols[start:])
+    out: list[_Col] = []
+    for k, c in enumerate(cols):
+        repeated = c.role in (_Role.NAME, _Role.NAME_WEAK) or (
+            c.role is _Role.LEVEL2 and later_level2
+        )
+        if k < start and repeated:
+            c = replace(c, role=_Role.REPEATED)
+        elif k < start and c.role is _Role.TARGET and not _explicit_period(c.label):
+            c = replace(c, period=Period.LONG_TERM)
+        out.append(c)
+    return out
 
 
 def _aligned_header(rows: Sequence[_Row], kind: str, width: int) -> _Header:
@@ -1771,7 +1802,9 @@ class _Reader:
                 return  # only merged cells from above
             own_labels = [p for p in mine if p.col.role in (_Role.LEVEL1, _Role.LEVEL2)]
             others = [
-                p for p in mine if id(p.cell) not in labels and p.col.role is not _Role.IGNORED
+                p
+                for p in mine
+                if id(p.cell) not in labels and p.col.role not in (_Role.IGNORED, _Role.REPEATED)
             ]
             if own_labels and not others:
                 if not all(_resolve_any(_text(p.cell)) for p in own_labels):

@@ -1,6 +1,6 @@
 """Readers for plain-text dumps of tables: cells found by separators, columns or lines.
 
-Four layouts, each with a ``sniff(source) -> float`` and a ``read(source, *, sha256)``
+Five layouts, each with a ``sniff(source) -> float`` and a ``read(source, *, sha256)``
 (the shape of :mod:`jixiao.ingest.text_blocks`), collected in :data:`LAYOUTS`:
 
 ``pipe``
@@ -33,6 +33,16 @@ Four layouts, each with a ``sniff(source) -> float`` and a ``read(source, *, sha
     one above; the lines just above and below a baseline in a column it leaves empty go to
     it (a cell centred on its row).  Header lines are one row, with the lines next to them
     that complete their words (``序号（`` / ``代码）``).  Field lines are rows of their own.
+``spaces``
+    Cells separated by single spaces, one row per line (the text of an XLSX preview or an
+    HTML table whose cells were joined with one space): each run of whitespace separates
+    two cells, so a cell that holds a space (``100 %``) becomes two and the interpreter's
+    ragged alignment puts them back in their columns (a value and its 度量单位); words
+    inside brackets stay one cell (``数量( ≥**个 )``), and a sign-off line (审核意见
+    (盖章)) ends the table.  A line
+    with one word continues the row above (a wrapped cell).  Tried only where a line holds
+    three or more header words as cells of their own; the reading that makes most sense
+    among the layouts wins.
 ``cell-lines``
     One cell per line, or per paragraph (cells separated by blank lines, wrapped over
     several lines; when most blocks with a value hold several lines, blank lines separate
@@ -68,12 +78,14 @@ from jixiao.domain.taxonomy import TAXONOMY_2015, TAXONOMY_2021
 from jixiao.ingest._cells import as_value, parse_fields, split_trailing_values
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import TextSource, fold, join_wrapped
+from jixiao.ingest._vocab import SIGN_OFF, bracket_depth
 from jixiao.ingest.errors import IngestError
 
 PIPE = "pipe"
 TSV = "tsv"
 COLUMNS = "columns"
 CELL_LINES = "cell-lines"
+SPACES = "spaces"
 
 TITLE_LINES = 5  # lines of other text above a table kept as its title
 _SNIFF_LINES = 4000  # sniff looks at this many lines at most
@@ -83,10 +95,12 @@ __all__ = [
     "COLUMNS",
     "LAYOUTS",
     "PIPE",
+    "SPACES",
     "TSV",
     "cell_lines_grids",
     "columns_grids",
     "pipe_grids",
+    "spaces_grids",
     "tsv_grids",
 ]
 
@@ -564,6 +578,59 @@ def tsv_grids(source: TextSource) -> list[Grid]:
     grids: list[Grid] = []
     for page in _pages(_raw_lines(source.text)):
         items = _tsv_items(page)
+        sep_lines = [item for item in items if isinstance(item, _SepLine)]
+        if not sep_lines:
+            continue
+        full = max(len(line.cells) for line in sep_lines)
+        assembler = _SepAssembler(source.name, bordered=False, trail_style=False, full=full)
+        assembler.feed(items)
+        grids.extend(assembler.grids)
+    return grids
+
+
+# spaces --------------------------------------------------------------------------------------
+
+_WS = re.compile(r"\s+")
+
+
+def _space_items(page: Sequence[_Raw]) -> list[_Item]:
+    items: list[_Item] = []
+    for raw in page:
+        text = raw.stripped
+        if not text:
+            items.append(_BLANK)
+            continue
+        cells = _bracketed(_WS.split(text))
+        if len(cells) < 2 or "\t" in raw.text or _SEP.search(text) or SIGN_OFF.search(text):
+            items.append(_Raw(raw.number, raw.page, text))
+        else:
+            items.append(_SepLine(raw, cells))
+    return items
+
+
+def _bracketed(words: list[str]) -> list[str]:
+    """Words inside brackets stay one cell (``数量( ≥**个 )``)."""
+    out: list[str] = []
+    for word in words:
+        if out and bracket_depth(out[-1]):
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out
+
+
+def _spaced_header(text: str) -> bool:
+    """A line whose whitespace-separated words include three header words."""
+    return sum(1 for word in _WS.split(text.strip()) if _is_header(word)) >= 3
+
+
+def spaces_grids(source: TextSource) -> list[Grid]:
+    """The tables of a text whose cells are separated by single spaces (see the module doc)."""
+    grids: list[Grid] = []
+    for page in _pages(_raw_lines(source.text)):
+        if not any(_spaced_header(raw.text) for raw in page):
+            continue
+        items = _space_items(page)
         sep_lines = [item for item in items if isinstance(item, _SepLine)]
         if not sep_lines:
             continue
@@ -1268,6 +1335,32 @@ def sniff_columns(source: TextSource) -> float:
 
 
 @_safe
+def sniff_spaces(source: TextSource) -> float:
+    """0.5–0.9 by the share of lines with three or more words separated by whitespace and no
+    ``|`` or tab (x0.5 without table words); 0 without a line of three header words."""
+    lines = _sample(source)
+    if not any(_spaced_header(line.text) for line in lines):
+        return 0.0
+    spaced = [
+        line
+        for line in lines
+        if "\t" not in line.text
+        and _SEP.search(line.text) is None
+        and len(_WS.split(line.stripped)) >= 3
+    ]
+    # Columns aligned with runs of spaces are the ``columns`` layout's: this one needs the
+    # gaps between words to be mostly single spaces.
+    gaps = [g for line in spaced for g in _GAP.findall(line.stripped)]
+    if not gaps or sum(1 for g in gaps if g == " ") < _SINGLE_GAPS * len(gaps):
+        return 0.0
+    return _hint(source.text) * (0.5 + 0.4 * len(spaced) / len(lines))
+
+
+_GAP = re.compile(r"(?<=\S)\s+(?=\S)")
+_SINGLE_GAPS = 0.7  # share of single-space gaps a text with cells separated by spaces has
+
+
+@_safe
 def sniff_cell_lines(source: TextSource) -> float:
     """High when values stand on lines of their own and no line holds several cells: a
     label or name with values, or two values (the seed's value rows do:
@@ -1303,6 +1396,7 @@ _DESCRIBE = {
     TSV: "cells separated by tabs",
     COLUMNS: "columns aligned with spaces",
     CELL_LINES: "one cell per line",
+    SPACES: "cells separated by spaces",
 }
 
 
@@ -1332,6 +1426,7 @@ read_pipe = _reader(PIPE, pipe_grids)
 read_tsv = _reader(TSV, tsv_grids)
 read_columns = _reader(COLUMNS, columns_grids)
 read_cell_lines = _reader(CELL_LINES, cell_lines_grids)
+read_spaces = _reader(SPACES, spaces_grids)
 
 _Read = Callable[..., Document]
 _Sniff = Callable[[TextSource], float]
@@ -1341,4 +1436,5 @@ LAYOUTS: dict[str, tuple[_Read, _Sniff]] = {
     TSV: (read_tsv, sniff_tsv),
     COLUMNS: (read_columns, sniff_columns),
     CELL_LINES: (read_cell_lines, sniff_cell_lines),
+    SPACES: (read_spaces, sniff_spaces),
 }

@@ -1,0 +1,66 @@
+"""The importer's vocabulary: word lists and word patterns that name a layout feature.
+
+One place for the words the readers recognise (the issue asks for one vocabulary module and
+one settings object): a reader imports the list it needs from here instead of spelling its
+own regular expression.  Each entry says what the words mark and where they are used.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.domain.taxonomy import TAXONOMY_2015, TAXONOMY_2021
+
+# A printed category label inside a longer text: two to eight CJK characters ending in 指标
+# (产出指标, 经济效益指标, 服务对象满意度指标).  Used to tell a name that swallowed its row's
+# level labels (a misread row) from a plain indicator name.
+LABEL_IN_TEXT = re.compile(r"[\u4e00-\u9fff]{2,8}?指标")
+
+# A value glued to the end of a name ("检查差旅费470人/天", "齐抓共管100%"): a number, then at
+# most a short unit.  A name that ends so has taken its row's value cell as well.
+GLUED_VALUE = re.compile(
+    r"(?<=[\u4e00-\u9fff])[≥≤＞＜>=<≧≦]?\d[\d.,]*\s*(?:%|‰|[\u4e00-\u9fff]{1,2}(?:/[\u4e00-\u9fff]{1,2})?)?"
+    r"(?:[(（][^()（）]{1,8}[)）])?$"
+)
+
+# The same words twice in a row ("创业能力提升创业能力提升"): two cells of the row (name and a
+# value, or the name and its 指标描述) read as one.
+REPEATED = re.compile(r"([\u4e00-\u9fff]{4,})\1")
+
+# Words before a trailing number that make it part of a name (指标1, 目标2, 第3): no glued value.
+NUMBERED_NAME = re.compile(r"(?:指标|目标|第|其中|附件|项目)\d+$")
+
+
+def is_taxonomy_label(text: str) -> bool:
+    """Whether the text is a level-1 or level-2 label of any taxonomy version."""
+    return any(t.resolve(text) is not None for t in (TAXONOMY_2021, TAXONOMY_2015))
+
+
+def misread_name(name: str) -> bool:
+    """Whether an indicator name shows that its row's cells were not told apart: it holds a
+    category label beside other words, the same words twice, or ends with a value glued to
+    it."""
+    text = re.sub(r"\s+", "", name)
+    if not text:
+        return False
+    for m in LABEL_IN_TEXT.finditer(text):
+        if m.group(0) != text and is_taxonomy_label(m.group(0)):
+            return True
+    if REPEATED.search(text):
+        return True
+    return GLUED_VALUE.search(text) is not None and NUMBERED_NAME.search(text) is None
+
+
+# Sign-off lines under a table (审核意见 (盖章), 负责人签字): the table has ended.
+SIGN_OFF = re.compile(r"意见|盖章|签字|签章|签名|填报人|审核人|负责人[:：]")
+
+
+def bracket_depth(text: str) -> int:
+    """Open brackets left unclosed in the text (``(≥`` → 1): a cell split inside them."""
+    depth = 0
+    for ch in text:
+        if ch in "(（[【":
+            depth += 1
+        elif ch in ")）]】" and depth:
+            depth -= 1
+    return depth

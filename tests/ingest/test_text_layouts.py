@@ -1,0 +1,123 @@
+"""Layouts of real published text tables, each a named case of the readers, shown on small
+synthetic snippets written for the test (the layout, not any real file's text)."""
+
+from __future__ import annotations
+
+from jixiao.domain.model import Document, Indicator, Period
+from jixiao.ingest import read_bytes
+from jixiao.ingest._vocab import misread_name
+
+
+def _read(text: str, name: str = "snippet.txt") -> Document:
+    return read_bytes(text.encode("utf-8"), name)
+
+
+def _rows(doc: Document) -> list[tuple[str, str, str, str]]:
+    out = []
+    for project in doc.projects:
+        for ind in project.indicators:
+            full = ind.value(Period.FULL_YEAR) if hasattr(ind, "value") else None
+            out.append((ind.level1 or "", ind.level2 or "", ind.name, _target(ind, full)))
+    return out
+
+
+def _target(ind: Indicator, full: object) -> str:
+    values = dict(ind.values())
+    v = values.get(Period.FULL_YEAR) or next(iter(values.values()), None)
+    return "" if v is None else v.text
+
+
+# -- case: cells separated by single spaces --------------------------------------------------
+
+SPACED = """\
+某某局2023年项目绩效目标表
+项目名称: 示例项目
+一级指标 二级指标 三级指标 计算符号 指标值 度量单位 权重(%)
+产出指标 数量指标 举办培训班 ≥ 4 期 20
+产出指标 质量指标 培训合格率 ≥ 95 % 20
+产出指标 成本指标 人均培训费 ≤ 300 元/人 10
+效益指标 社会效益指标 从业人员能力 定性 明显提升
+20
+满意度指标 服务对象满意度指标 学员满意度 ≥ 90 % 10
+"""
+
+
+def test_cells_separated_by_single_spaces_are_read_by_their_columns() -> None:
+    """Case ``spaces``: one row per line, cells separated by one space; a value and its unit
+    printed apart (``95 %``) go back to their columns, a weight on the next line is no name."""
+    doc = _read(SPACED)
+    assert doc.source is not None and doc.source.layout == "spaces"
+    rows = _rows(doc)
+    assert [r[2] for r in rows] == [
+        "举办培训班",
+        "培训合格率",
+        "人均培训费",
+        "从业人员能力",
+        "学员满意度",
+    ]
+    assert rows[0][:2] == ("产出指标", "数量指标")
+    assert rows[1][3].replace(" ", "") == "≥95%"
+    assert rows[2][3].replace(" ", "") == "≤300元/人"
+    assert rows[4][1] == "服务对象满意度指标"
+
+
+def test_aligned_columns_are_not_taken_for_single_spaces() -> None:
+    """Runs of spaces between the cells are the ``columns`` layout's, not this one's."""
+    text = SPACED.replace(" ", "    ")
+    doc = _read(text)
+    assert doc.source is not None and doc.source.layout != "spaces"
+
+
+# -- case: a reading whose names swallowed other cells loses -------------------------------
+
+
+def test_names_that_swallowed_labels_or_values_are_misread() -> None:
+    assert misread_name("检查费470人/天")
+    assert misread_name("产出指标(50分)数量指标开展交流活动")
+    assert misread_name("能力提升能力提升达成预期")
+    assert misread_name("覆盖率90%(计划标准)")
+    assert not misread_name("指标1")
+    assert not misread_name("满意度95%以上")
+    assert not misread_name("20万元")
+    assert not misread_name("服务对象满意度")
+    assert not misread_name("开展2次培训")
+
+
+# -- case: 中期 and 年度 blocks side by side ------------------------------------------------
+
+SIDE_BY_SIDE = """\
+项目名称 | 示例项目 |
+中期目标(2024年—2026年) | 年度目标 |
+一级指标 | 二级指标 | 三级指标 | 指标值 | 二级指标 | 三级指标 | 指标值 | |
+产出指标 | 数量指标 | 维修设备 | ≥150台 | 数量指标 | 维修设备 | ≥50台 | |
+培训人员 | ≥300人 | 培训人员 | ≥100人 | | | |
+质量指标 | 验收合格率 | 100% | 质量指标 | 验收合格率 | ≥98% | |
+"""
+
+
+def test_side_by_side_blocks_read_the_year_block() -> None:
+    """Case ``side-by-side blocks``: the name columns repeat; the last block (年度) gives
+    the name and the target, the earlier block's values are the 中长期 ones."""
+    doc = _read(SIDE_BY_SIDE)
+    rows = _rows(doc)
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        ("数量指标", "维修设备", "≥50台"),
+        ("数量指标", "培训人员", "≥100人"),
+        ("质量指标", "验收合格率", "≥98%"),
+    ]
+    first = doc.projects[0].indicators[0]
+    assert dict(first.values())[Period.LONG_TERM].text == "≥150台"
+
+
+def test_spaced_cells_keep_bracketed_words_and_stop_at_sign_off_lines() -> None:
+    text = (
+        "一级指标 二级指标 三级指标 指标值 备注\n"
+        "产出指标 数量指标 新建站点数量( ≥**个 ) >=4个\n"
+        "培训人次 >=60人次\n"
+        "满意度指标 服务对象满意度指标 群众满意度 >=90%\n"
+        "财政部门审核意见 (盖章)\n"
+    )
+    doc = _read(text)
+    assert doc.source is not None and doc.source.layout == "spaces"
+    names = [r[2] for r in _rows(doc)]
+    assert names == ["新建站点数量( ≥**个 )", "培训人次", "群众满意度"]
