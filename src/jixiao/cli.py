@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -17,7 +18,7 @@ from jixiao import __version__
 from jixiao.domain.model import Document, Period, Project
 from jixiao.domain.values import TargetValue
 from jixiao.domain.workflow import ROLE_LABELS, Role
-from jixiao.ingest import FORMATS, IngestError, read_path
+from jixiao.ingest import FORMATS, IngestError, Step, explain_path, read_path
 from jixiao.interchange import dumps, json_schema
 
 if TYPE_CHECKING:
@@ -121,11 +122,22 @@ def parse(
         str,
         typer.Option("--format", "-f", help=f"Input layout: {', '.join(FORMATS)}."),
     ] = "auto",
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Print, for each row read or skipped, which stage of the importer "
+            "decided what and why.",
+        ),
+    ] = False,
 ) -> None:
     """Read FILE and print what it holds (a table view, or jixiao/1 JSON with --json).
 
     Warnings go to the document and to stderr.  Exit 1 when FILE is not a performance table.
     """
+    if explain:
+        _explain(file, format)
+        return
     try:
         doc = read_path(file, format=format)
     except IngestError as exc:
@@ -138,6 +150,38 @@ def parse(
         sys.stdout.write(dumps(doc) + "\n")
     else:
         _show(doc)
+
+
+def _explain(file: Path, format: str) -> None:
+    """``parse --explain``: the importer's decisions, stage by stage, in file order, one
+    line each: ``place  [stage] decision — grounds``."""
+    doc, steps, refused = explain_path(file, format=format)
+    out.print(f"[bold]{escape(file.name)}：导入过程（{len(steps)} 步）[/]")
+    for step in steps:
+        out.print(_step_line(step), soft_wrap=True)
+    if refused is not None:
+        err.print(f"[bold red]未导入：[/]{escape(str(refused))}", soft_wrap=True)
+        raise typer.Exit(1)
+    assert doc is not None
+    indicators = sum(len(p.indicators) for p in doc.projects)
+    goals = sum(len(t.goals) for t in doc.overall_targets)
+    out.print(
+        f"共 {len(doc.projects)} 个项目、{indicators} 个指标，{len(doc.overall_targets)} 张"
+        f"部门整体目标表、{goals} 项目标，{len(doc.warnings)} 条警告"
+    )
+
+
+def _step_line(step: Step) -> Text:
+    line = Text()
+    if step.where is not None:
+        # The file is named once, in the heading: each line gives the place inside it.
+        place = replace(step.where, file="").label().strip()
+        line.append(f"{place or '文件'}  ", style="dim")
+    line.append(f"[{step.stage.label}] ", style="cyan")
+    line.append(step.decision)
+    if step.why:
+        line.append(" — " + step.why, style="dim")
+    return line
 
 
 @app.command()

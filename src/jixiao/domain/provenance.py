@@ -32,3 +32,18 @@ class Provenance:
         if self.line is not None:
             parts.append(f"line {self.line}")
         return ", ".join(parts)
+
+    def label(self) -> str:
+        """The place as the interface shows it: ``seed.txt 第 2 页 第 119 行`` (the file's
+        name without its folders)."""
+        name = self.file.replace("\\", "/").rsplit("/", 1)[-1] or self.file
+        parts = [name]
+        if self.sheet is not None:
+            parts.append(f"工作表 {self.sheet}")
+        if self.cell is not None:
+            parts.append(f"单元格 {self.cell}")
+        if self.page is not None:
+            parts.append(f"第 {self.page} 页")
+        if self.line is not None:
+            parts.append(f"第 {self.line} 行")
+        return " ".join(parts)

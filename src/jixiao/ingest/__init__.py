@@ -25,11 +25,12 @@ from pathlib import Path
 from jixiao.domain.model import Document, SourceInfo
 from jixiao.domain.values import Kind
 from jixiao.ingest import text_blocks, text_grid, text_order
+from jixiao.ingest._explain import Stage, Step, active, adopt, explaining, note
 from jixiao.ingest._text import TextSource, decode
 from jixiao.ingest._vocab import misread_name
 from jixiao.ingest.errors import IngestError
 
-__all__ = ["FORMATS", "IngestError", "read_bytes", "read_path"]
+__all__ = ["FORMATS", "IngestError", "Step", "explain_path", "read_bytes", "read_path"]
 
 _TextReader = Callable[..., Document]
 _TEXT_READERS: dict[str, tuple[_TextReader, Callable[[TextSource], float]]] = {
@@ -106,19 +107,26 @@ def read_bytes(data: bytes, name: str, *, format: str = "auto") -> Document:
     sha256 = hashlib.sha256(data).hexdigest()
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if format == "json" or (format == "auto" and stripped.startswith(b"{")):
+        note(
+            Stage.FORMAT, None, "按 jixiao/1 JSON 读取", "内容以“{”开始" if format == "auto" else ""
+        )
         return _read_json(data, name, sha256)
     if format in _BINARY_FORMATS:
+        note(Stage.FORMAT, None, f"按 {format} 读取", "由 --format 指定")
         return _read_binary(format, data, name, sha256)
     if format == "auto":
         found = _binary_format(data)
         if found is not None:
+            note(Stage.FORMAT, None, f"按 {found} 读取", "由文件内容的开头字节判断")
             return _read_binary(found, data, name, sha256)
         from jixiao.ingest import html
 
         if html.sniff(data) >= 0.5:
+            note(Stage.FORMAT, None, "按 html 读取", "内容是含表格的网页标记")
             return _read_binary("html", data, name, sha256)
     source = TextSource(name=name, text=decode(data, name))
     if format != "auto":
+        note(Stage.FORMAT, None, f"按文本版式 {format} 读取", "由 --format 指定")
         reader, _ = _TEXT_READERS[format]
         return reader(source, sha256=sha256)
     # Every layout scores the text; the best, and those close behind it, read it, and the
@@ -133,21 +141,40 @@ def read_bytes(data: bytes, name: str, *, format: str = "auto") -> Document:
     )
     best = scores[0][0]
     candidates = [layout for score, _, layout in scores if score >= max(best - _CLOSE, _FLOOR)]
+    if active():
+        shown = "，".join(f"{layout} {score:.2f}" for score, _, layout in scores)
+        note(Stage.FORMAT, None, "文本：各版式的吻合度", shown)
     if len(candidates) <= 1:
+        why = "吻合度最高，且没有相近的版式" if best > 0 else "没有版式吻合，按默认版式试读"
+        note(Stage.FORMAT, None, f"按文本版式 {scores[0][2]} 读取", why)
         return _TEXT_READERS[scores[0][2]][0](source, sha256=sha256)
-    readings: list[tuple[float, int, Document]] = []
+    readings: list[tuple[float, int, Document, list[Step]]] = []
     first_error: IngestError | None = None
     for rank, layout in enumerate(candidates):
+        steps: list[Step] = []
         try:
-            doc = _TEXT_READERS[layout][0](source, sha256=sha256)
+            if active():
+                with explaining() as steps:
+                    doc = _TEXT_READERS[layout][0](source, sha256=sha256)
+            else:
+                doc = _TEXT_READERS[layout][0](source, sha256=sha256)
         except IngestError as exc:
+            note(Stage.FORMAT, None, f"版式 {layout} 读不出表格", str(exc))
             first_error = first_error or exc
             continue
-        readings.append((_sense(doc) * _TRUST.get(layout, 1.0), -rank, doc))
+        sense = _sense(doc) * _TRUST.get(layout, 1.0)
+        note(Stage.FORMAT, None, f"试读版式 {layout}：合理度 {sense:.1f}", _SENSE_WHY)
+        readings.append((sense, -rank, doc, steps))
     if not readings:
         assert first_error is not None
         raise first_error
-    return max(readings, key=lambda r: (r[0], r[1]))[2]
+    sense, _, doc, steps = max(readings, key=lambda r: (r[0], r[1]))
+    note(Stage.FORMAT, None, f"采用版式 {doc.source.layout if doc.source else ''}", "合理度最高")
+    adopt(steps)
+    return doc
+
+
+_SENSE_WHY = "有名称、已知二级指标和可识别指标值的行数，每条警告减 0.1"
 
 
 _CLOSE = 0.3  # layouts scoring this close to the best are read too
@@ -176,6 +203,19 @@ def _sense(doc: Document) -> float:
             1 for g in table.goals if g.target is not None and g.target.kind is not Kind.TEXT
         )
     return readable - 0.1 * len(doc.warnings)
+
+
+def explain_path(
+    path: str | Path, *, format: str = "auto", name: str | None = None
+) -> tuple[Document | None, list[Step], IngestError | None]:
+    """Read a file as :func:`read_path` does, with the interpreter's decisions: the document
+    (None when refused), each stage's steps in order, and the refusal if any."""
+    with explaining() as steps:
+        try:
+            doc = read_path(path, format=format, name=name)
+        except IngestError as exc:
+            return None, steps, exc
+    return doc, steps, None
 
 
 def read_path(path: str | Path, *, format: str = "auto", name: str | None = None) -> Document:

@@ -81,6 +81,7 @@ from jixiao.domain.taxonomy import (
 from jixiao.domain.values import Kind, TargetValue, parse_value
 from jixiao.ingest._cells import as_value, find_year, parse_amount, parse_fields
 from jixiao.ingest._document import finish, most_common_year
+from jixiao.ingest._explain import Stage, active, note
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import clean, fold, join_wrapped
 from jixiao.ingest.errors import IngestError
@@ -159,6 +160,35 @@ class _Role(Enum):
 
 
 _ACTUAL_ROLES = frozenset({_Role.ACTUAL, _Role.ACTUAL_SCORE, _Role.ACTUAL_TEXT})
+
+#: How ``jixiao parse --explain`` names each role.
+_ROLE_LABELS = {
+    _Role.LEVEL1: "一级指标",
+    _Role.LEVEL2: "二级指标",
+    _Role.NAME: "三级指标名称",
+    _Role.NAME_WEAK: "指标名称（无三级指标列时）",
+    _Role.TARGET: "指标值",
+    _Role.OP: "计算符号",
+    _Role.UNIT: "度量单位",
+    _Role.WEIGHT: "权重/分值",
+    _Role.KIND: "指标性质",
+    _Role.DIRECTION: "指标方向",
+    _Role.ACTUAL: "实际完成值",
+    _Role.ACTUAL_SCORE: "得分",
+    _Role.ACTUAL_TEXT: "完成情况说明",
+    _Role.SEQ: "序号",
+    _Role.FUNCTION: "职能",
+    _Role.WORK: "工作任务",
+    _Role.GOAL: "年度目标",
+    _Role.NOTE: "说明（不导入）",
+    _Role.IGNORED: "不使用",
+    _Role.UNKNOWN: "未知列（不导入）",
+}
+_PERIOD_LABELS = {
+    Period.HALF_YEAR: "半年",
+    Period.FULL_YEAR: "全年",
+    Period.LONG_TERM: "中长期",
+}
 
 _NOTE_WORDS = re.compile(
     r"评分标准|评分规则|评分方法|计分方法|评价标准|评\(?扣\)?分标准|扣分标准|指标解释|指标说明|"
@@ -1228,6 +1258,19 @@ def _ragged_header(rows: Sequence[_Row], kind: str) -> _Header:
     return _Header(kind, _finish_columns(numbered, kind), True, len(numbered), main.first)
 
 
+def _describe(header: _Header) -> str:
+    """A header's columns and their roles, for ``--explain``."""
+    parts = []
+    for c in header.columns:
+        role = _ROLE_LABELS[c.role]
+        if c.period is not None:
+            role += f"（{_PERIOD_LABELS.get(c.period, c.period.value)}）"
+        parts.append(f"“{_shown(c.label)}”→{role}")
+    kind = "项目指标表" if header.kind == "project" else "部门整体目标表"
+    layout = "按内容对齐（无固定列）" if header.ragged else f"{header.width} 列"
+    return f"{kind}，{layout}：" + "；".join(parts)
+
+
 # -- tables being read ---------------------------------------------------------------------
 
 
@@ -1318,6 +1361,7 @@ class _Table:
 
     def note(self, code: str, message: str, where: Provenance) -> None:
         self.notes.append((code, message, where))
+        note(Stage.ROWS, where, "未导入", message)
 
 
 # -- the interpreter -----------------------------------------------------------------------
@@ -1357,7 +1401,11 @@ class _Reader:
             t = self.start_table()  # a grid of other text before: a table of its own
         elif t.kind_hint == "summary":
             t = self.start_table()  # a summary sheet continues nowhere
+        if active():
+            kind = "按内容对齐的文本行" if grid.ragged else f"{width} 列的表格"
+            note(Stage.TABLE, first, f"第 {gi + 1} 个区域：{len(rows)} 行，{kind}")
         if rows and t.header is not None and self.is_data_row(rows[0]):
+            note(Stage.TABLE, first, "续接上一表格", "区域以数据行开始，上一表格已有表头")
             # A grid that starts with data continues the table before it (a page break);
             # a title repeated above it (a running page head) does not start a new table.
             self.read_titles(grid, first, continuing=True)
@@ -1450,6 +1498,12 @@ class _Reader:
 
         # A title row: one cell naming a table (maybe with a meta cell), or a year line.
         if len(texts) <= 2 and any(_is_title(x) for x in texts):
+            note(
+                Stage.TABLE,
+                row.first,
+                "标题行" + ("，开始新表格" if t.has_content else ""),
+                " | ".join(texts),
+            )
             if t.has_content:
                 self.start_table()
             for x in texts:
@@ -1464,6 +1518,7 @@ class _Reader:
             return k + 1
 
         if t.ended is not None and not any(key == "name" for key, _ in _field_cells(row)):
+            note(Stage.ROWS, row.first, "跳过", f"在“{_shown(t.ended[0])}”之后，不属于指标表")
             t.after_end += 1  # under a section that is not the table's (监控发现问题 …)
             return k + 1
 
@@ -1483,8 +1538,11 @@ class _Reader:
             self.found_structure = True
             if t.header is not None and (t.rows or t.goals):
                 if header.signature() == t.header.signature():
+                    note(Stage.COLUMNS, row.first, "表头重复（换页），续接同一表格")
                     return j  # the header printed again (a new page of the same table)
                 t = self.start_table()
+            if active():
+                note(Stage.COLUMNS, row.first, f"表头（{j - k} 行）", _describe(header))
             t.header = header
             t.anchor = t.anchor or row.first
             return j
@@ -1497,6 +1555,7 @@ class _Reader:
             return k + 1
         t = self.table
         if t.header is not None and len(texts) == 1 and _SECTION_END.match(fold(texts[0])):
+            note(Stage.TABLE, row.first, "指标表结束", f"“{_shown(texts[0])}”开始另一部分")
             t.ended = (texts[0], row.first)
             return k + 1
         if t.header is None:
@@ -1556,7 +1615,14 @@ class _Reader:
             self.read_budget(row, next(c for key, c in found if key == "funds.total"))
         busy = bool(t.rows or t.goals)
         named = "name" in t.fields and bool(t.fields["name"].text)
-        if (new_name and (named or busy)) or (repeated and busy):
+        starts = (new_name and (named or busy)) or (repeated and busy)
+        if active():
+            shown = "；".join(f"{key}=“{_shown(v.text)}”" for key, v in pairs)
+            why = ""
+            if starts:
+                why = "新的项目名称，开始新表格" if new_name else "字段再次出现，开始新表格"
+            note(Stage.PROJECTS if starts else Stage.TABLE, row.first, f"字段行：{shown}", why)
+        if starts:
             self.start_table()
         for key, value in pairs:
             self.set_field(key, value)
@@ -1610,6 +1676,7 @@ class _Reader:
             elif not (f in _PLACEHOLDER or _MONEY_UNIT.fullmatch(f) or _GOAL_HEADING.match(f)):
                 rest.append(text)
         if rest:
+            note(Stage.TABLE, row.first, "表头之前的文字，不是指标行", " | ".join(rest))
             t.stray.append((" | ".join(rest), row.first))
 
     # data rows ---------------------------------------------------------------------------
@@ -1714,6 +1781,7 @@ class _Reader:
         )
         if at is None:
             return False
+        note(Stage.ROWS, row.first, "合计行，不是指标", f"“{_shown(texts[at])}”")
         if _GRADE_ROW.match(fold(texts[at])):
             # 自评等级 | 优 — a result, reported with the actuals.
             self.table.actuals.setdefault(texts[at], row.src(row.own[at]))
@@ -1758,6 +1826,12 @@ class _Reader:
         if best is None:
             return None
         k = best[1]
+        note(
+            Stage.ROWS,
+            row.first,
+            f"一行拆成两行（前 {k} 格、后 {len(row.own) - k} 格）",
+            f"两行分开读与列的吻合度 {best[0]:.1f}，高于整行读的 {whole:.1f}",
+        )
         return [replace(row, own=row.own[:k]), replace(row, own=row.own[k:])]
 
     def indicator_row(self, row: _Row) -> None:
@@ -1845,12 +1919,32 @@ class _Reader:
             l2v = t.cur_l2
         if l1 is not None or l2 is not None:
             t.cur_l1, t.cur_l2 = l1v, l2v
+        if active():
+            carried = [
+                f"{level}“{v.text}”"
+                for level, printed, v in (("一级", l1, l1v), ("二级", l2, l2v))
+                if printed is None and v is not None
+            ]
+            if carried:
+                note(
+                    Stage.LEVELS,
+                    row.first,
+                    "沿用上方的" + "、".join(carried),
+                    "本行没有印出这一层级（合并单元格或空单元格）",
+                )
         if label_only:
+            note(Stage.ROWS, row.first, "层级行", f"{_levels_text(l1v, l2v)}，作用于下面的行")
             t.rows.append(_IndRow(row.first, l1v, l2v, None, {}, label_only=True))
             return
         if name is None and values and t.rows:
             prev = t.rows[-1]
             if prev.name is not None and not prev.values and not prev.label_only:
+                note(
+                    Stage.ROWS,
+                    row.first,
+                    f"指标值并入上一行“{_shown(prev.name.text)}”",
+                    "本行只有指标值，上一行只有名称（换页或折行断开的一行）",
+                )
                 prev.values.update(values)  # a row cut by a page break: its values
                 for key, cell in actual_cells.items():
                     prev.actuals.setdefault(key, cell)
@@ -1858,7 +1952,10 @@ class _Reader:
                 return
         tentative = (row.ragged or t.header.ragged) and not values and len(mine) == 1
         if tentative and name is not None and self.prose_remark(name):
+            note(Stage.ROWS, row.first, "作为上一行的偏差原因/改进措施", "单独成行的一句话")
             return
+        if active():
+            _explain_row(row, name, l1v, l2v, values, placed, tentative=tentative)
         t.rows.append(
             _IndRow(
                 row.first,
@@ -2021,6 +2118,16 @@ class _Reader:
             return  # a function's own row: its work items follow
         work_value = t.cur_work if t.header.has(_Role.WORK) else None
         texts_of = {id(p.cell) for p in (seq, function, work, goal) if p is not None}
+        if active():
+            shown = _text(goal.cell) if goal is not None else ""
+            note(
+                Stage.ROWS,
+                row.first,
+                f"年度目标“{_shown(shown)}”",
+                f"职能“{_shown(t.cur_function)}”，工作任务“"
+                f"{_shown(work_value.text) if work_value else ''}”，"
+                f"目标值“{_shown(target.text) if target else ''}”",
+            )
         t.goals.append(
             _GoalRow(
                 row.first,
@@ -2161,6 +2268,42 @@ def _operator(placed: Sequence[_Placed]) -> str:
     return ""
 
 
+def _levels_text(l1: _Value | None, l2: _Value | None) -> str:
+    return f"一级“{l1.text if l1 else ''}”，二级“{l2.text if l2 else ''}”"
+
+
+def _explain_row(
+    row: _Row,
+    name: _Value | None,
+    l1: _Value | None,
+    l2: _Value | None,
+    values: Mapping[Period, _Value],
+    placed: Sequence[_Placed],
+    *,
+    tentative: bool,
+) -> None:
+    """What ``--explain`` says of an indicator row that was read: its cells' columns and
+    the values joined."""
+    cells = "；".join(
+        f"“{_shown(_text(p.cell))}”→{_ROLE_LABELS[p.col.role]}" for p in placed if p.own
+    )
+    decision = (
+        f"暂记为指标“{_shown(name.text)}”（没有指标值，可能是折行）"
+        if tentative and name is not None
+        else f"指标“{_shown(name.text) if name else ''}”"
+    )
+    note(Stage.ROWS, row.first, decision, f"{_levels_text(l1, l2)}；{cells}")
+    for period, v in values.items():
+        raw = [_operator(placed), *(_text(p.cell) for p in placed if p.col.role is _Role.UNIT)]
+        if any(raw):
+            note(
+                Stage.VALUES,
+                v.source,
+                f"{_PERIOD_LABELS.get(period, period.value)}指标值“{_shown(v.text)}”",
+                "由指标值与" + "、".join(f"“{x}”" for x in raw if x) + "合成",
+            )
+
+
 def _period_values(row: _Row, placed: list[_Placed], op: str, unit: str) -> dict[Period, _Value]:
     """The row's target values by period; cells of one column group are joined."""
     groups: dict[Period, list[_Placed]] = {}
@@ -2231,6 +2374,7 @@ class _Builder:
 
     def warn(self, code: str, message: str, where: Provenance | None) -> None:
         self.warnings.append(Diagnostic(code, message, where or Provenance(self.file)))
+        note(Stage.PROJECTS, where, f"警告 {code}", message)
 
     def value(self, v: _Value) -> TargetValue:
         parsed = parse_value(v.text)
@@ -2394,6 +2538,12 @@ class _Builder:
             if key.startswith("funds.") and v.text
         }
         funds = Funds(**amounts) if amounts else None
+        note(
+            Stage.PROJECTS,
+            anchor,
+            f"项目“{_shown(name)}”：{len(indicators)} 个指标",
+            f"表格共 {len(t.rows)} 行（层级行 {sum(r.label_only for r in t.rows)}）",
+        )
         if name and (reported or t.budget):  # actuals are keyed by the project's name
             self.report(t, t.year or year, name, reported, anchor)
         return Project(
@@ -2807,6 +2957,7 @@ def read_grids(grids: Sequence[Grid], *, file: str, sha256: str, layout: str) ->
     for gi, grid in enumerate(grids):
         reader.read_grid(gi, grid)
     reader.close_table()
+    note(Stage.TABLE, None, f"共找到 {len(reader.tables)} 个表格", f"{len(grids)} 个区域")
     if not reader.found_structure:
         raise IngestError(
             file,

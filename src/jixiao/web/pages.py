@@ -160,16 +160,7 @@ _TYPED_IN = "在系统中录入（无原始出处）"
 
 def location(source: Provenance) -> str:
     """A place in a source file: ``000_….txt 第 2 页 第 119 行``."""
-    parts = [PurePath(source.file).name or source.file]
-    if source.sheet is not None:
-        parts.append(f"工作表 {source.sheet}")
-    if source.cell is not None:
-        parts.append(f"单元格 {source.cell}")
-    if source.page is not None:
-        parts.append(f"第 {source.page} 页")
-    if source.line is not None:
-        parts.append(f"第 {source.line} 行")
-    return " ".join(parts)
+    return source.label()
 
 
 def place(source: Provenance | None) -> str:
