@@ -276,6 +276,35 @@ def _compute_facts(svc: Services, *, everything: bool) -> None:
         out.print(f"oversight facts computed for {n} tables")
 
 
+def _new_password(given: str | None, what: str = "password") -> str:
+    """A password from the option, $JIXIAO_PASSWORD, standard input when it is not a
+    terminal (one line), or asked for twice without echo."""
+    import os
+
+    if given:
+        return given
+    env = os.environ.get("JIXIAO_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            _fail(RuntimeError("标准输入中没有密码（应为一行）"))
+        return line
+    secret: str = typer.prompt(what, hide_input=True, confirmation_prompt=True)
+    return secret
+
+
+def _user_call(db: str | None, call: Any) -> Any:
+    from jixiao.services import ServiceError
+
+    svc = _services(db)
+    try:
+        return call(svc.uow())
+    except ServiceError as exc:
+        _fail(exc)
+
+
 @user_app.command("add")
 def user_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
@@ -287,22 +316,27 @@ def user_add(
     name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
     password: Annotated[
         str | None,
-        typer.Option(help="Password (asked for when not given; $JIXIAO_PASSWORD also works)."),
+        typer.Option(
+            help="Password (else $JIXIAO_PASSWORD, else one line of standard input, else "
+            "asked for twice without echo)."
+        ),
     ] = None,
+    temporary: Annotated[
+        bool,
+        typer.Option(
+            "--temporary", help="An initial password: the user must change it at first log-in."
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Create a user."""
-    import os
+    """Create a user (the password policy applies: length, common passwords, name)."""
+    from jixiao.services import SYSTEM, users
 
-    from jixiao.services import SYSTEM, ServiceError, users
-
-    secret = password or os.environ.get("JIXIAO_PASSWORD")
-    if not secret:
-        secret = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    svc = _services(db)
-    try:
-        user = users.add_user(
-            svc.uow(),
+    secret = _new_password(password)
+    user = _user_call(
+        db,
+        lambda uow: users.add_user(
+            uow,
             SYSTEM.username,
             username,
             secret,
@@ -310,13 +344,78 @@ def user_add(
             display_name=name,
             unit=unit,
             department=department,
-        )
-    except ServiceError as exc:
-        _fail(exc)
+            must_change=temporary,
+        ),
+    )
     where = user.unit or user.department or ""
     out.print(
         f"created user {user.username} ({ROLE_LABELS[Role(user.role)]}{' · ' + where if where else ''})"
     )
+
+
+@user_app.command("passwd")
+def user_passwd(
+    username: Annotated[str, typer.Argument(help="The user.")],
+    password: Annotated[
+        str | None, typer.Option(help="New password (else as for user add).")
+    ] = None,
+    temporary: Annotated[
+        bool,
+        typer.Option("--temporary", help="The user must change it at the next log-in."),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Set a user's password; the user's sessions end."""
+    from jixiao.services import SYSTEM, users
+
+    secret = _new_password(password)
+    _user_call(
+        db,
+        lambda uow: users.set_password(uow, SYSTEM.username, username, secret, temporary=temporary),
+    )
+    out.print(f"password of {username} changed; their sessions ended")
+
+
+@user_app.command("role")
+def user_role(
+    username: Annotated[str, typer.Argument(help="The user.")],
+    role: Annotated[Role, typer.Argument(help=" / ".join(r.value for r in Role))],
+    unit: Annotated[str | None, typer.Option(help="预算单位 (role unit).")] = None,
+    department: Annotated[str | None, typer.Option(help="主管部门 (role department).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Change a user's role (the last administrator keeps theirs)."""
+    from jixiao.services import SYSTEM, users
+
+    user = _user_call(
+        db,
+        lambda uow: users.set_role(
+            uow, SYSTEM.username, username, role, unit=unit, department=department
+        ),
+    )
+    out.print(f"{user.username} is now {ROLE_LABELS[Role(user.role)]}")
+
+
+@user_app.command("disable")
+def user_disable(
+    username: Annotated[str, typer.Argument(help="The user.")], db: DbOption = None
+) -> None:
+    """Disable a user: their sessions end, their tokens are refused."""
+    from jixiao.services import SYSTEM, users
+
+    _user_call(db, lambda uow: users.set_active(uow, SYSTEM.username, username, False))
+    out.print(f"{username} disabled")
+
+
+@user_app.command("enable")
+def user_enable(
+    username: Annotated[str, typer.Argument(help="The user.")], db: DbOption = None
+) -> None:
+    """Enable a disabled user again."""
+    from jixiao.services import SYSTEM, users
+
+    _user_call(db, lambda uow: users.set_active(uow, SYSTEM.username, username, True))
+    out.print(f"{username} enabled")
 
 
 @user_app.command("list")
@@ -326,12 +425,13 @@ def user_list(db: DbOption = None) -> None:
 
     table = Table("用户名", "姓名", "角色", "单位/部门", "状态")
     for u in users.list_users(_services(db).uow()):
+        state = "启用" if u.active else "停用"
         table.add_row(
             u.username,
             u.display_name,
             ROLE_LABELS[Role(u.role)],
             u.unit or u.department or "",
-            "启用" if u.active else "停用",
+            state + ("（待改初始密码）" if u.must_change_password else ""),
         )
     out.print(table)
 
@@ -340,16 +440,57 @@ def user_list(db: DbOption = None) -> None:
 def user_token(
     username: Annotated[str, typer.Argument(help="The user the token acts as.")],
     name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, help="Days it is good for (default: token_days).")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Create an API token (printed once; only its hash is stored)."""
-    from jixiao.services import ServiceError, users
+    from jixiao.services import users
 
-    try:
-        token = users.create_token(_services(db).uow(), username, name)
-    except ServiceError as exc:
-        _fail(exc)
+    config = _settings()
+    token = _user_call(
+        db,
+        lambda uow: users.create_token(
+            uow, username, name, days=days or config.token_days, max_days=config.token_max_days
+        ),
+    )
     sys.stdout.write(token + "\n")
+
+
+@user_app.command("tokens")
+def user_tokens(
+    username: Annotated[
+        str | None, typer.Argument(help="Only this user's tokens (default: everybody's).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """List API tokens (never the secrets)."""
+    from jixiao.services import users
+
+    table = Table("编号", "用户", "用途", "到期", "最近使用", "状态")
+    for t in _user_call(db, lambda uow: users.list_tokens(uow, username)):
+        table.add_row(
+            str(t.id),
+            t.username,
+            t.name,
+            f"{t.expires_at:%Y-%m-%d %H:%M}" if t.expires_at else "",
+            f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "",
+            t.state,
+        )
+    out.print(table)
+
+
+@user_app.command("revoke")
+def user_revoke(
+    token_id: Annotated[int, typer.Argument(help="The token's number (see user tokens).")],
+    db: DbOption = None,
+) -> None:
+    """Revoke an API token: it gets 401 from now on."""
+    from jixiao.services import SYSTEM, users
+
+    _user_call(db, lambda uow: users.revoke_token(uow, SYSTEM, token_id))
+    out.print(f"token {token_id} revoked")
 
 
 @audit_app.command("verify")
@@ -700,16 +841,24 @@ def actuals_template(
     out.print(escape(f"wrote {output}"))
 
 
-def _secret_key() -> str:
-    """$JIXIAO_SECRET, else a key kept in the user's data folder (sessions survive restarts)."""
-    import os
+def _settings() -> Any:
+    """The server's settings (environment and jixiao.toml), or exit naming the bad one."""
+    from jixiao.services import ServiceError
+    from jixiao.services import settings as configuration
+
+    try:
+        return configuration.load()
+    except ServiceError as exc:
+        _fail(exc)
+
+
+def _demo_secret_key() -> str:
+    """For --demo without a configured key: one kept in the user's data folder (sessions
+    survive restarts)."""
     import secrets
 
     from platformdirs import user_data_dir
 
-    env = os.environ.get("JIXIAO_SECRET")
-    if env:
-        return env
     path = Path(user_data_dir("jixiao", appauthor=False)) / "secret.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -731,25 +880,34 @@ def serve(
         typer.Option(
             "--demo/--no-demo",
             help=(
-                "Import the seed, create demo users, approve the tables and load the example "
-                "actuals (done anyway on an empty database)."
+                "Demo mode: on an empty database import the seed, create one demo user per "
+                "role (password jixiao-demo), approve the tables and load the example "
+                "actuals; a session key is kept in the user's data folder when none is set. "
+                "Without it the server refuses to start unless a secret key is configured "
+                "and an administrator exists (see docs/deploy.md)."
             ),
         ),
     ] = False,
 ) -> None:
     """Run the web application (creates and migrates the database first)."""
+    import os
+
     import uvicorn
 
     from jixiao.services import demo as demo_setup
+    from jixiao.services import settings as configuration
+    from jixiao.services import users
     from jixiao.web.app import create_app
 
+    config = _settings()
     svc = _services(db)
-    if demo or demo_setup.is_empty(svc):
+    if demo:
+        out.print("演示模式（--demo）：仅供试用，请勿用于正式部署")
         seed = demo_setup.seed_path()
-        if seed is None:
-            _fail(RuntimeError("the seed document was not found (shared/seeds or tests/fixtures)"))
         if not demo_setup.is_empty(svc):
             err.print("database not empty: demo set-up skipped")
+        elif seed is None:
+            _fail(RuntimeError("the seed document was not found (shared/seeds or tests/fixtures)"))
         else:
             created = demo_setup.set_up(svc, read_path(seed), with_actuals=True)
             table = Table(
@@ -764,14 +922,26 @@ def serve(
             for path in demo_setup.example_actuals():
                 out.print(f"loaded the example actuals {path.name}")
             out.print(table)
+        secret = config.secret_key or _demo_secret_key()
+    else:
+        problem = configuration.production_problem(config)
+        if problem is None and not users.active_admins(svc.uow()):
+            problem = (
+                "尚无启用的管理员：请先运行 jixiao user add 用户名 --role admin 创建管理员"
+                "（试用请加 --demo 启动演示模式）"
+            )
+        if problem is not None:
+            svc.dispose()
+            err.print(f"[bold red]无法启动：[/]{escape(problem)}", soft_wrap=True)
+            raise typer.Exit(2)
+        secret = config.secret_key
     out.print(f"jixiao on http://{host}:{port}/  (database: {svc.engine.url!r})")
+    # The app reads X-Forwarded-* itself (only from config.trusted_proxies): see create_app.
     if workers > 1:
         # Each worker process builds the app from the environment (same database, same
         # session key, so a session is good on every worker).
-        import os
-
         os.environ["JIXIAO_DB"] = svc.engine.url.render_as_string(hide_password=False)
-        os.environ["JIXIAO_SECRET"] = _secret_key()
+        os.environ["JIXIAO_SECRET"] = secret
         svc.dispose()
         uvicorn.run(
             "jixiao.web.app:from_environment",
@@ -780,9 +950,16 @@ def serve(
             port=port,
             workers=workers,
             log_level="info",
+            proxy_headers=False,
         )
         return
-    uvicorn.run(create_app(svc, secret_key=_secret_key()), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(svc, secret_key=secret, settings=config),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+    )
 
 
 # -- monitoring and self-evaluation -------------------------------------------------------

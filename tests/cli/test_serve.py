@@ -36,7 +36,7 @@ def test_serve_sets_up_demo_and_answers(tmp_path: Path) -> None:
     env.pop("JIXIAO_DB", None)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jixiao", "serve", "--port", str(port)],
+        [sys.executable, "-m", "jixiao", "serve", "--demo", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -68,6 +68,7 @@ def test_serve_sets_up_demo_and_answers(tmp_path: Path) -> None:
     for username in ("danwei", "zhuguan", "caizheng", "renda", "shenji", "admin"):
         assert username in output
     assert "jixiao-demo" in output
+    assert "演示模式（--demo）" in output
     # A second start finds the data and does not import again.
     users = _jixiao("user", "list", env=env)
     assert users.returncode == 0
@@ -86,7 +87,7 @@ def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
     up = _jixiao("db", "upgrade", "--db", url, env=env)
     assert up.returncode == 0, up.stderr
     assert f"database at revision {head_revision()}" in up.stdout
-    assert head_revision() == "0006"
+    assert head_revision() == "0007"
     add = _jixiao(
         "user",
         "add",
@@ -139,6 +140,7 @@ def test_serve_with_several_workers_shares_sessions(tmp_path: Path) -> None:
             "-m",
             "jixiao",
             "serve",
+            "--demo",
             "--db",
             db,
             "--port",
@@ -178,3 +180,59 @@ def test_serve_with_several_workers_shares_sessions(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def test_serve_in_production_mode_starts_with_a_key_and_an_administrator(tmp_path: Path) -> None:
+    """Without --demo: an administrator made with `jixiao user add` (password on standard
+    input) and a session key in the environment are enough; no demo user is created."""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "COLUMNS": "200"}
+    for name in ("JIXIAO_DB", "JIXIAO_SECRET", "JIXIAO_PASSWORD", "JIXIAO_CONFIG"):
+        env.pop(name, None)
+    db = f"sqlite:///{tmp_path / 'prod.db'}"
+    refused = _jixiao("serve", "--db", db, env=env)
+    assert refused.returncode == 2 and "未配置会话密钥" in refused.stderr
+    add = subprocess.run(
+        [sys.executable, "-m", "jixiao", "user", "add", "boss", "--role", "admin", "--db", db],
+        input="Harbour-lights-31\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert add.returncode == 0, add.stderr
+    env["JIXIAO_SECRET"] = "k" * 48
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "serve", "--db", db, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert time.monotonic() < deadline, "jixiao serve did not answer in 60 s"
+            time.sleep(0.3)
+        with httpx.Client(base_url=base, timeout=10) as client:
+            page = client.get("/login").text
+            token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            done = client.post(
+                "/login",
+                data={"username": "boss", "password": "Harbour-lights-31", "csrf_token": token},
+                follow_redirects=True,
+            )
+            assert done.status_code == 200 and "用户管理" in done.text
+            assert [u["username"] for u in client.get("/api/users").json()] == ["boss"]
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=30)[0]
+    assert "演示" not in output and "jixiao-demo" not in output

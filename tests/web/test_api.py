@@ -17,7 +17,7 @@ from sqlalchemy import create_engine
 from jixiao.domain.workflow import Status
 from jixiao.ingest import read_path
 from jixiao.interchange import dump
-from jixiao.services import Services
+from jixiao.services import Services, users
 from jixiao.web.app import create_app
 from tests.conftest import SEED
 from tests.web.test_api_support import (
@@ -57,7 +57,7 @@ def test_me(world: World) -> None:
     assert response.headers["www-authenticate"] == "Bearer"
 
     bad = world.client.get("/api/me", headers={"Authorization": "Bearer jx_not-a-token"})
-    assert error(bad, 401) == "API 令牌无效或已停用"
+    assert error(bad, 401) == "API 令牌无效、已过期、已撤销或其用户已停用"
 
     other_scheme = world.client.get(
         "/api/me", headers={"Authorization": f"Basic {world.tokens['unit']}"}
@@ -99,9 +99,11 @@ def test_a_session_cookie_needs_the_csrf_header_on_writes(
     world = make_world(svc, monkeypatch)
     app = create_app(svc, secret_key="test-secret")
 
+    sid = users.start_session(svc.uow(), "renda")
+
     @app.get("/_test/session")
     def _session(request: Request) -> dict[str, str]:  # what the pages' /login stores
-        request.session.update(user="renda", csrf="the-csrf-token")
+        request.session.update(sid=sid, csrf="the-csrf-token")
         return {}
 
     client = TestClient(app)
@@ -346,7 +348,11 @@ PATHS = {
     "/api/imports/preview": {"post"},
     "/api/imports": {"post"},
     "/api/users": {"get", "post"},
-    "/api/tokens": {"post"},
+    "/api/tokens": {"get", "post"},
+    "/api/tokens/{token_id}": {"delete"},
+    "/api/users/{username}": {"patch"},
+    "/api/users/{username}/password": {"put"},
+    "/api/me/password": {"put"},
     "/api/audit/verify": {"get"},
     "/api/tables/{table_id}/actuals/{period}": {"get", "put"},
     "/api/actuals": {"post"},

@@ -27,7 +27,7 @@ from jixiao.domain.workflow import Role
 from jixiao.ingest import read_path
 from jixiao.interchange.actuals import ACTUALS_FORMAT, load_actuals, loads_actuals
 from jixiao.interchange.results import actuals_to_dict, monitor_to_dict, score_to_dict
-from jixiao.services import Services, demo
+from jixiao.services import Services, demo, users
 from jixiao.services import actuals as performance
 from jixiao.web.app import create_app
 from tests.conftest import SEED
@@ -105,10 +105,11 @@ def history(world: World, table_id: int) -> list[dict[str, Any]]:
 def session_client(svc: Services, username: str) -> TestClient:
     """A client logged in by session cookie (as the pages' /login leaves it)."""
     app = create_app(svc, secret_key="test-secret")
+    sid = users.start_session(svc.uow(), username)
 
     @app.get("/_test/session")
     def _session(request: Request) -> dict[str, str]:
-        request.session.update(user=username, csrf="the-csrf-token")
+        request.session.update(sid=sid, csrf="the-csrf-token")
         return {}
 
     client = TestClient(app)

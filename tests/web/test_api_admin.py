@@ -6,7 +6,15 @@ import pytest
 from sqlalchemy import text
 
 from jixiao.services import Services
-from tests.web.test_api_support import PEOPLE, SEED_DEPARTMENT, SEED_UNIT, World, error, make_world
+from tests.web.test_api_support import (
+    PASSWORD,
+    PEOPLE,
+    SEED_DEPARTMENT,
+    SEED_UNIT,
+    World,
+    error,
+    make_world,
+)
 
 
 @pytest.fixture
@@ -35,7 +43,9 @@ def test_list_users(world: World) -> None:
         "active": True,
     }
     assert listed["zhuguan"]["department"] == SEED_DEPARTMENT
-    assert "password" not in str(response.json()) and "hash" not in str(response.json())
+    shown = str(response.json())
+    assert "password_hash" not in shown and "argon2" not in shown and "hash" not in shown
+    assert listed["danwei"]["must_change_password"] is False
 
     for who in ("finance", "unit", "congress"):
         assert error(world.get(who, "/api/users"), 403, "PermissionDenied").endswith("无权管理用户")
@@ -66,7 +76,7 @@ def test_add_user(world: World) -> None:
     assert error(duplicate, 409, "Duplicate") == "用户名“xinren”已存在"
     assert "未知角色“boss”" in invalid({**NEWCOMER, "username": "b", "role": "boss"}, "role")
     assert invalid({**NEWCOMER, "username": "c", "password": "short"}, "password") == (
-        "密码至少 8 个字符"
+        "密码至少 10 个字符"
     )
     assert invalid({**NEWCOMER, "username": "d", "unit": ""}, "unit") == (
         "单位填报用户必须指定所属单位"
@@ -81,20 +91,30 @@ def test_add_user(world: World) -> None:
 
 
 def test_create_token(world: World) -> None:
-    response = world.post("congress", "/api/tokens", json={"name": " 数据同步 "})
+    response = world.post(
+        "congress", "/api/tokens", json={"name": " 数据同步 ", "password": PASSWORD, "days": 30}
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert (body["name"], body["username"]) == ("数据同步", "renda")
+    assert body["expires_at"] > "2000"
     assert body["token"].startswith("jx_") and body["token"] != world.tokens["congress"]
     me = world.client.get("/api/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.json()["username"] == "renda"
 
-    blank = world.post("congress", "/api/tokens", json={"name": "  "})
+    blank = world.post("congress", "/api/tokens", json={"name": "  ", "password": PASSWORD})
     assert error(blank, 422, "Invalid") == "令牌名称不能为空"
     assert blank.json()["field"] == "name"
-    too_long = world.post("congress", "/api/tokens", json={"name": "名" * 101})
+    too_long = world.post(
+        "congress", "/api/tokens", json={"name": "名" * 101, "password": PASSWORD}
+    )
     assert error(too_long, 422, "Invalid") == "令牌名称不能超过 100 个字符"
-    assert error(world.post(None, "/api/tokens", json={"name": "x"}), 401)
+    assert error(world.post(None, "/api/tokens", json={"name": "x", "password": PASSWORD}), 401)
+    # a token is minted only with the owner's password typed again
+    wrong = world.post("congress", "/api/tokens", json={"name": "x", "password": "not-mine-at-all"})
+    assert error(wrong, 422, "Invalid").startswith("密码不正确")
+    assert wrong.json()["field"] == "password"
+    assert world.post("congress", "/api/tokens", json={"name": "x"}).status_code == 422
 
 
 def test_verify_the_audit_trail(world: World) -> None:

@@ -212,7 +212,7 @@ def test_pages_redirect_to_login_and_login_logout(client: TestClient) -> None:
     )
     assert response.headers["location"] == "/tables/2/history"
     home = client.get("/")
-    assert '<span class="user-name" title="danwei">演示单位填报</span>' in home.text
+    assert 'title="danwei：我的账号、修改密码、API 令牌">演示单位填报</a>' in home.text
     assert '<span class="role-tag">单位填报</span>' in home.text
     assert f'<span class="user-scope">{UNIT}</span>' in home.text
     assert '<a href="/import"' in home.text  # units may import their own tables

@@ -47,3 +47,13 @@ class Duplicate(ServiceError):
     """The same source was imported before."""
 
     status = 409
+
+
+class TooManyAttempts(ServiceError):
+    """Too many failed log-ins: refused until ``retry_after`` seconds have passed."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from jixiao.domain.model import Document, Nature
@@ -202,3 +202,25 @@ class UserView:
     unit: str | None
     department: str | None
     active: bool
+    must_change_password: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TokenView:
+    """An API token as its owner and the administrators see it (never the secret)."""
+
+    id: int
+    username: str
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "已撤销"
+        if self.expires_at is not None and self.expires_at <= datetime.now(UTC):
+            return "已过期"
+        return "有效"

@@ -75,9 +75,10 @@ from jixiao.services.views import (
     IndicatorView,
     TableDetail,
     TableSummary,
+    TokenView,
     UserView,
 )
-from jixiao.web.deps import CurrentActor, Svc
+from jixiao.web.deps import Config, CurrentActor, Svc
 
 #: Largest upload accepted by the import endpoints (published tables are far smaller).
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -406,6 +407,7 @@ class UserOut(_Out):
     unit: str | None
     department: str | None
     active: bool
+    must_change_password: bool = False
 
 
 class UserIn(BaseModel):
@@ -418,13 +420,47 @@ class UserIn(BaseModel):
 
 
 class TokenIn(BaseModel):
-    name: str = Field(description="令牌用途，如“数据同步”")
+    name: str = Field(description="令牌用途，如“数据同步”", max_length=1000)
+    password: str = Field(description="本人的登录密码（创建令牌须再次确认身份）", max_length=1024)
+    days: int | None = Field(
+        default=None, ge=1, le=3650, description="有效期（天）；默认见服务器设置 token_days"
+    )
 
 
 class TokenOut(_Out):
     token: str = Field(description="API 令牌：只显示这一次，请妥善保存")
     name: str
     username: str
+    expires_at: datetime
+
+
+class TokenInfoOut(_Out):
+    id: int
+    username: str
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    state: str = Field(description="有效、已过期或已撤销")
+
+
+class UserChangeIn(BaseModel):
+    role: str | None = Field(
+        default=None, description="新角色", json_schema_extra={"enum": [r.value for r in Role]}
+    )
+    unit: str | None = Field(default=None, max_length=200)
+    department: str | None = Field(default=None, max_length=200)
+    active: bool | None = Field(default=None, description="false 停用（其登录与令牌随即失效）")
+
+
+class PasswordResetIn(BaseModel):
+    password: str = Field(max_length=1024, description="新的初始密码：用户下次登录时须修改")
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: str = Field(max_length=1024)
+    password: str = Field(max_length=1024, description="新密码")
 
 
 class AuditVerifyOut(_Out):
@@ -567,6 +603,7 @@ def _user(u: UserView) -> UserOut:
         unit=u.unit,
         department=u.department,
         active=u.active,
+        must_change_password=u.must_change_password,
     )
 
 
@@ -1417,8 +1454,56 @@ def add_user(svc: Svc, actor: CurrentActor, body: UserIn) -> UserOut:
         display_name=body.display_name or None,
         unit=body.unit or None,
         department=body.department or None,
+        must_change=True,
     )
     return _user(view)
+
+
+@router.patch(
+    "/users/{username}",
+    response_model=UserOut,
+    tags=["用户"],
+    summary="修改用户的角色，停用或启用（管理员）",
+    responses=_errors(403, 404, 422),
+)
+def change_user(svc: Svc, actor: CurrentActor, username: str, body: UserChangeIn) -> UserOut:
+    _require(actor, Action.MANAGE_USERS)
+    view = users.get_user(svc.uow(), username)
+    if body.role is not None:
+        view = users.set_role(
+            svc.uow(),
+            actor.username,
+            username,
+            body.role,
+            unit=body.unit or None,
+            department=body.department or None,
+        )
+    if body.active is not None:
+        view = users.set_active(svc.uow(), actor.username, username, body.active)
+    return _user(view)
+
+
+@router.put(
+    "/users/{username}/password",
+    status_code=http.HTTP_204_NO_CONTENT,
+    tags=["用户"],
+    summary="重设用户的密码（管理员；用户下次登录时须修改）",
+    responses=_errors(403, 404, 422),
+)
+def reset_password(svc: Svc, actor: CurrentActor, username: str, body: PasswordResetIn) -> None:
+    _require(actor, Action.MANAGE_USERS)
+    users.set_password(svc.uow(), actor.username, username, body.password, temporary=True)
+
+
+@router.put(
+    "/me/password",
+    status_code=http.HTTP_204_NO_CONTENT,
+    tags=["用户"],
+    summary="修改本人的密码（本人的全部登录随即退出）",
+    responses=_errors(422),
+)
+def change_password(svc: Svc, actor: CurrentActor, body: PasswordChangeIn) -> None:
+    users.change_password(svc.uow(), actor.username, body.current_password, body.password)
 
 
 @router.post(
@@ -1426,17 +1511,66 @@ def add_user(svc: Svc, actor: CurrentActor, body: UserIn) -> UserOut:
     response_model=TokenOut,
     status_code=http.HTTP_201_CREATED,
     tags=["用户"],
-    summary="为当前用户创建 API 令牌（只显示一次）",
+    summary="为当前用户创建 API 令牌（须再次输入密码；只显示一次）",
     responses=_errors(422),
 )
-def create_token(svc: Svc, actor: CurrentActor, body: TokenIn) -> TokenOut:
+def create_token(svc: Svc, actor: CurrentActor, config: Config, body: TokenIn) -> TokenOut:
     name = body.name.strip()
     if not name:
         raise Invalid("令牌名称不能为空", "name")
     if len(name) > 100:
         raise Invalid("令牌名称不能超过 100 个字符", "name")
-    token = users.create_token(svc.uow(), actor.username, name)
-    return TokenOut(token=token, name=name, username=actor.username)
+    token = users.create_token(
+        svc.uow(),
+        actor.username,
+        name,
+        days=body.days or config.token_days,
+        max_days=config.token_max_days,
+        password=body.password,
+    )
+    made = users.list_tokens(svc.uow(), actor.username)[0]
+    assert made.expires_at is not None
+    return TokenOut(token=token, name=name, username=actor.username, expires_at=made.expires_at)
+
+
+def _token(t: TokenView) -> TokenInfoOut:
+    return TokenInfoOut(
+        id=t.id,
+        username=t.username,
+        name=t.name,
+        created_at=t.created_at,
+        expires_at=t.expires_at,
+        last_used_at=t.last_used_at,
+        revoked_at=t.revoked_at,
+        state=t.state,
+    )
+
+
+@router.get(
+    "/tokens",
+    response_model=list[TokenInfoOut],
+    tags=["用户"],
+    summary="本人的 API 令牌；管理员加 all=true 看全部",
+)
+def list_tokens(
+    svc: Svc,
+    actor: CurrentActor,
+    everyone: Annotated[bool, Query(alias="all", description="全部用户的令牌（管理员）")] = False,
+) -> list[TokenInfoOut]:
+    if everyone:
+        _require(actor, Action.MANAGE_USERS)
+    return [_token(t) for t in users.list_tokens(svc.uow(), None if everyone else actor.username)]
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    response_model=TokenInfoOut,
+    tags=["用户"],
+    summary="撤销 API 令牌（本人或管理员）",
+    responses=_errors(404),
+)
+def revoke_token(svc: Svc, actor: CurrentActor, token_id: int) -> TokenInfoOut:
+    return _token(users.revoke_token(svc.uow(), actor, token_id))
 
 
 @router.get(

@@ -7,9 +7,11 @@ import secrets
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from jixiao import __version__
 from jixiao.domain.monitoring import MonitoringConfig
@@ -17,6 +19,8 @@ from jixiao.domain.review import ReviewConfig
 from jixiao.domain.scoring import ScoringScheme
 from jixiao.services import ServiceError, Services, actuals
 from jixiao.services import review as reviewing
+from jixiao.services import settings as configuration
+from jixiao.web.deps import MustChangePassword
 
 STATIC = Path(__file__).parent / "static"
 
@@ -30,17 +34,48 @@ def vendor_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "node_modules"
 
 
+class SecureCookies:
+    """Marks the cookies ``Secure`` on requests that came over HTTPS (the scheme after
+    :class:`ProxyHeadersMiddleware`, i.e. as a trusted proxy says), for
+    ``cookie_secure = "auto"``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("scheme") != "https":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_secure(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = []
+                for name, value in message.get("headers", []):
+                    if name.lower() == b"set-cookie" and b"; secure" not in value.lower():
+                        value = value + b"; secure"
+                    headers.append((name, value))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_secure)
+
+
 def create_app(
     services: Services,
     *,
     secret_key: str | None = None,
+    settings: configuration.Settings | None = None,
     review_config: ReviewConfig | None = None,
     scoring_scheme: ScoringScheme | None = None,
     monitoring_config: MonitoringConfig | None = None,
 ) -> FastAPI:
     """The app over ``services``.  The review, scoring and monitoring settings default to
     the configuration file's ``[review]``, ``[scoring]`` and ``[monitoring]`` tables
-    ($JIXIAO_CONFIG or ./jixiao.toml), as the CLI uses them."""
+    ($JIXIAO_CONFIG or ./jixiao.toml), as the CLI uses them; the server's ``settings``
+    (session key, cookies, proxies, limits) to :func:`jixiao.services.settings.load`.
+    ``secret_key`` overrides the settings' key (without either, a random key: sessions
+    then last as long as the process)."""
+    settings = settings or configuration.load()
     app = FastAPI(
         title="jixiao 绩效 API",
         version=__version__,
@@ -50,17 +85,23 @@ def create_app(
         redoc_url=None,
     )
     app.state.services = services
+    app.state.settings = settings
     app.state.review_config = review_config or reviewing.load_config()
     app.state.scoring_scheme = scoring_scheme or actuals.scoring_scheme()
     app.state.monitoring_config = monitoring_config or actuals.monitoring_config()
+    # Added innermost first: proxy headers decide the scheme and client address, then the
+    # session cookie is read and written, marked Secure on HTTPS.
     app.add_middleware(
         SessionMiddleware,
-        secret_key=secret_key or secrets.token_urlsafe(32),
+        secret_key=secret_key or settings.secret_key or secrets.token_urlsafe(32),
         session_cookie="jixiao_session",
         same_site="lax",
-        https_only=False,
-        max_age=12 * 3600,
+        https_only=settings.cookie_secure == "always",
+        max_age=int(settings.session_hours * 3600),
     )
+    if settings.cookie_secure == "auto":
+        app.add_middleware(SecureCookies)
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -71,9 +112,21 @@ def create_app(
         current = getattr(exc, "current", None)
         if current is not None:
             body["current"] = current
-        return JSONResponse(body, status_code=exc.status)
+        retry = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry)} if retry is not None else None
+        return JSONResponse(body, status_code=exc.status, headers=headers)
 
-    from jixiao.web import api, downloads, inquiries, oversight, pages, performance
+    @app.exception_handler(MustChangePassword)
+    async def _must_change(request: Request, exc: MustChangePassword) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                {"detail": exc.message, "error": "MustChangePassword"}, status_code=403
+            )
+        if request.headers.get("hx-request") == "true":
+            return Response(status_code=204, headers={"HX-Redirect": "/account/password"})
+        return RedirectResponse("/account/password", status_code=303)
+
+    from jixiao.web import account, api, downloads, inquiries, oversight, pages, performance
 
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -81,6 +134,7 @@ def create_app(
     app.include_router(downloads.router)
     app.include_router(oversight.router)
     app.include_router(inquiries.router)
+    app.include_router(account.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     vendor = vendor_dir()
     if vendor.is_dir():
@@ -90,8 +144,9 @@ def create_app(
 
 def from_environment() -> FastAPI:
     """The app of a server worker process (``jixiao serve --workers N``): the database
-    ``$JIXIAO_DB`` (already migrated), the session key ``$JIXIAO_SECRET``."""
+    ``$JIXIAO_DB`` (already migrated), the settings from the environment and jixiao.toml
+    (the session key ``$JIXIAO_SECRET`` included, which ``jixiao serve`` sets)."""
     url = os.environ.get("JIXIAO_DB")
     if not url:
         raise RuntimeError("JIXIAO_DB is not set: start workers with jixiao serve --workers")
-    return create_app(Services.connect(url), secret_key=os.environ.get("JIXIAO_SECRET"))
+    return create_app(Services.connect(url))

@@ -1,10 +1,15 @@
 """Request plumbing shared by the API and the pages: who is asking, CSRF, errors.
 
-* Pages use a signed session cookie (Starlette's SessionMiddleware) that holds the
-  username and a CSRF token; every unsafe page request must carry that token (form field
-  ``csrf_token`` or header ``X-CSRF-Token``, which htmx sends, see base.html).
+* Pages use a signed session cookie (Starlette's SessionMiddleware) that holds the secret
+  of a server-side session (``sid``, see :func:`jixiao.services.users.start_session`) and a
+  CSRF token; every unsafe page request must carry that token (form field ``csrf_token``
+  or header ``X-CSRF-Token``, which htmx sends, see base.html).  Logging out, disabling the
+  user or a new password deletes the server-side session: the old cookie is refused.
 * Machine clients use ``Authorization: Bearer <token>`` (tokens from ``jixiao user token``
-  or ``POST /api/tokens``).  The API also accepts the session cookie, with the CSRF header.
+  or ``POST /api/tokens``; revoked or expired ones get 401).  The API also accepts the
+  session cookie, with the CSRF header.
+* A user whose password an administrator set must change it first: every other request
+  gets :class:`MustChangePassword` (a redirect to /account/password, 403 on the API).
 """
 
 from __future__ import annotations
@@ -16,8 +21,25 @@ from fastapi import Depends, HTTPException, Request
 
 from jixiao.domain.workflow import Actor
 from jixiao.services import Services, users
+from jixiao.services.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Where a user who must change the password may still go.
+PASSWORD_PATHS = frozenset({"/account/password", "/logout", "/login"})
+
+
+class MustChangePassword(Exception):
+    message = "须先修改管理员设置的初始密码（登录网页，在“修改密码”页设置新密码）"
+
+
+def settings(request: Request) -> Settings:
+    found: Settings = request.app.state.settings
+    return found
+
+
+def client_address(request: Request) -> str:
+    """The client's address (as a trusted proxy reports it, see ProxyHeadersMiddleware)."""
+    return request.client.host if request.client else ""
 
 
 def services(request: Request) -> Services:
@@ -68,22 +90,26 @@ def _identify(request: Request) -> tuple[Actor | None, bool]:
     svc = services(request)
     token = _bearer(request)
     if token is not None:
-        actor = users.actor_for_token(svc.uow(), token)
-        if actor is None:
+        found = users.token_identity(svc.uow(), token)
+        if found is None:
             raise HTTPException(
                 status_code=401,
-                detail="API 令牌无效或已停用",
+                detail="API 令牌无效、已过期、已撤销或其用户已停用",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        return actor, False
-    username = request.session.get("user")
-    if not username:
+        if found.must_change_password:
+            raise MustChangePassword()
+        return found.actor, False
+    sid = request.session.get("sid")
+    if not sid:
         return None, False
-    actor = users.actor(svc.uow(), str(username))
-    if actor is None:
+    found = users.session_identity(svc.uow(), str(sid))
+    if found is None:
         request.session.clear()
         return None, False
-    return actor, True
+    if found.must_change_password and request.url.path not in PASSWORD_PATHS:
+        raise MustChangePassword()
+    return found.actor, True
 
 
 async def optional_actor(
@@ -109,3 +135,4 @@ async def api_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> 
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
 CurrentActor = Annotated[Actor, Depends(api_actor)]
 Svc = Annotated[Services, Depends(services)]
+Config = Annotated[Settings, Depends(settings)]

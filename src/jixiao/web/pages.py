@@ -65,6 +65,8 @@ from jixiao.services import (
     users,
 )
 from jixiao.services import review as reviewing
+from jixiao.services.errors import TooManyAttempts
+from jixiao.services.settings import Settings
 from jixiao.services.tables import TableFilter
 from jixiao.services.views import (
     GoalView,
@@ -74,7 +76,7 @@ from jixiao.services.views import (
     TableDetail,
     VersionView,
 )
-from jixiao.web.deps import OptionalActor, Svc, csrf_token
+from jixiao.web.deps import Config, OptionalActor, Svc, client_address, csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -334,32 +336,74 @@ def login_page(request: Request, actor: OptionalActor, next: str | None = None) 
     return _page(request, "login.html", None, next=_safe_next(next), username="", error=None)
 
 
+def throttle(settings: Settings) -> users.Throttle:
+    return users.Throttle(
+        per_user=settings.login_max_failures,
+        per_address=settings.login_max_failures_address,
+        window_minutes=settings.login_window_minutes,
+    )
+
+
+def begin_session(request: Request, svc: Services, identity: users.Identity) -> None:
+    """A fresh cookie session (new CSRF token) bound to a new server-side session."""
+    settings: Settings = request.app.state.settings
+    sid = users.start_session(
+        svc.uow(),
+        identity.actor.username,
+        hours=settings.session_hours,
+        address=client_address(request),
+    )
+    request.session.clear()
+    request.session["sid"] = sid
+    request.session["name"] = identity.display_name
+    csrf_token(request)
+
+
 @router.post("/login")
-def login(request: Request, svc: Svc, form: Form) -> Response:
+def login(request: Request, svc: Svc, config: Config, form: Form) -> Response:
     username = _text(form, "username").strip()
     password = _text(form, "password")
     target = _safe_next(_text(form, "next"))
     expected = request.session.get("csrf")
     submitted = _text(form, "csrf_token")
+    status, headers = 401, None
     if not expected or not secrets.compare_digest(str(expected), submitted):
         error = "页面已过期，请重新登录"
     elif not username or not password:
         error = "请输入用户名和密码"
     else:
-        actor = users.authenticate(svc.uow(), username, password)
-        if actor is not None:
-            names = {u.username: u.display_name for u in users.list_users(svc.uow())}
-            request.session.clear()
-            request.session["user"] = actor.username
-            request.session["name"] = names.get(actor.username, actor.username)
-            csrf_token(request)
+        try:
+            identity = users.log_in(
+                svc.uow(),
+                username,
+                password,
+                address=client_address(request),
+                throttle=throttle(config),
+            )
+        except TooManyAttempts as exc:
+            identity, error = None, exc.message
+            status, headers = 429, {"Retry-After": str(exc.retry_after)}
+        else:
+            error = "用户名或密码错误"
+        if identity is not None:
+            begin_session(request, svc, identity)
+            if identity.must_change_password:
+                _flash(request, "管理员为您设置了初始密码，请先设置自己的新密码", "error")
+                return _see_other("/account/password")
             return _see_other(target)
-        error = "用户名或密码错误"
-    return _page(request, "login.html", None, 401, next=target, username=username, error=error)
+    response = _page(
+        request, "login.html", None, status, next=target, username=username, error=error
+    )
+    if headers:
+        response.headers.update(headers)
+    return response
 
 
 @router.post("/logout")
-def logout(request: Request, actor: OptionalActor) -> Response:
+def logout(request: Request, svc: Svc, actor: OptionalActor) -> Response:
+    sid = request.session.get("sid")
+    if sid:
+        users.end_session(svc.uow(), str(sid))
     request.session.clear()
     if actor is not None:
         _flash(request, "已退出登录")
