@@ -25,6 +25,7 @@ from jixiao.ingest._text import TextSource
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.text_grid import (
     LAYOUTS,
+    bar_cells_grids,
     cell_lines_grids,
     columns_grids,
     pipe_grids,
@@ -632,6 +633,7 @@ GRIDS = {
     "columns": columns_grids,
     "cell-lines": cell_lines_grids,
     "spaces": spaces_grids,
+    "bar-cells": bar_cells_grids,
 }
 TABLEISH = st.text(
     alphabet=st.sampled_from(

@@ -121,3 +121,64 @@ def test_spaced_cells_keep_bracketed_words_and_stop_at_sign_off_lines() -> None:
     assert doc.source is not None and doc.source.layout == "spaces"
     names = [r[2] for r in _rows(doc)]
     assert names == ["新建站点数量( ≥**个 )", "培训人次", "群众满意度"]
+
+
+# -- case: one cell per line ending with a bar -----------------------------------------------
+
+
+def _bar_lines(cells: list[str]) -> str:
+    return "\n".join(c if set(c) == {"|"} else f"{c} |" if c else "|" for c in cells) + "\n"
+
+
+def test_bar_cells_with_row_ends_marked() -> None:
+    """Case ``bar-cells``: one cell per line ending with `` |``; ``||||`` ends a row, a lone
+    ``|`` is an empty cell (a merged level carried down)."""
+    text = "某某项目绩效目标表\n" + _bar_lines(
+        [
+            *("项目名称", "示例项目", "||||"),
+            *("一级指标", "二级指标", "三级指标", "指标值", "||"),
+            *("产出指标", "数量指标", "培训人数", "≥100人", "||"),
+            *("", "", "培训场次", "≥4场", "||"),
+            *("", "质量指标", "合格率", "≥95%", "||"),
+        ]
+    )
+    doc = _read(text)
+    assert doc.source is not None and doc.source.layout == "bar-cells"
+    assert [(r[1], r[2], r[3]) for r in _rows(doc)] == [
+        ("数量指标", "培训人数", "≥100人"),
+        ("数量指标", "培训场次", "≥4场"),
+        ("质量指标", "合格率", "≥95%"),
+    ]
+    assert doc.projects[0].name == "示例项目"
+
+
+def test_bar_cells_without_row_ends_are_cut_by_the_header_width() -> None:
+    """No row ends printed: rows are cut every header-width cells; a group label printed
+    once before the header (绩效指标) is not a column."""
+    text = _bar_lines(
+        [
+            *(
+                "项目名称",
+                "示例项目",
+                "绩效指标",
+                "指标",
+                "指标权重",
+                "计量单位",
+                "计算符号",
+                "指标值",
+            ),
+            *("发放人数", "20", "人", "≥", "80"),
+            *("发放金额", "20", "万元", "≥", "9.5"),
+            *("按月发放", "20", "次", "=", "12"),
+            *("群众满意度", "20", "%", "≥", "95"),
+        ]
+    )
+    doc = _read(text)
+    assert doc.source is not None and doc.source.layout == "bar-cells"
+    got = [(r[2], r[3].replace(" ", "")) for r in _rows(doc)]
+    assert got == [
+        ("发放人数", "≥80人"),
+        ("发放金额", "≥9.5万元"),
+        ("按月发放", "=12次"),
+        ("群众满意度", "≥95%"),
+    ]

@@ -776,6 +776,8 @@ def _fits_columns(rows: Sequence[_Row], header: _Header) -> bool:
 
 _FIELD_LABELS: Mapping[str, str] = {
     "项目名称": "name",
+    "专项名称": "name",
+    "专项资金名称": "name",
     "项目名": "name",
     "主管部门": "department",
     "主管部门及代码": "department",

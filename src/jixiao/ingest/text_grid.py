@@ -1,6 +1,6 @@
 """Readers for plain-text dumps of tables: cells found by separators, columns or lines.
 
-Five layouts, each with a ``sniff(source) -> float`` and a ``read(source, *, sha256)``
+Six layouts, each with a ``sniff(source) -> float`` and a ``read(source, *, sha256)``
 (the shape of :mod:`jixiao.ingest.text_blocks`), collected in :data:`LAYOUTS`:
 
 ``pipe``
@@ -43,6 +43,14 @@ Five layouts, each with a ``sniff(source) -> float`` and a ``read(source, *, sha
     with one word continues the row above (a wrapped cell).  Tried only where a line holds
     three or more header words as cells of their own; the reading that makes most sense
     among the layouts wins.
+``bar-cells``
+    One cell per line, each ending with `` |`` (an HTML table dumped cell by cell); a line
+    of bars alone is an empty cell (``|``) or the end of a row (``||||``), and a cell
+    followed by more bars (``2350 | ||||``) ends its row.  Where the dump marks no row ends,
+    rows are cut from the cell stream by the header's width: the width (the header's cells,
+    one less — a group label such as 绩效指标 printed once —, or with the empty cells
+    before it) under which the cells of each column look most alike.  A title cell
+    (…绩效目标表) or a 项目名称-like field label after the body starts a new table.
 ``cell-lines``
     One cell per line, or per paragraph (cells separated by blank lines, wrapped over
     several lines; when most blocks with a value hold several lines, blank lines separate
@@ -86,17 +94,20 @@ TSV = "tsv"
 COLUMNS = "columns"
 CELL_LINES = "cell-lines"
 SPACES = "spaces"
+BAR_CELLS = "bar-cells"
 
 TITLE_LINES = 5  # lines of other text above a table kept as its title
 _SNIFF_LINES = 4000  # sniff looks at this many lines at most
 
 __all__ = [
+    "BAR_CELLS",
     "CELL_LINES",
     "COLUMNS",
     "LAYOUTS",
     "PIPE",
     "SPACES",
     "TSV",
+    "bar_cells_grids",
     "cell_lines_grids",
     "columns_grids",
     "pipe_grids",
@@ -638,6 +649,211 @@ def spaces_grids(source: TextSource) -> list[Grid]:
         assembler = _SepAssembler(source.name, bordered=False, trail_style=False, full=full)
         assembler.feed(items)
         grids.extend(assembler.grids)
+    return grids
+
+
+# bar-cells -----------------------------------------------------------------------------------
+
+_BAR_LINE = re.compile(r"^(.*?)\s*\|((?:\s*\|)*)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _BarItem:
+    cell: _TCell | None  # None: no cell on the line (a row end)
+    ends_row: bool
+
+
+def _bar_items(page: Sequence[_Raw]) -> list[_BarItem | _Raw]:
+    out: list[_BarItem | _Raw] = []
+    for raw in page:
+        text = raw.stripped
+        if not text:
+            continue
+        m = _BAR_LINE.match(text)
+        if m is None or _SEP.search(m.group(1)):
+            out.append(raw)
+            continue
+        cell_text, more = m.group(1).strip(), m.group(2).count("|")
+        if not cell_text and more:
+            out.append(_BarItem(None, True))  # ||||: the row's remaining cells, empty
+            continue
+        out.append(_BarItem(_TCell(cell_text, raw.number, raw.page), more > 0))
+    return out
+
+
+def _cell_type(text: str) -> str:
+    if not text:
+        return "e"
+    if _is_value(text):
+        return "v"
+    return "t"
+
+
+def _likeness(cells: Sequence[str], width: int) -> float:
+    """How alike the cells of each column are when the stream is cut every ``width`` cells."""
+    if width <= 0:
+        return float("-inf")
+    rows = [cells[k : k + width] for k in range(0, len(cells) - width + 1, width)]
+    if len(rows) < 2:
+        return float("-inf")
+    total = 0.0
+    for j in range(width):
+        types = [_cell_type(r[j]) for r in rows]
+        total += max(types.count(t) for t in set(types)) / len(types)
+    return total / width
+
+
+def _header_word(text: str) -> bool:
+    """A header cell: a header word of the text readers or a column the interpreter knows
+    (实际完成值, 得分, 偏差原因 …)."""
+    from jixiao.ingest._grid_read import _classify
+
+    return _is_header(text) or _classify(text) is not None
+
+
+def _is_table_start(text: str) -> bool:
+    from jixiao.ingest._grid_read import _field_key
+
+    return _is_title(text) or _field_key(text) == "name"
+
+
+class _BarRows:
+    """Rows of a bar-cells stream, cut at row ends or by the header's width."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.grids: list[Grid] = []
+        self.title: list[str] = []
+        self.rows: list[list[_TCell]] = []
+        self.row: list[_TCell] = []
+
+    def end_row(self) -> None:
+        if self.row:
+            self.rows.append(self.row)
+        self.row = []
+
+    def finish(self) -> None:
+        self.end_row()
+        if self.rows:
+            width = max(len(r) for r in self.rows)
+            rows = [
+                r + [_TCell("", r[-1].number, r[-1].page)] * (width - len(r)) for r in self.rows
+            ]
+            self.grids.append(_grid(rows, self.title, self.name, aligned=False))
+        self.rows = []
+        self.title = []
+
+    def read(self, items: Sequence[_BarItem | _Raw]) -> None:
+        k = 0
+        while k < len(items):
+            item = items[k]
+            if isinstance(item, _Raw):
+                self.end_row()
+                if self.rows:
+                    self.finish()
+                self.title.append(item.stripped)
+                k += 1
+                continue
+            if (
+                item.cell is not None
+                and _header_word(item.cell.text)
+                and self._header_run(items, k)
+            ):
+                k = self._body(items, k)
+                continue
+            if item.cell is not None:
+                if self.rows and not self.row and _is_title(item.cell.text):
+                    self.finish()
+                self.row.append(item.cell)
+            if item.ends_row:
+                self.end_row()
+            k += 1
+        self.finish()
+
+    @staticmethod
+    def _header_run(items: Sequence[_BarItem | _Raw], k: int) -> int:
+        """Header-word cells from k on (0 below three)."""
+        n = 0
+        while k + n < len(items):
+            item = items[k + n]
+            if not isinstance(item, _BarItem) or item.cell is None:
+                break
+            if not _header_word(item.cell.text):
+                break
+            n += 1
+            if item.ends_row:
+                break
+        if n < 3:
+            return 0
+        from jixiao.ingest._grid_read import _classify, _header_kind
+
+        texts = [i.cell.text for i in items[k : k + n] if isinstance(i, _BarItem) and i.cell]
+        roles = {found[0] for t in texts if (found := _classify(t)) is not None}
+        return n if _header_kind(roles) is not None else 0
+
+    def _body(self, items: Sequence[_BarItem | _Raw], k: int) -> int:
+        """Read the header at k and the rows under it; the index after them."""
+        run = self._header_run(items, k)
+        lead = list(self.row)  # cells of the header's row before its first word
+        self.row = []
+        header = [i.cell for i in items[k : k + run] if isinstance(i, _BarItem) and i.cell]
+        last = items[k + run - 1]
+        ended = isinstance(last, _BarItem) and last.ends_row
+        # Lead cells that are empty belong to the header's row (a merged column's cell).
+        empties = [c for c in lead if not c.text]
+        lead = [c for c in lead if c.text]
+        if lead:
+            self.rows.append(lead)
+        stream: list[_BarItem] = []
+        j = k + run
+        while j < len(items):
+            item = items[j]
+            if isinstance(item, _Raw):
+                break
+            if item.cell is not None and stream and _is_table_start(item.cell.text):
+                break
+            if (
+                item.cell is not None
+                and _header_word(item.cell.text)
+                and self._header_run(items, j)
+            ):
+                break
+            stream.append(item)
+            j += 1
+        marked = sum(1 for i in stream if i.ends_row) >= 2 or (
+            ended and any(i.ends_row for i in stream)
+        )
+        self.rows.append(empties + header)
+        if marked:
+            for i in stream:
+                if i.cell is not None:
+                    self.row.append(i.cell)
+                if i.ends_row:
+                    self.end_row()
+            self.end_row()
+            return j
+        cells = [i.cell for i in stream if i.cell is not None]
+        texts = [c.text for c in cells]
+        widths = {len(header), len(header) - 1, len(header) + len(empties)}
+        width = max(sorted(widths), key=lambda w: (_likeness(texts, w), w == len(header)))
+        if width <= 0:
+            return j
+        if width == len(header) - 1 and not empties:
+            # The first header word is a group label over the rest (绩效指标 | 指标 | …).
+            self.rows[-1] = header[1:]
+            self.title.append(header[0].text)
+        for at in range(0, len(cells), width):
+            self.rows.append(cells[at : at + width])
+        return j
+
+
+def bar_cells_grids(source: TextSource) -> list[Grid]:
+    """The tables of a text with one cell per line ending with ``|`` (see the module doc)."""
+    grids: list[Grid] = []
+    for page in _pages(_raw_lines(source.text)):
+        rows = _BarRows(source.name)
+        rows.read(_bar_items(page))
+        grids.extend(rows.grids)
     return grids
 
 
@@ -1361,6 +1577,20 @@ _SINGLE_GAPS = 0.7  # share of single-space gaps a text with cells separated by 
 
 
 @_safe
+def sniff_bar_cells(source: TextSource) -> float:
+    """0.6–0.95 by the share of lines that are one cell ending with `` |`` (x0.5 without
+    table words); 0 below ten such lines or without three header words in a row."""
+    lines = _sample(source)
+    items = _bar_items(lines)
+    cells = [i for i in items if isinstance(i, _BarItem)]
+    if len(cells) < 10:
+        return 0.0
+    if not any(_BarRows._header_run(items, k) for k in range(len(items))):
+        return 0.0
+    return _hint(source.text) * (0.6 + 0.35 * len(cells) / len(lines))
+
+
+@_safe
 def sniff_cell_lines(source: TextSource) -> float:
     """High when values stand on lines of their own and no line holds several cells: a
     label or name with values, or two values (the seed's value rows do:
@@ -1397,6 +1627,7 @@ _DESCRIBE = {
     COLUMNS: "columns aligned with spaces",
     CELL_LINES: "one cell per line",
     SPACES: "cells separated by spaces",
+    BAR_CELLS: "one cell per line ending with |",
 }
 
 
@@ -1427,6 +1658,7 @@ read_tsv = _reader(TSV, tsv_grids)
 read_columns = _reader(COLUMNS, columns_grids)
 read_cell_lines = _reader(CELL_LINES, cell_lines_grids)
 read_spaces = _reader(SPACES, spaces_grids)
+read_bar_cells = _reader(BAR_CELLS, bar_cells_grids)
 
 _Read = Callable[..., Document]
 _Sniff = Callable[[TextSource], float]
@@ -1437,4 +1669,5 @@ LAYOUTS: dict[str, tuple[_Read, _Sniff]] = {
     COLUMNS: (read_columns, sniff_columns),
     CELL_LINES: (read_cell_lines, sniff_cell_lines),
     SPACES: (read_spaces, sniff_spaces),
+    BAR_CELLS: (read_bar_cells, sniff_bar_cells),
 }
