@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from sqlalchemy import select, update
 
 from jixiao.domain.workflow import Role
 from jixiao.services import SYSTEM, Services, users
+from jixiao.services import settings as configuration
 from jixiao.services.settings import Settings
 from jixiao.store.models import ApiTokenRow, AuditRow
 from jixiao.web.app import create_app
@@ -392,3 +394,53 @@ def test_the_cookie_is_secure_on_https(people: Services) -> None:
     # "always" marks it even on plain HTTP (a proxy that does not say it is HTTPS)
     always = _app(people, cookie_secure="always")
     assert "; secure" in _session_cookie(always.get("/login"))
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+def test_the_upload_limit_is_a_setting(people: Services) -> None:
+    client = _app(people, max_upload_mb=1)
+    csrf = _logged_in(client, "caizheng")
+    big = b"x" * (1024 * 1024 + 1)
+    page = client.post(
+        "/import/preview",
+        data={"csrf_token": csrf},
+        files={"file": ("big.txt", big, "text/plain")},
+    )
+    assert page.status_code == 413 and "文件过大（上限 1 MB）" in page.text
+    token = users.create_token(people.uow(), "caizheng", "import")
+    api = _app(people, max_upload_mb=1).post(
+        "/api/imports/preview",
+        files={"file": ("big.txt", big, "text/plain")},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert api.status_code == 422 and "超过 1 MB" in api.json()["detail"]
+
+
+def test_settings_come_from_the_environment_and_jixiao_toml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "jixiao.toml"
+    config.write_text(
+        '[server]\nsession_hours = 8\ntrusted_proxies = ["10.0.0.5"]\nmax_upload_mb = 5\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("JIXIAO_CONFIG", str(config))
+    monkeypatch.setenv("JIXIAO_MAX_UPLOAD_MB", "7")  # the environment wins over the file
+    monkeypatch.setenv("JIXIAO_COOKIE_SECURE", "always")
+    monkeypatch.setenv("JIXIAO_SECRET", "e" * 40)
+    loaded = configuration.load()
+    assert (loaded.session_hours, loaded.trusted_proxies, loaded.max_upload_mb) == (
+        8,
+        ["10.0.0.5"],
+        7,
+    )
+    assert loaded.cookie_secure == "always" and loaded.secret_key == "e" * 40
+    assert "e" * 40 not in repr(loaded)  # the key is not shown in logs or tracebacks
+    monkeypatch.setenv("JIXIAO_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.6")
+    assert configuration.load().trusted_proxies == ["127.0.0.1", "10.0.0.6"]
+    monkeypatch.setenv("JIXIAO_COOKIE_SECURE", "sometimes")
+    with pytest.raises(users.Invalid) as caught:
+        configuration.load()
+    assert "Cookie 安全标志 cookie_secure" in caught.value.message

@@ -18,7 +18,6 @@ from jixiao.services.errors import (
     Duplicate,
     Invalid,
     NotFound,
-    PermissionDenied,
     TooManyAttempts,
 )
 from jixiao.services.uow import UnitOfWork
@@ -649,8 +648,3 @@ def token_identity(uow: UnitOfWork, token: str) -> Identity | None:
 def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
     found = token_identity(uow, token)
     return found.actor if found is not None else None
-
-
-def require(actor: Actor, role: Role = Role.ADMIN) -> None:
-    if actor.role is not role:
-        raise PermissionDenied(f"只有{ROLE_LABELS[role]}可以管理用户")

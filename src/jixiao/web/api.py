@@ -994,11 +994,12 @@ def add_comment(svc: Svc, actor: CurrentActor, table_id: TableId, body: CommentI
 # -- import -----------------------------------------------------------------------------
 
 
-def _read_upload(file: UploadFile, format: str) -> Document:
+def _read_upload(file: UploadFile, format: str, limit: int = MAX_UPLOAD) -> Document:
+    """``limit``: the settings' max_upload_mb in bytes."""
     name = file.filename or "(上传文件)"
-    data = file.file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise Invalid(f"文件“{name}”超过 {MAX_UPLOAD // (1024 * 1024)} MB，无法导入", "file")
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise Invalid(f"文件“{name}”超过 {limit // (1024 * 1024)} MB，无法导入", "file")
     return imports.read_upload(data, name, format=format)
 
 
@@ -1014,10 +1015,10 @@ FormatField = Annotated[str, Form(description=f"文件格式：{'、'.join(impor
     responses=_errors(403, 422),
 )
 def preview_import(
-    svc: Svc, actor: CurrentActor, file: Upload, format: FormatField = "auto"
+    svc: Svc, actor: CurrentActor, config: Config, file: Upload, format: FormatField = "auto"
 ) -> ImportPreviewOut:
     _require(actor, Action.IMPORT)
-    doc = _read_upload(file, format)
+    doc = _read_upload(file, format, config.max_upload_bytes)
     p = tables.preview_import(svc.uow(), actor, doc)
     return ImportPreviewOut(
         source=doc.source.file if doc.source else (file.filename or ""),
@@ -1051,10 +1052,10 @@ def preview_import(
     responses=_errors(403, 409, 422),
 )
 def import_file(
-    svc: Svc, actor: CurrentActor, file: Upload, format: FormatField = "auto"
+    svc: Svc, actor: CurrentActor, config: Config, file: Upload, format: FormatField = "auto"
 ) -> ImportResultOut:
     _require(actor, Action.IMPORT)
-    doc = _read_upload(file, format)
+    doc = _read_upload(file, format, config.max_upload_bytes)
     r = tables.import_document(svc.uow(), actor, doc)
     return ImportResultOut(
         source=r.source,

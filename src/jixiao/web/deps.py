@@ -37,6 +37,11 @@ def settings(request: Request) -> Settings:
     return found
 
 
+def upload_limit(request: Request) -> int:
+    """The largest upload accepted, in bytes (setting ``max_upload_mb``)."""
+    return settings(request).max_upload_bytes
+
+
 def client_address(request: Request) -> str:
     """The client's address (as a trusted proxy reports it, see ProxyHeadersMiddleware)."""
     return request.client.host if request.client else ""

@@ -76,14 +76,20 @@ from jixiao.services.views import (
     TableDetail,
     VersionView,
 )
-from jixiao.web.deps import Config, OptionalActor, Svc, client_address, csrf_token
+from jixiao.web.deps import (
+    Config,
+    OptionalActor,
+    Svc,
+    client_address,
+    csrf_token,
+    upload_limit,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 #: Times are stored in UTC and shown in China Standard Time (no daylight saving).
 CST = timezone(timedelta(hours=8), "CST")
 PAGE_SIZE = 50
-MAX_UPLOAD = 20 * 1024 * 1024
 UPLOAD_TTL = 30 * 60  # seconds an uploaded file waits for 确认导入
 
 
@@ -1494,10 +1500,11 @@ async def import_preview(request: Request, actor: OptionalActor, svc: Svc, form:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _import_page(request, actor, 422, error="请选择要导入的文件")
-    data = await upload.read(MAX_UPLOAD + 1)
+    limit = upload_limit(request)
+    data = await upload.read(limit + 1)
     name = PurePath(upload.filename).name
-    if len(data) > MAX_UPLOAD:
-        return _import_page(request, actor, 413, error=f"文件过大（上限 {MAX_UPLOAD // 2**20} MB）")
+    if len(data) > limit:
+        return _import_page(request, actor, 413, error=f"文件过大（上限 {limit // 2**20} MB）")
     if not data:
         return _import_page(request, actor, 422, error=f"文件 {name} 是空的")
     return await _run(_preview, request, actor, svc, name, data)

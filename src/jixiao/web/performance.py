@@ -37,9 +37,8 @@ from jixiao.domain.values import parse_value
 from jixiao.domain.workflow import Action, Actor, Role, check
 from jixiao.services import Conflict, Invalid, Services, tables
 from jixiao.services import actuals as performance
-from jixiao.web.deps import OptionalActor, Svc
+from jixiao.web.deps import OptionalActor, Svc, upload_limit
 from jixiao.web.pages import (
-    MAX_UPLOAD,
     Form,
     PageRoute,
     _flash,
@@ -460,9 +459,10 @@ async def upload_actuals(
     if not isinstance(upload, UploadFile) or not upload.filename:
         _flash(request, "请选择要上传的文件（填报模板 .xlsx 或 jixiao-actuals/1 .json）", "error")
         return _see_other(back)
-    data = await upload.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        _flash(request, f"{upload.filename}：文件超过 {MAX_UPLOAD // 1024 // 1024} MB", "error")
+    limit = upload_limit(request)
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        _flash(request, f"{upload.filename}：文件超过 {limit // 1024 // 1024} MB", "error")
         return _see_other(back)
     try:
         result = await run_in_threadpool(
