@@ -182,3 +182,30 @@ def test_bar_cells_without_row_ends_are_cut_by_the_header_width() -> None:
         ("按月发放", "=12次"),
         ("群众满意度", "≥95%"),
     ]
+
+
+# -- case: machine-Traditional text with pinyin glosses ----------------------------------------
+
+
+def test_machine_traditional_text_is_read_as_simplified_and_kept_as_printed() -> None:
+    """Case ``traditional``: header words, labels and values are recognised in simplified
+    form (pinyin glosses in brackets dropped); names and values stay as printed."""
+    from jixiao.ingest._script import simplified
+
+    text = (
+        "項(xiàng)目名稱 示例項(xiàng)目\n"
+        "一級指標(biāo) 二級指標(biāo) 三級指標(biāo) 指標(biāo)值\n"
+        "產(chǎn)出指標(biāo) 數(shù)量指標(biāo) 開展專題活動 ≥10場\n"
+        "質(zhì)量指標(biāo) 驗(yàn)收合格率 100%\n"
+        "滿意度指標(biāo) 服務(wù)對象滿意度指標(biāo) 群眾滿意度 ≥90%\n"
+    )
+    printed = simplified(text)
+    assert printed is not None and printed.text.startswith("项目名称 示例项目\n一级指标")
+    assert printed.restore("验收合格率") == "驗(yàn)收合格率"
+    doc = _read(text)
+    assert _rows(doc) == [
+        ("产出指标", "数量指标", "開展專題活動", "≥10場"),
+        ("产出指标", "质量指标", "驗(yàn)收合格率", "100%"),
+        ("满意度指标", "服务对象满意度指标", "群眾滿意度", "≥90%"),
+    ]
+    assert simplified("项目名称 示例项目 一级指标 二级指标") is None

@@ -26,6 +26,7 @@ from jixiao.domain.model import Document, SourceInfo
 from jixiao.domain.values import Kind
 from jixiao.ingest import text_blocks, text_grid, text_order
 from jixiao.ingest._explain import Stage, Step, active, adopt, explaining, note
+from jixiao.ingest._script import restore_printed, simplified
 from jixiao.ingest._text import TextSource, decode
 from jixiao.ingest._vocab import misread_name
 from jixiao.ingest.errors import IngestError
@@ -124,7 +125,18 @@ def read_bytes(data: bytes, name: str, *, format: str = "auto") -> Document:
         if html.sniff(data) >= 0.5:
             note(Stage.FORMAT, None, "按 html 读取", "内容是含表格的网页标记")
             return _read_binary("html", data, name, sha256)
-    source = TextSource(name=name, text=decode(data, name))
+    text = decode(data, name)
+    printed = simplified(text)
+    if printed is None:
+        return _read_text(TextSource(name=name, text=text), format, sha256)
+    # Machine-Traditional text: read in simplified form, printed texts given back as printed.
+    note(Stage.FORMAT, None, "繁体文本按简体读取", "名称和指标值保留原文")
+    doc = _read_text(TextSource(name=name, text=printed.text), format, sha256)
+    return restore_printed(doc, printed)
+
+
+def _read_text(source: TextSource, format: str, sha256: str) -> Document:
+    """A text read by the layout named, or (``auto``) by the layout that makes most sense."""
     if format != "auto":
         note(Stage.FORMAT, None, f"按文本版式 {format} 读取", "由 --format 指定")
         reader, _ = _TEXT_READERS[format]
