@@ -11,12 +11,14 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.domain.model import Document, Project
+from jixiao.ingest import IngestError, read_path, xlsx
+from jixiao.ingest import doc as doc_reader
 from jixiao.ingest import docx as docx_reader
-from jixiao.ingest import xlsx
 
 Cell = str | int | float | None
 
@@ -193,3 +195,133 @@ def test_a_list_of_projects_reads_one_project_per_block(tmp_path: Path) -> None:
         ]
         messages = " ".join(w.message for w in doc.warnings)
         assert "“101-县水利局（部门） | 800000”没有项目名称和指标，是汇总行" in messages
+
+
+# -- legacy Word (.doc) ------------------------------------------------------------------------
+
+
+def _selfeval_docx(path: Path) -> Path:
+    """A 决算 report: prose, a budget table, then a 自评表 among the other tables."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2023年度部门决算")
+    d.add_paragraph("第一部分 部门概况")
+    budget = d.add_table(rows=2, cols=3)
+    for c, text in enumerate(["项目", "预算数", "决算数"]):
+        budget.cell(0, c).text = text
+    for c, text in enumerate(["一般公共预算", "100", "98"]):
+        budget.cell(1, c).text = text
+    d.add_paragraph("附件：部门预算项目支出绩效自评表")
+    rows = [
+        ["部门预算项目支出绩效自评表（2023年度）", "", "", "", "", "", ""],
+        ["项目名称", "乡镇财力保障", "", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值"],
+        ["产出指标", "数量指标", "维护道路", "≥", "12", "公里", "13"],
+        ["", "质量指标", "验收合格率", "＝", "100", "%", "100%"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥", "90", "%", "95%"],
+    ]
+    table = d.add_table(rows=len(rows), cols=7)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(0, 0).merge(table.cell(0, 6))
+    table.cell(1, 1).merge(table.cell(1, 6))
+    d.add_paragraph("第三部分 名词解释")
+    d.save(path)
+    return path
+
+
+def _to_doc(docx_path: Path) -> Path:
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is needed to build a .doc")
+    out = docx_path.parent / "doc"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(docx_path.parent / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(out),
+            str(docx_path),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    return out / (docx_path.stem + ".doc")
+
+
+@pytest.fixture(scope="module")
+def selfeval_doc(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("doc")
+    return _to_doc(_selfeval_docx(folder / "report.docx"))
+
+
+def _check_selfeval(doc: Document) -> None:
+    (p,) = doc.projects
+    assert p.name == "乡镇财力保障"
+    assert _targets(p) == [
+        ("维护道路", "≥12公里"),
+        ("验收合格率", "＝100%"),
+        ("群众满意度", "≥90%"),
+    ]
+
+
+def test_legacy_doc_is_read_through_libreoffice(selfeval_doc: Path) -> None:
+    """A Word 97–2003 file is told from a workbook by its content and converted; the
+    自评表 is found among the report's tables."""
+    doc = read_path(selfeval_doc)
+    assert doc.source is not None and doc.source.layout == "doc"
+    _check_selfeval(doc)
+    first = doc.projects[0].indicators[0]
+    assert first.source is not None and first.source.file == str(selfeval_doc)
+
+
+def test_legacy_doc_read_by_antiword_without_libreoffice(
+    selfeval_doc: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    if shutil.which("antiword") is None:
+        pytest.skip("antiword is not installed")
+    monkeypatch.setattr(doc_reader, "_soffice", lambda: None)
+    doc = read_path(selfeval_doc)
+    _check_selfeval(doc)
+
+
+def test_legacy_doc_without_a_converter_says_what_to_install(
+    selfeval_doc: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(doc_reader.shutil, "which", lambda name: None)
+    with pytest.raises(IngestError) as caught:
+        read_path(selfeval_doc)
+    message = str(caught.value)
+    assert str(selfeval_doc) in message
+    assert "Word 97–2003" in message and "libreoffice-writer-nogui" in message
+
+
+def test_legacy_doc_conversion_has_a_time_limit(
+    selfeval_doc: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    def slow(*args: object, **kwargs: object) -> None:
+        raise subprocess.TimeoutExpired(cmd="soffice", timeout=doc_reader.TIMEOUT)
+
+    monkeypatch.setattr(doc_reader, "_soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(doc_reader.subprocess, "run", slow)
+    with pytest.raises(IngestError, match="转换超过"):
+        read_path(selfeval_doc)
+
+
+def test_an_xls_workbook_is_still_read_as_a_workbook(tmp_path: Path) -> None:
+    """OLE2 files holding a workbook are not taken for Word documents."""
+    assert not doc_reader.is_word(b"\xd0\xcf\x11\xe0" + "Workbook".encode("utf-16-le"))
+    assert doc_reader.is_word(b"\xd0\xcf\x11\xe0" + "WordDocument".encode("utf-16-le"))

@@ -8,7 +8,7 @@ Public API::
     IngestError                   raised for input that is no performance table
 
 ``auto`` decides by the content, never by the file name: ``%PDF`` → pdf; a ZIP holding
-``xl/`` → xlsx, ``word/`` → docx; an OLE2 compound file → xls; ``{`` → jixiao/1 JSON;
+``xl/`` → xlsx, ``word/`` → docx; an OLE2 compound file → doc when it holds a Word document, else xls; ``{`` → jixiao/1 JSON;
 markup with tables → html; other text → the text layout whose ``sniff`` scores highest
 (the seed's PDF text layer, ``|`` or tab separated cells, aligned columns, one cell per
 line).  Table files become grids (:mod:`jixiao.ingest._grid`) that one interpreter reads.
@@ -39,7 +39,7 @@ _TEXT_READERS: dict[str, tuple[_TextReader, Callable[[TextSource], float]]] = {
     **text_grid.LAYOUTS,
     text_order.LAYOUT: (text_order.read, text_order.sniff),
 }
-_BINARY_FORMATS = ("pdf", "xlsx", "xls", "docx", "html")
+_BINARY_FORMATS = ("pdf", "xlsx", "xls", "docx", "doc", "html")
 
 FORMATS: tuple[str, ...] = ("auto", "json", *_BINARY_FORMATS, *_TEXT_READERS)
 
@@ -56,7 +56,9 @@ def _binary_format(data: bytes) -> str | None:
             return "docx"
         return "zip"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "xls"
+        from jixiao.ingest import doc
+
+        return "doc" if doc.is_word(data) else "xls"
     return None
 
 
@@ -77,6 +79,10 @@ def _read_binary(format: str, data: bytes, name: str, sha256: str) -> Document:
         from jixiao.ingest import docx
 
         return docx.read(data, name, sha256=sha256)
+    if format == "doc":
+        from jixiao.ingest import doc
+
+        return doc.read(data, name, sha256=sha256)
     if format == "html":
         from jixiao.ingest import html
 

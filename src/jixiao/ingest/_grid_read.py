@@ -1882,6 +1882,15 @@ class _Reader:
                 for p in mine
                 if id(p.cell) not in labels and p.col.role not in (_Role.IGNORED, _Role.REPEATED)
             ]
+            if own_labels and not all(_resolve_any(_text(p.cell)) for p in own_labels):
+                # Text in the level columns that is no label, without a name or a value
+                # (评价结论 | …, 存在问题 | … under a self-evaluation): no indicator.
+                t.note(
+                    UNUSED_TEXT,
+                    f"“{_shown(' | '.join(texts))}”不是已知的指标名称，也没有指标值，未导入",
+                    row.first,
+                )
+                return
             if own_labels and not others:
                 if not all(_resolve_any(_text(p.cell)) for p in own_labels):
                     t.note(
