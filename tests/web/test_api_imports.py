@@ -63,7 +63,7 @@ def test_preview_then_import_the_seed(svc: Services, monkeypatch: pytest.MonkeyP
     assert status == 409, again
     assert again["error"] == "Duplicate"
     assert f"同一文件（{NAME}）已于" in str(again["detail"])
-    assert "由 caizheng 导入" in str(again["detail"])
+    assert "由 caizheng 导入" in str(again["detail"])  # its display name
     renamed_status, renamed = _upload(world, "admin", "/api/imports", "copy.txt", data)
     assert (renamed_status, renamed["error"]) == (409, "Duplicate")  # same content
 

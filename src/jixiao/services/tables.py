@@ -7,17 +7,14 @@ workflow rules, changes rows, appends audit entries, and commits — or changes 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from jixiao.domain.messages import year_text
+from jixiao.domain.messages import operator_name, year_text
 from jixiao.domain.model import (
     Document,
     Funds,
@@ -48,7 +45,7 @@ from jixiao.interchange import (
     value_from_dict,
     value_to_dict,
 )
-from jixiao.services import preview
+from jixiao.services import clock, preview
 from jixiao.services.errors import Conflict, Duplicate, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
 from jixiao.services.views import (
@@ -75,6 +72,7 @@ from jixiao.store.models import (
     TableVersionRow,
     TargetTableRow,
     UnitRow,
+    UserRow,
     utcnow,
 )
 
@@ -266,8 +264,13 @@ def _duplicate_of(session: Session, sha256: str | None) -> str | None:
     ).scalar_one_or_none()
     if row is None:
         return None
-    when = row.imported_at.strftime("%Y-%m-%d %H:%M")
-    return f"同一文件（{row.name}）已于 {when} 由 {row.imported_by} 导入"
+    who = session.execute(
+        select(UserRow.display_name).where(UserRow.username == row.imported_by)
+    ).scalar_one_or_none()
+    return (
+        f"同一文件（{row.name}）已于 {clock.shown(row.imported_at)} "
+        f"由 {operator_name(row.imported_by, {row.imported_by: who or ''})} 导入"
+    )
 
 
 def preview_import(uow: UnitOfWork, actor: Actor, doc: Document) -> ImportPreview:
@@ -496,15 +499,7 @@ def import_document(
 def local_time(iso: str) -> str:
     """An audit timestamp (ISO, UTC) in the display time zone ($JIXIAO_TZ, default
     Asia/Shanghai), as users read times."""
-    when = datetime.fromisoformat(iso)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    zone = os.environ.get("JIXIAO_TZ", "Asia/Shanghai")
-    try:
-        tz: tzinfo = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = timezone(timedelta(hours=8), "CST")
-    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+    return clock.shown(iso, seconds=True)
 
 
 def _num(value: float | int | None) -> float | None:

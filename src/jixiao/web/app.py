@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import os
 import secrets
+from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from jixiao import __version__
+from jixiao.domain.messages import error_message
 from jixiao.domain.monitoring import MonitoringConfig
 from jixiao.domain.review import ReviewConfig
 from jixiao.domain.scoring import ScoringScheme
@@ -23,6 +30,36 @@ from jixiao.services import settings as configuration
 from jixiao.web.deps import MustChangePassword
 
 STATIC = Path(__file__).parent / "static"
+
+#: Starlette's own error details (English HTTP phrases), replaced by Chinese messages.
+_STARLETTE_PHRASES = frozenset(s.phrase for s in HTTPStatus)
+
+_FIELD_WORDS = {"query": "查询参数", "path": "地址参数", "body": "请求内容", "header": "请求头"}
+
+
+def _validation_text(error: Any) -> str:
+    """One validation error in Chinese: where it is, and what was expected."""
+    loc = [str(x) for x in error.get("loc", ()) if isinstance(x, str | int)]
+    where = _FIELD_WORDS.get(loc[0], loc[0]) if loc else ""
+    name = "·".join(loc[1:])
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        what = "缺少此项"
+    elif kind.startswith("int"):
+        what = "应为整数"
+    elif kind.startswith("float"):
+        what = "应为数字"
+    elif kind.startswith("bool"):
+        what = "应为是或否"
+    elif "too_long" in kind:
+        what = "内容过长"
+    elif kind.startswith("enum") or kind == "literal_error":
+        what = "不是可选的值"
+    elif kind.startswith("json"):
+        what = "不是有效的 JSON"
+    else:
+        what = "格式不正确"
+    return f"{where}“{name}”{what}" if name else f"{where}{what}"
 
 
 def vendor_dir() -> Path:
@@ -127,6 +164,38 @@ def create_app(
         return RedirectResponse("/account/password", status_code=303)
 
     from jixiao.web import account, api, downloads, inquiries, oversight, pages, performance
+
+    def _is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Pages answer an error as a page in the layout; the API in JSON, in Chinese."""
+        detail: str | None = exc.detail if isinstance(exc.detail, str) else None
+        if detail in _STARLETTE_PHRASES:
+            detail = None  # "Not Found", "Method Not Allowed": said in Chinese instead
+        headers = dict(exc.headers) if exc.headers else None
+        if _is_api(request):
+            body = {"detail": detail or error_message(exc.status_code)}
+            return JSONResponse(body, status_code=exc.status_code, headers=headers)
+        return await run_in_threadpool(pages.error_page, request, exc.status_code, detail, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "；".join(_validation_text(e) for e in exc.errors())
+        message = f"请求参数有误：{problems}" if problems else error_message(422)
+        if _is_api(request):
+            # FastAPI's list of errors (clients read ``loc``), each ``msg`` in Chinese.
+            errors = [{**e, "msg": _validation_text(e)} for e in exc.errors()]
+            body = {"detail": jsonable_encoder(errors), "message": message}
+            return JSONResponse(body, status_code=422)
+        return await run_in_threadpool(pages.error_page, request, 422, message, None)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": error_message(500)}, status_code=500)
+        return await run_in_threadpool(pages.error_page, request, 500, None, None)
 
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -29,10 +29,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from jixiao.domain.messages import error_message, error_title, operator_name
 from jixiao.domain.monitoring import LIGHT_LABELS
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.review import SEVERITY_LABELS
@@ -59,6 +61,7 @@ from jixiao.services import (
     ServiceError,
     Services,
     actuals,
+    clock,
     imports,
     inquiries,
     tables,
@@ -87,8 +90,6 @@ from jixiao.web.deps import (
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-#: Times are stored in UTC and shown in China Standard Time (no daylight saving).
-CST = timezone(timedelta(hours=8), "CST")
 PAGE_SIZE = 50
 UPLOAD_TTL = 30 * 60  # seconds an uploaded file waits for 确认导入
 
@@ -130,20 +131,46 @@ def _is_htmx(request: Request) -> bool:
     )
 
 
+def _session_actor(request: Request) -> Actor | None:
+    """The logged-in user of an error page (so that it keeps the navigation), if any."""
+    if "session" not in request.scope:
+        return None
+    username = request.session.get("user")
+    if not username:
+        return None
+    try:
+        svc: Services = request.app.state.services
+        return users.actor(svc.uow(), str(username))
+    except Exception:  # an error page must render even when the database does not answer
+        return None
+
+
 def _error_response(
     request: Request, status: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
     if _is_htmx(request):
         return PlainTextResponse(message, status_code=status, headers=headers)
-    titles = {403: "无权操作", 404: "未找到", 409: "内容已变化"}
+    return error_page(request, status, message, headers)
+
+
+def error_page(
+    request: Request, status: int, message: str | None = None, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """An error as a page inside the normal layout: the navigation and the logged-in user
+    stay, the title and message are in Chinese (see domain.messages)."""
+    actor = _session_actor(request)
+    try:
+        common = _common(request, actor, flashes=False)
+    except Exception:
+        common = {"actor": None, "csrf": "", "flashes": [], "names": {}}
     return templates.TemplateResponse(
         request,
         "error.html",
         {
-            **_common(request, None, flashes=False),
+            **common,
             "status": status,
-            "title": titles.get(status, "出错了"),
-            "message": message,
+            "title": error_title(status),
+            "message": message or error_message(status),
         },
         status_code=status,
         headers=headers,
@@ -154,13 +181,19 @@ def _error_response(
 
 
 def fmt_time(value: datetime | str | None) -> str:
-    """A stored time (UTC; naive means UTC) as shown: ``2025-03-01 14:05`` (北京时间)."""
-    if value is None or value == "":
+    """A stored time (UTC; naive means UTC) as shown: ``2025-03-01 14:05``, in the
+    configured time zone ($JIXIAO_TZ)."""
+    return clock.shown(value)
+
+
+@pass_context
+def person(context: Any, username: str | None) -> str:
+    """Who did something, as a person reads it: the display name (``names`` of the page's
+    context), a system operator in words; never a bare login name where a name is known."""
+    if not username:
         return ""
-    when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    names = context.get("names") or {}
+    return operator_name(username, names)
 
 
 _TYPED_IN = "在系统中录入（无原始出处）"
@@ -216,6 +249,7 @@ def _value_text(data: Any) -> str:
 
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.filters["time"] = fmt_time
+templates.env.filters["person"] = person
 templates.env.filters["place"] = place
 templates.env.filters["location"] = location
 templates.env.filters["value_title"] = value_title
@@ -254,8 +288,17 @@ def _waiting(request: Request, actor: Actor | None) -> int:
     return inquiries.open_count(svc.uow(), actor)
 
 
+def _names(request: Request, actor: Actor | None) -> dict[str, str]:
+    """Display names by login name (one query per page, for the logged-in only)."""
+    if actor is None:
+        return {}
+    svc: Services = request.app.state.services
+    return {u.username: u.display_name for u in users.list_users(svc.uow()) if u.display_name}
+
+
 def _common(request: Request, actor: Actor | None, *, flashes: bool = True) -> dict[str, Any]:
     return {
+        "names": _names(request, actor),
         "actor": actor,
         "user_name": request.session.get("name") or (actor.username if actor else None),
         "role_label": ROLE_LABELS[actor.role] if actor else "",
@@ -1201,9 +1244,7 @@ def describe(entry: HistoryEntry, names: dict[str, str]) -> HistoryLine:
     """An audit entry in words: who did what, and what changed (before → after)."""
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
-    who = entry.actor
-    if entry.actor in names and names[entry.actor] != entry.actor:
-        who = f"{names[entry.actor]}（{entry.actor}）"
+    who = operator_name(entry.actor, names)
     action = HISTORY_ACTIONS.get(entry.action, entry.action)
     base = HistoryLine(
         seq=entry.seq,
