@@ -25,7 +25,7 @@ def client(svc: Services, monkeypatch: pytest.MonkeyPatch) -> TestClient:
 def _in_layout(html: str) -> None:
     assert html.lstrip().startswith("<!doctype html>")
     assert 'class="main-nav"' in html and ">单位与项目</a>" in html  # the navigation
-    assert 'class="user-name">演示' in html  # the logged-in user, by display name
+    assert re.search(r'class="user-name"[^>]*>演示', html)  # the logged-in user, by name
     assert 'href="/login"' not in html  # no 登录 while logged in
     assert '"detail"' not in html and "Not Found" not in html
 

@@ -135,14 +135,15 @@ def _session_actor(request: Request) -> Actor | None:
     """The logged-in user of an error page (so that it keeps the navigation), if any."""
     if "session" not in request.scope:
         return None
-    username = request.session.get("user")
-    if not username:
+    sid = request.session.get("sid")
+    if not sid:
         return None
     try:
         svc: Services = request.app.state.services
-        return users.actor(svc.uow(), str(username))
+        found = users.session_identity(svc.uow(), str(sid))
     except Exception:  # an error page must render even when the database does not answer
         return None
+    return found.actor if found is not None else None
 
 
 def _error_response(
