@@ -209,3 +209,27 @@ def test_machine_traditional_text_is_read_as_simplified_and_kept_as_printed() ->
         ("满意度指标", "服务对象满意度指标", "群眾滿意度", "≥90%"),
     ]
     assert simplified("项目名称 示例项目 一级指标 二级指标") is None
+
+
+# -- case: prose run into the header, another table after the target table -------------------
+
+
+def test_prose_run_into_the_header_and_another_table_after_it() -> None:
+    """Case ``prose before the header``: a notice sentence glued to the first header cell is
+    cut off as title text.  Case ``another table follows``: a row of other column titles
+    (序号 | … | 备注) ends the target table; its rows are no indicators."""
+    text = (
+        "详见附件(注:以下为附件识别内容)一级指标 | 二级指标 | 指标名称 | 目标值 |\n"
+        "产出指标 | 数量指标 | 培训人数 | 500人 |\n"
+        "| 质量指标 | 考核通过率 | 95% |\n"
+        "效益指标 | 社会效益指标 | 就业率 | 60%及以上 |\n"
+        "序号 | 学校性质 | 培训机构 | 补助标准(元/人) | 备注 |\n"
+        "1 | 民办 | 某某职业学校 | 2600 | |\n"
+        "2 | 公办 | 另一职业学校 | 2600 | |\n"
+    )
+    doc = _read(text)
+    assert [(r[1], r[2]) for r in _rows(doc)] == [
+        ("数量指标", "培训人数"),
+        ("质量指标", "考核通过率"),
+        ("社会效益指标", "就业率"),
+    ]

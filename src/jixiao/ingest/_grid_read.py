@@ -1105,6 +1105,25 @@ def _is_header_row(row: _Row) -> str | None:
     return _header_kind({role for _, role, _ in words})
 
 
+_FOREIGN_HEADER_CELLS = 4  # cells of a row that heads another table
+
+
+def _foreign_header(row: _Row) -> bool:
+    """A row of column titles that are no target table's: four or more text cells, none a
+    value or a label, two or more of them header words (序号, 备注 …)."""
+    texts = [x for x in (_text(c) for c in row.own) if x]
+    feats = [_feat(x) for x in texts]
+    if len(texts) < _FOREIGN_HEADER_CELLS or any(
+        f.level is not None or f.number or f.op_only for f in feats
+    ):
+        return False
+    if sum(1 for f in feats if f.value) > 1:
+        return False  # (a value-looking title such as 2021年培训人数 is allowed once)
+    if any(_field_key(x) is not None for x in texts):
+        return False  # 项目名称 | … : the next project's fields
+    return sum(1 for x in texts if _classify(x) is not None) >= 2
+
+
 def _is_subheader_row(row: _Row) -> bool:
     words = _header_words(row)
     return words is not None and bool(words) and all(r is not _Role.UNKNOWN for _, r, _ in words)
@@ -1548,6 +1567,13 @@ class _Reader:
             t.header = header
             t.anchor = t.anchor or row.first
             return j
+
+        if t.rows and _foreign_header(row):
+            # Case ``another table follows``: the header of a table that is no target table
+            # (序号 | 学校性质 | 培训机构 | … | 备注) ends this one.
+            note(Stage.TABLE, row.first, "指标表结束", "另一张表格的表头")
+            t.ended = (" | ".join(texts), row.first)
+            return k + 1
 
         for text in texts:
             money = _MONEY_UNIT.fullmatch(fold(text))

@@ -369,6 +369,10 @@ class _SepAssembler:
                 row[-1].text = _clean_cell(row[-1].text + "\n" + first.text)
             row.extend(new)
         else:
+            lead = _prose_before_header(new)
+            if lead:
+                self.finish()
+                self.title.append(lead)
             if not self.rows:
                 self.row_title = self.title[-TITLE_LINES:]
                 self.title = []
@@ -387,6 +391,26 @@ class _SepAssembler:
             elif isinstance(item, _Raw):
                 self.text(item)
         self.finish()
+
+
+_PROSE_END = re.compile(r"[。；;：:）)\]】]")
+
+
+def _prose_before_header(cells: list[_TCell]) -> str:
+    """Case ``prose before the header``: a notice sentence run into the first header cell
+    (``…请以附件为准)一级指标 | 二级指标 | …``).  The sentence is cut off the cell and
+    returned (it is title text); ``""`` when the row is no such header."""
+    if len(cells) < 3 or _is_header(cells[0].text):
+        return ""
+    if sum(1 for c in cells[1:] if c.text and _is_header(c.text)) < 2:
+        return ""
+    text = cells[0].text
+    for m in reversed(list(_PROSE_END.finditer(text))):
+        rest = text[m.end() :].strip()
+        if rest and _is_header(rest):
+            cells[0].text = rest
+            return text[: m.end()].strip()
+    return ""
 
 
 def _style(lines: Sequence[_SepLine]) -> tuple[bool, bool, int]:
