@@ -59,6 +59,8 @@ def test_cells_separated_by_single_spaces_are_read_by_their_columns() -> None:
     assert rows[1][3].replace(" ", "") == "≥95%"
     assert rows[2][3].replace(" ", "") == "≤300元/人"
     assert rows[4][1] == "服务对象满意度指标"
+    # The weight printed on the line below its row is the row's last cell.
+    assert [i.weight for i in doc.projects[0].indicators] == [20, 20, 10, 20, 10]
 
 
 def test_aligned_columns_are_not_taken_for_single_spaces() -> None:

@@ -216,6 +216,8 @@ def _sense(doc: Document) -> float:
                 readable -= 0.5
             elif ind.name and ind.level2 and any(v.kind is not Kind.TEXT for v in values):
                 readable += 1
+            elif ind.name and ind.level2 and values:
+                readable += 0.5  # a target in words (完成时间为…): half a readable row
     for table in doc.overall_targets:
         readable += sum(
             1 for g in table.goals if g.target is not None and g.target.kind is not Kind.TEXT

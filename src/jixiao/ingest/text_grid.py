@@ -626,6 +626,7 @@ def tsv_grids(source: TextSource) -> list[Grid]:
 # spaces --------------------------------------------------------------------------------------
 
 _WS = re.compile(r"\s+")
+_NUMBER = re.compile(r"^\d{1,3}(?:\.\d+)?$")
 
 
 def _space_items(page: Sequence[_Raw]) -> list[_Item]:
@@ -636,6 +637,10 @@ def _space_items(page: Sequence[_Raw]) -> list[_Item]:
             items.append(_BLANK)
             continue
         cells = _bracketed(_WS.split(text))
+        last = items[-1] if items else None
+        if len(cells) == 1 and isinstance(last, _SepLine) and _NUMBER.match(text):
+            last.cells.append(text)  # a weight or score wrapped onto the next line
+            continue
         if len(cells) < 2 or "\t" in raw.text or _SEP.search(text) or SIGN_OFF.search(text):
             items.append(_Raw(raw.number, raw.page, text))
         else:
