@@ -235,3 +235,29 @@ def test_prose_run_into_the_header_and_another_table_after_it() -> None:
         ("质量指标", "考核通过率"),
         ("社会效益指标", "就业率"),
     ]
+
+
+# -- case: two-level table (the name is the level-2 label), form fields ------------------------
+
+
+def test_two_level_table_names_are_their_level_two_labels() -> None:
+    """Case ``two-level table``: 指标类型 (the category) | 指标名称 (a level-2 label) |
+    指标值; the level 1 is printed once and carried down.  Case ``form fields``: a row of
+    tick boxes below the table is no indicator."""
+    text = (
+        "项目名称: | 示例项目 |\n"
+        "项目属性: | 新增□ 延续□ 往年备选□ |\n"
+        "指标类型 | 指标名称 | 指标值 | 指标描述 |\n"
+        "产出指标 | 数量指标 | 120公里 | 养护道路120公里 |\n"
+        "质量指标 | 100% | 全部达标 |\n"
+        "效益指标 | 社会效益指标 | 是 | 出行更便利 |\n"
+        "满意度指标 | 服务对象或受益者满意度指标 | ≥90% | 群众满意 |\n"
+        "最近年度评价情况 | 优秀□ 良好□ 合格□ | 附上一年度报告 |\n"
+    )
+    doc = _read(text)
+    assert [(r[0], r[1], r[2], r[3]) for r in _rows(doc)] == [
+        ("产出指标", "数量指标", "数量指标", "120公里"),
+        ("产出指标", "质量指标", "质量指标", "100%"),
+        ("效益指标", "社会效益指标", "社会效益指标", "是"),
+        ("满意度指标", "服务对象或受益者满意度指标", "服务对象或受益者满意度指标", "≥90%"),
+    ]

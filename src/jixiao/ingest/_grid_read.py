@@ -84,6 +84,7 @@ from jixiao.ingest._document import finish, most_common_year
 from jixiao.ingest._explain import Stage, active, note
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import clean, fold, join_wrapped
+from jixiao.ingest._vocab import CATEGORY_HEADER, CHECKBOX, LEVEL_LABEL
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.text_blocks import (
     AMBIGUOUS_ROWS,
@@ -1169,8 +1170,32 @@ def _finish_columns(cols: list[_Col], kind: str) -> tuple[_Col, ...]:
             role = _Role.IGNORED
         out.append(replace(c, role=role, period=period))
     if kind == "project":
-        out = _side_by_side_blocks(out)
+        out = _category_column(_side_by_side_blocks(out))
     return tuple(out)
+
+
+def _category_column(cols: list[_Col]) -> list[_Col]:
+    """Case ``two-level table``: 指标类型 beside 指标名称 with no 一级 / 二级 column heads
+    the category (产出指标 …), not 定量 / 定性; the name column then holds the level-2
+    label itself (see :func:`_two_level_name`)."""
+    roles = {c.role for c in cols}
+    if _Role.LEVEL1 in roles or _Role.LEVEL2 in roles or _Role.NAME not in roles:
+        return cols
+    return [
+        replace(c, role=_Role.LEVEL1)
+        if c.role is _Role.KIND and CATEGORY_HEADER.match(fold(c.label))
+        else c
+        for c in cols
+    ]
+
+
+def _two_level_name(name: str) -> bool:
+    """A name that is a level-2 label (数量指标, 服务对象或受益者满意度指标): the row of a
+    two-level table, whose name is its level 2."""
+    found = _resolve_any(name)
+    if found is not None:
+        return found.level == 2
+    return bool(LEVEL_LABEL.fullmatch(fold(name)))
 
 
 def _side_by_side_blocks(cols: list[_Col]) -> list[_Col]:
@@ -1868,6 +1893,11 @@ class _Reader:
         texts = row.texts()
         if self.summary_row(row, texts) or self.note_row(row, texts):
             return  # a total row (合计 / 总分) or a note: no indicator
+        if any(len(CHECKBOX.findall(x)) >= 2 for x in texts):
+            # Case ``form fields``: a row of tick boxes (优秀□ 良好□ …) is a form's field.
+            note(Stage.ROWS, row.first, "跳过", "勾选框表单字段，不是指标行")
+            t.note(UNUSED_TEXT, f"“{_shown(' | '.join(texts))}”是表单的勾选项，未导入", row.first)
+            return
         parts = self.split_ragged(row)
         if parts is not None:
             for part in parts:
@@ -1954,6 +1984,13 @@ class _Reader:
             # The level 2 above belongs to this level 1: a merged cell whose label was
             # printed in the middle of it (the level 1 centred lower down).
             l2v = t.cur_l2
+        if (
+            l2 is None
+            and not t.header.has(_Role.LEVEL2)
+            and name is not None
+            and _two_level_name(name.text)
+        ):
+            l2v = name  # a two-level table: the name is the level-2 label
         if l1 is not None or l2 is not None:
             t.cur_l1, t.cur_l2 = l1v, l2v
         if active():

@@ -64,3 +64,13 @@ def bracket_depth(text: str) -> int:
         elif ch in ")）]】" and depth:
             depth -= 1
     return depth
+
+
+# A header naming the category column of a two-level table (指标类型 beside 指标名称).
+CATEGORY_HEADER = re.compile(r"^指标类[型别]$")
+
+# A level label the taxonomy does not know, printed as one (服务对象或受益者满意度指标).
+LEVEL_LABEL = re.compile(r"[\u4e00-\u9fff]{2,14}指标")
+
+# Tick boxes of a form (优秀□ 良好□): a row holding two or more is a form field, no indicator.
+CHECKBOX = re.compile(r"[□☐☑☒]")
