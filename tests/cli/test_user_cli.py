@@ -113,3 +113,68 @@ def test_serve_without_demo_refuses_without_a_key_or_an_administrator(
     monkeypatch.setenv("JIXIAO_SESSION_HOURS", "-1")
     code, _, err = run("serve", "--db", db)
     assert code == 1 and "会话时长 session_hours" in err
+
+
+def _typed_at_a_terminal(
+    args: list[str], answers: list[tuple[str, str]], env: dict[str, str]
+) -> str:
+    """Runs ``jixiao ARGS`` on a pseudo-terminal; for each (prompt, line) waits until the
+    prompt is shown with echo off (Click prints the prompt, getpass then turns echo off and
+    prints the space after it) and types the line; returns all the terminal showed."""
+    import contextlib
+    import os
+    import pty
+    import select
+    import sys
+    import termios
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.execve(sys.executable, [sys.executable, "-m", "jixiao", *args], env)
+    shown = b""
+    deadline = time.monotonic() + 60
+
+    def drain(seconds: float) -> None:
+        nonlocal shown
+        ready, _, _ = select.select([fd], [], [], seconds)
+        if ready:
+            with contextlib.suppress(OSError):  # the child has gone
+                shown += os.read(fd, 4096)
+
+    try:
+        for i, (prompt, line) in enumerate(answers):
+            wanted = (prompt + " ").encode()
+            count = 1 + sum(1 for p, _ in answers[:i] if p == prompt)
+            while shown.count(wanted) < count or termios.tcgetattr(fd)[3] & termios.ECHO:
+                assert time.monotonic() < deadline, shown
+                drain(0.05)
+            os.write(fd, line.encode() + b"\n")
+        while time.monotonic() < deadline:
+            before = len(shown)
+            drain(0.5)
+            if len(shown) == before and os.waitpid(pid, os.WNOHANG)[0]:
+                break
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    return shown.decode("utf-8", "replace")
+
+
+def test_user_add_asks_twice_without_echo_at_a_terminal(db: str) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "JIXIAO_PASSWORD"}
+    shown = _typed_at_a_terminal(
+        ["user", "add", "boss", "--role", "admin", "--db", db],
+        [("password:", "Harbour-lights-31"), ("Repeat for confirmation:", "Harbour-lights-31")],
+        env,
+    )
+    assert "password:" in shown and "Repeat for confirmation:" in shown
+    assert "created user boss (管理员)" in shown
+    assert "Harbour-lights-31" not in shown  # never echoed
+    svc = Services.connect(db)
+    assert users.authenticate(svc.uow(), "boss", "Harbour-lights-31") is not None
+    svc.dispose()

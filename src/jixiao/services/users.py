@@ -344,6 +344,9 @@ def log_in(
             good = _password_ok(user, password)
         entity_id: object = user.id if user is not None else username
         if not good:
+            # failures older than the window count no more: keep the table small
+            since = datetime.now(UTC) - timedelta(minutes=throttle.window_minutes)
+            uow.session.execute(delete(LoginFailureRow).where(LoginFailureRow.at < since))
             uow.session.add(LoginFailureRow(username=username, address=address))
             uow.audit(username, "login_failed", "user", entity_id, after={"address": address})
             uow.session.flush()
