@@ -110,6 +110,7 @@ SUMMARY_TABLE = "ingest.summary-table"
 _MAX_SPAN = 256  # columns a merged cell may cover (bounds odd input)
 _MAX_ROW_CELLS = 200  # cells of a ragged row aligned by content; more are reported unused
 _MAX_SPLIT = 40  # cells of a ragged row tried as two rows run together
+_HEADER_SCAN = 60  # rows of a new sheet searched for an indicator header
 
 
 # -- cell texts ----------------------------------------------------------------------------
@@ -1423,6 +1424,7 @@ class _Reader:
         self.consumed: set[tuple[int, int, int]] = set()  # (grid, row, col) of field values
         self.found_structure = False
         self.money_unit = ""  # 金额单位 printed above the grid's table (万元 / 元)
+        self.sheet: str | None = None  # the workbook sheet read last
 
     # tables ------------------------------------------------------------------------------
 
@@ -1447,6 +1449,16 @@ class _Reader:
             t = self.start_table()  # a grid of other text before: a table of its own
         elif t.kind_hint == "summary":
             t = self.start_table()  # a summary sheet continues nowhere
+        elif (
+            grid.sheet is not None
+            and self.sheet is not None
+            and grid.sheet != self.sheet
+            and not any(_is_header_row(r) for r in rows[:_HEADER_SCAN])
+        ):
+            # A sheet without indicator headers (a budget sheet after the targets) continues
+            # no table: its rows are its own, reported, never the last table's indicators.
+            t = self.start_table()
+        self.sheet = grid.sheet
         if active():
             kind = "按内容对齐的文本行" if grid.ragged else f"{width} 列的表格"
             note(Stage.TABLE, first, f"第 {gi + 1} 个区域：{len(rows)} 行，{kind}")
@@ -1652,6 +1664,8 @@ class _Reader:
                 and (len(found) == len(row.own) or key.startswith("goal."))
             ):
                 value_cell = _under(row, cell, below)
+            if value_cell is not None and key == "name" and _column_heading(_text(value_cell)):
+                value_cell = None  # 项目名称 | 金额: a budget table's headings, no project
             if value_cell is not None:
                 self.consumed.add((row.grid, value_cell.row, value_cell.col))
                 pairs.append((key, _Value(_text(value_cell), row.src(value_cell))))
@@ -2084,7 +2098,9 @@ class _Reader:
         The table the row belongs to."""
         t = self.table
         block = [p for p in placed if p.col.role in _BLOCK_ROLES and _text(p.cell)]
-        own = [p for p in block if p.own]
+        # The block is named by its 项目名称 / 单位名称 cells; 预算数 and 年度目标 are what
+        # it says of itself (a funds column repeated on every row starts nothing).
+        own = [p for p in block if p.own and p.col.role in (_Role.PROJECT, _Role.OWNER)]
         # One cell alone on its row (a note under the table spread over the first
         # columns, a unit's name) starts no block: a block row has more to say.
         cells = {id(p.cell) for p in own}
@@ -2113,7 +2129,8 @@ class _Reader:
             else:
                 self.set_field(keys[p.col.role], _Value(text, row.src(p.cell)))
         if _Role.PROJECT not in t.block:
-            t.block_row = (" | ".join(_text(p.cell) for p in own), row.first)
+            shown = [_text(p.cell) for p in block if p.own]
+            t.block_row = (" | ".join(shown), row.first)
         return t
 
     def prose_remark(self, text: _Value) -> bool:
@@ -2255,6 +2272,14 @@ def _actual_cells(row: _Row, placed: Sequence[_Placed], skip: set[int]) -> dict[
         if key is not None and id(p.cell) not in skip and _text(p.cell):
             found.setdefault(key, _Value(_text(p.cell), row.src(p.cell)))
     return found
+
+
+_AMOUNT_HEADING = re.compile(r"^(?:金额|合计|小计|总计|预算数|决算数)(?:\(.*\))?$")
+
+
+def _column_heading(text: str) -> bool:
+    """A cell that heads a column of amounts (金额, 预算数（万元）): no field's value."""
+    return bool(_AMOUNT_HEADING.match(fold(text)) or _FUNDS_WORDS.match(fold(text)))
 
 
 def _field_cells(row: _Row) -> list[tuple[str, GridCell]]:
@@ -2531,12 +2556,24 @@ class _Builder:
             name = f"{unit}（部门整体）" if unit else ""
         what = f"项目“{name}”"
         rows = [r for r in t.rows if not r.label_only and not r.tentative]
+        printed = [v.text for r in rows for v in (r.l1, r.l2) if v is not None and v.text]
+        if printed and not any(_resolve_any(x) for x in printed):
+            # 一级 / 二级 / 三级 columns whose labels are no indicator categories at all (a
+            # catalogue of purchased services): not a performance table.
+            where = t.anchor or rows[0].source
+            self.warn(
+                UNUSED_TEXT,
+                f"表格的一级、二级分类（如“{_shown(printed[0])}”）不是绩效指标分类，"
+                f"不是绩效目标表，{len(rows)} 行未导入",
+                where,
+            )
+            return None
         if not rows and not name and t.block_row is not None:
             shown, where = t.block_row
             self.warn(UNUSED_TEXT, f"“{_shown(shown)}”没有项目名称和指标，是汇总行，未导入", where)
             return None
-        if not rows and not name and name_field is None:
-            self.notes(t, "")  # a header or stray text, but no project
+        if not rows and not name:
+            self.notes(t, "")  # a header, stray text or empty fields, but no project
             if t.header is not None:
                 code, lead = (TRUNCATED, "文档在此结束，") if is_last else (EMPTY_TABLE, "")
                 self.warn(code, f"{lead}绩效目标表只有表头，没有任何指标行", anchor)
