@@ -261,3 +261,62 @@ def test_two_level_table_names_are_their_level_two_labels() -> None:
         ("效益指标", "社会效益指标", "社会效益指标", "是"),
         ("满意度指标", "服务对象或受益者满意度指标", "服务对象或受益者满意度指标", "≥90%"),
     ]
+
+
+# -- case: indicators written as prose -----------------------------------------------------------
+
+
+def test_indicators_in_a_notice_under_numbered_headings() -> None:
+    """Case ``prose``: no table, the targets stated under numbered headings; each clause read
+    where the words make name and value plain (operator, comma, glued number, a word of
+    judgement)."""
+    text = (
+        "某某县财政局:\n"
+        "根据有关文件精神,现将项目绩效目标设定如下:\n"
+        "一、产出指标\n"
+        "(一)数量指标\n"
+        "培训农户人数≧200人;\n"
+        "(二)时效指标\n"
+        "完成时限,2025年11月底前;\n"
+        "二、效益指标\n"
+        "(一)社会效益指标\n"
+        "农户种植技术水平,明显提高。\n"
+        "三、满意度指标\n"
+        "参训农户满意度≥90%。\n"
+        "某某县农业农村局\n"
+    )
+    doc = _read(text)
+    assert doc.source is not None and doc.source.layout == "prose"
+    assert [(r[0], r[2], r[3]) for r in _rows(doc)] == [
+        ("产出指标", "培训农户人数", "≧200人"),
+        ("产出指标", "完成时限", "2025年11月底前"),
+        ("效益指标", "农户种植技术水平", "明显提高"),
+        ("满意度指标", "参训农户满意度", "≥90%"),
+    ]
+
+
+def test_indicators_in_sentences_and_in_cells_of_prose() -> None:
+    """Inline labels (``设 1条数量指标:``) with lines wrapped mid-word, and a label cell before
+    a cell of ``;``-separated clauses with the value glued to the name."""
+    text = (
+        "设 1条数量指标:维护设备数量≥20台;设 1条时效指标:资金支付及\n"
+        "时率=100%;设 1条满意度指标:职工满意度≥90%。\n"
+    )
+    doc = _read(text)
+    assert [(r[0], r[2], r[3]) for r in _rows(doc)] == [
+        ("产出指标", "维护设备数量", "≥20台"),
+        ("产出指标", "资金支付及时率", "=100%"),
+        ("满意度指标", "职工满意度", "≥90%"),
+    ]
+    cells = (
+        "项目名称 | 示例项目 | 预算金额 | 10万元 |\n"
+        "年度绩效目标 | 产出指标 | 开展巡查频次8次;编制资料数量3个;项目验收合格率≥90%。 |\n"
+        "效益指标 | 名录和数据库基本健全。 |\n"
+    )
+    doc = _read(cells)
+    assert [(r[0], r[2], r[3]) for r in _rows(doc)] == [
+        ("产出指标", "开展巡查频次", "8次"),
+        ("产出指标", "编制资料数量", "3个"),
+        ("产出指标", "项目验收合格率", "≥90%"),
+        ("效益指标", "名录和数据库", "基本健全"),
+    ]

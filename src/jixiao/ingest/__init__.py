@@ -24,7 +24,7 @@ from pathlib import Path
 
 from jixiao.domain.model import Document, SourceInfo
 from jixiao.domain.values import Kind
-from jixiao.ingest import text_blocks, text_grid, text_order
+from jixiao.ingest import text_blocks, text_grid, text_order, text_prose
 from jixiao.ingest._explain import Stage, Step, active, adopt, explaining, note
 from jixiao.ingest._script import restore_printed, simplified
 from jixiao.ingest._text import TextSource, decode
@@ -38,6 +38,7 @@ _TEXT_READERS: dict[str, tuple[_TextReader, Callable[[TextSource], float]]] = {
     text_blocks.LAYOUT: (text_blocks.read, text_blocks.sniff),
     **text_grid.LAYOUTS,
     text_order.LAYOUT: (text_order.read, text_order.sniff),
+    text_prose.LAYOUT: (text_prose.read, text_prose.sniff),
 }
 _BINARY_FORMATS = ("pdf", "xlsx", "xls", "docx", "doc", "html")
 
@@ -142,11 +143,47 @@ def read_bytes(data: bytes, name: str, *, format: str = "auto") -> Document:
 
 
 def _read_text(source: TextSource, format: str, sha256: str) -> Document:
-    """A text read by the layout named, or (``auto``) by the layout that makes most sense."""
+    """A text read by the layout named, or (``auto``) by the layout that makes most sense;
+    where no layout finds a readable row, the indicators the text states in prose."""
     if format != "auto":
         note(Stage.FORMAT, None, f"按文本版式 {format} 读取", "由 --format 指定")
         reader, _ = _TEXT_READERS[format]
         return reader(source, sha256=sha256)
+    doc: Document | None = None
+    error: IngestError | None = None
+    try:
+        doc = _read_auto(source, sha256)
+    except IngestError as exc:
+        error = exc
+    if doc is None or _sense(doc) < _PROSE_BELOW:
+        try:
+            prose = text_prose.read(source, sha256=sha256)
+        except IngestError:
+            prose = None
+        stated = _stated(prose) if prose is not None else 0
+        if prose is not None and stated >= _PROSE_BELOW and (doc is None or stated > _sense(doc)):
+            note(Stage.FORMAT, None, "按文字叙述读取指标", "没有版式读出可用的指标行")
+            return prose
+    if doc is None:
+        assert error is not None
+        raise error
+    return doc
+
+
+_PROSE_BELOW = 1.0  # a reading below this sense lets the prose reader try
+
+
+def _stated(doc: Document) -> int:
+    """Indicators with a name and a value (prose often names no level 2)."""
+    return sum(
+        1
+        for project in doc.projects
+        for ind in project.indicators
+        if ind.name and any(True for _ in ind.values())
+    )
+
+
+def _read_auto(source: TextSource, sha256: str) -> Document:
     # Every layout scores the text; the best, and those close behind it, read it, and the
     # reading that makes most sense of it wins (on a tie the higher score, then the earlier
     # layout: the seed's comes first).

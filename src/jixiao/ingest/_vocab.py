@@ -74,3 +74,14 @@ LEVEL_LABEL = re.compile(r"[\u4e00-\u9fff]{2,14}指标")
 
 # Tick boxes of a form (优秀□ 良好□): a row holding two or more is a form field, no indicator.
 CHECKBOX = re.compile(r"[□☐☑☒]")
+
+# A level label in prose (产出指标, 数量指标, 经济效益指标, 服务对象满意度指标): the prose reader
+# checks it against the taxonomy.
+PROSE_LABEL = r"[\u4e00-\u9fff]{1,10}?指标"
+
+# A value in words at the end of an indicator clause (数据库基本健全, 日常运转定性有效, 提高):
+# an optional degree or 定性, then a word of judgement.
+JUDGEMENT_VALUE = re.compile(
+    r"(?:定性)?(?:基本|明显|持续|有效|逐步|显著|进一步|稳步|不断|大幅|全面|得到|普遍)?"
+    r"(?:健全|完善|提高|提升|增加|增强|改善|有效|达标|合格|规范|落实|加强|减少|降低|巩固|优良|良好)"
+)
