@@ -24,6 +24,7 @@ import re
 
 from jixiao.domain.model import Document
 from jixiao.domain.provenance import Provenance
+from jixiao.domain.values import Kind
 from jixiao.ingest._cells import as_value
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import TextSource, fold
@@ -61,7 +62,9 @@ def _split_clause(clause: str) -> tuple[str, str] | None:
     m = _OP.search(text)
     if m is not None and m.start() >= 2:
         name, value = text[: m.start()].strip(), text[m.start() :].strip()
-        if as_value(value) is not None and len(name) <= _NAME_MAX:
+        parsed = as_value(value)
+        readable = parsed is not None and (parsed.kind is not Kind.TEXT or "*" in value)
+        if readable and len(name) <= _NAME_MAX:
             return name, value
     m = _COMMA.match(text)
     if m is not None:
@@ -124,8 +127,12 @@ class _Prose:
         pending = ""
         pending_line = 0
         for number, raw in enumerate(text.splitlines(), start=1):
-            for piece in re.split(r"\s*[|｜]\s*", raw.strip()):
+            pieces = re.split(r"\s*[|｜]\s*", raw.strip())
+            for piece in pieces:
                 piece = piece.strip()
+                if len(pieces) > 1 and pending:
+                    self.flush(pending, pending_line)  # a cell ends its clauses
+                    pending = ""
                 if not piece:
                     continue
                 heading = _HEADING.match(piece)
