@@ -19,6 +19,7 @@ from jixiao.domain.model import Document, Period, Project
 from jixiao.domain.values import TargetValue
 from jixiao.domain.workflow import ROLE_LABELS, Role
 from jixiao.ingest import FORMATS, IngestError, Step, explain_path, read_path
+from jixiao.ingest.isolation import read_path_isolated
 from jixiao.interchange import dumps, json_schema
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def parse(
         _explain(file, format)
         return
     try:
-        doc = read_path(file, format=format)
+        doc = read_path_isolated(file, format=format)
     except IngestError as exc:
         err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(1) from None
@@ -532,11 +533,14 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 def _parse_file(path: str, format: str) -> Document | str:
-    """Read one file (in a worker process): the document, or the refusal message."""
+    """Read one file (in a limited child process): the document, or the refusal message.
+    The document names the file by its name only (its folder is no business of the
+    database's readers); the message names the path given."""
+    name = Path(path).name
     try:
-        return read_path(path, format=format)
+        return read_path_isolated(path, format=format, name=name)
     except IngestError as exc:
-        return str(exc)
+        return str(exc).replace(name, path, 1)
 
 
 @app.command("import")
@@ -574,7 +578,7 @@ def import_files(
     per document (targets, approval and actuals together), with a progress bar and a
     summary of what was imported, warned, refused."""
     import os
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -594,9 +598,11 @@ def import_files(
         )
     imported = refused = warned = 0
     workers = jobs or min(len(files), os.cpu_count() or 1)
-    # The readers' processes start before the database is opened: they never share its
-    # connections.
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    # Each file is read in its own limited child process (jixiao.ingest.isolation), forked
+    # from a server process that never opens the database; threads here wait for them.
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    if workers > 1:
+        os.environ.setdefault("JIXIAO_PARSE_WORKERS", str(workers))
     svc = _services(db)
 
     def store(path: Path, parsed: Document | str) -> None:
@@ -718,7 +724,7 @@ def export(
             files = [(target, result.data)]
         else:
             if input is not None:
-                doc = read_path(input)
+                doc = read_path_isolated(input)
                 doc = _filtered(doc, unit=unit, department=department, year=year)
             else:
                 svc = _services(db)
@@ -909,7 +915,7 @@ def serve(
         elif seed is None:
             _fail(RuntimeError("the seed document was not found (shared/seeds or tests/fixtures)"))
         else:
-            created = demo_setup.set_up(svc, read_path(seed), with_actuals=True)
+            created = demo_setup.set_up(svc, read_path(seed, name=seed.name), with_actuals=True)
             table = Table(
                 "用户名",
                 "角色",
@@ -975,7 +981,7 @@ def _targets_document(source: str, year: int | None = None, unit: str | None = N
         )
         return document
     try:
-        return read_path(Path(source))
+        return read_path_isolated(Path(source))
     except IngestError as exc:
         _fail(RuntimeError(str(exc)))
 
@@ -1408,7 +1414,7 @@ def review(
         last_year = performance.previous_by_project(svc.uow(), ids)
     else:
         try:
-            document = read_path(Path(source))
+            document = read_path_isolated(Path(source))
         except IngestError as exc:
             _fail(exc)
         last_year = {}

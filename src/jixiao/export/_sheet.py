@@ -2,7 +2,8 @@
 
 Every cell of a table is written through :func:`put`: it gets a thin border, wrapped text,
 the table font and (for numbers) a number format; text is cleaned of the control
-characters XML cannot hold, and text that starts with ``=`` stays text (never a formula).
+characters XML cannot hold, and text that a spreadsheet could take for a formula stays text
+(:mod:`jixiao.interchange.cells`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+from jixiao.interchange.cells import text_cell
 
 Value: TypeAlias = str | int | float | None
 Align: TypeAlias = Literal["left", "center", "right"]
@@ -93,10 +96,7 @@ def put(
     if not isinstance(cell, Cell):
         raise ValueError(f"cell {get_column_letter(col)}{row} is inside a merged range")
     if isinstance(value, str):
-        text = clean(value)
-        cell.value = text
-        if text.startswith("="):
-            cell.data_type = "s"  # text as printed, never a formula
+        text_cell(cell, clean(value))  # text as printed, never a formula
     else:
         cell.value = value
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
@@ -118,7 +118,8 @@ def put(
 
 def title_row(ws: Worksheet, row: int, text: str, last_col: int) -> None:
     """The title of a table: merged over all columns, bold, centred, no border."""
-    cell = ws.cell(row=row, column=1, value=clean(text))
+    cell = ws.cell(row=row, column=1)
+    text_cell(cell, clean(text))
     cell.font = Font(name=FONT_NAME, size=16, bold=True)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)

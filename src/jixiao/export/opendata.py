@@ -30,6 +30,7 @@ from typing import Any
 from jixiao.domain.model import Document, Indicator, Period
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import TargetValue
+from jixiao.interchange.cells import csv_field
 
 __all__ = [
     "GOAL_FIELDS",
@@ -247,11 +248,12 @@ def csv_bytes(fields: Sequence[Field], rows: Iterable[dict[str, Any]]) -> bytes:
 
 def csv_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """Rows under a header as CSV: UTF-8 with a BOM (spreadsheets then read it as UTF-8),
-    ``\\r\\n`` line ends."""
+    ``\\r\\n`` line ends; text a spreadsheet could take for a formula gets a leading ``'``
+    (:func:`jixiao.interchange.cells.csv_field`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_field(h) for h in header])
+    writer.writerows([csv_field(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -58,6 +58,7 @@ from jixiao.export._sheet import (
     title_row,
     to_bytes,
 )
+from jixiao.interchange.cells import text_cell
 
 __all__ = ["LAYOUT_TEXT", "overall_sheet", "project_sheet", "targets_workbook"]
 
@@ -106,7 +107,8 @@ def _periods(project: Project) -> list[tuple[str, str]]:
 
 
 def _subtitle(ws: Worksheet, row: int, text: str, last_col: int) -> None:
-    cell = ws.cell(row=row, column=1, value=clean(text))
+    cell = ws.cell(row=row, column=1)
+    text_cell(cell, clean(text))
     cell.font = Font(name=FONT_NAME, size=11)
     cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from jixiao.domain.model import Document, SourceInfo
 from jixiao.domain.values import Kind
-from jixiao.ingest import text_blocks, text_grid, text_order, text_prose
+from jixiao.ingest import guard, text_blocks, text_grid, text_order, text_prose
 from jixiao.ingest._explain import Stage, Step, active, adopt, explaining, note
 from jixiao.ingest._script import restore_printed, simplified
 from jixiao.ingest._text import TextSource, decode
@@ -112,6 +112,7 @@ def read_bytes(data: bytes, name: str, *, format: str = "auto") -> Document:
     """Read a file's content; ``name`` is how the file is named in provenance and errors."""
     if format not in FORMATS:
         raise IngestError(name, f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+    guard.check(data, name)  # containers beyond the limits are refused before parsing
     sha256 = hashlib.sha256(data).hexdigest()
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if format == "json" or (format == "auto" and stripped.startswith(b"{")):

@@ -61,6 +61,7 @@ from jixiao.domain.model import Indicator, Period, Project
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Kind, Number, TargetValue, parse_value
 from jixiao.interchange import FormatError
+from jixiao.interchange.cells import text_cell
 
 __all__ = [
     "FUNDS_SHEET",
@@ -172,9 +173,7 @@ def _put(ws: Worksheet, row: int, column: _Column, col: int, value: _CellValue) 
     cell = ws.cell(row=row, column=col)
     assert isinstance(cell, Cell)  # nothing is merged in these sheets
     if isinstance(value, str) and value:
-        cell.value = _clean(value)
-        # Text such as "=100%" is a value, not a formula.
-        cell.data_type = "s"
+        text_cell(cell, _clean(value))  # text such as "=100%" is a value, not a formula
     elif not isinstance(value, str):
         cell.value = value
     cell.number_format = column.number_format
@@ -397,7 +396,8 @@ def _instructions(unit: str, fiscal_year: int | None, period: Period) -> list[st
 def _write_instructions(ws: Worksheet, lines: Sequence[str]) -> None:
     ws.column_dimensions["A"].width = 110
     for row, line in enumerate(lines, 1):
-        cell = ws.cell(row=row, column=1, value=line)
+        cell = ws.cell(row=row, column=1)
+        text_cell(cell, _clean(line))
         cell.alignment = _WRAP
         if row == 1:
             cell.font = Font(bold=True, size=14)
@@ -418,10 +418,11 @@ def _write_meta(
     ]
     for row, (key, value) in enumerate(rows, 1):
         ws.cell(row=row, column=1, value=key)
-        cell = ws.cell(row=row, column=2, value=value)
+        cell = ws.cell(row=row, column=2)
         if isinstance(value, str):
-            cell.value = _clean(value)
-            cell.data_type = "s"
+            text_cell(cell, _clean(value))
+        else:
+            cell.value = value
     ws.sheet_state = "hidden"
     _protect(ws)
 

@@ -1005,14 +1005,47 @@ def template(
 def read_upload(name: str, data: bytes) -> ActualsDocument:
     """An uploaded actuals file: the XLSX template, a ``jixiao-actuals/1`` JSON file, or a
     published self-evaluation (自评表) or monitoring table (监控表) in any format the
-    importers read (its actuals; see :func:`published_actuals`).
+    importers read (its actuals; see :func:`published_actuals`), read in a separate,
+    limited process (:mod:`jixiao.ingest.isolation`).
 
     Raises :class:`Invalid` naming the file (and, for workbooks, every bad cell).
     """
+    import json
+
+    from jixiao.ingest import IngestError
+    from jixiao.ingest.isolation import run
+    from jixiao.interchange.actuals import load_actuals
+
+    try:
+        outcome = run(_read_upload_child, name, data, name=name)
+    except IngestError as exc:
+        raise Invalid(f"无法读取文件：{exc}", "file") from None
+    reply = json.loads(outcome.value)
+    if "invalid" in reply:
+        raise Invalid(str(reply["invalid"]), reply.get("field") or "file")
+    return load_actuals(reply["document"], where=name)
+
+
+def _read_upload_child(name: str, data: bytes) -> str:
+    """:func:`_read_upload` in the child process: the document or the refusal, as JSON."""
+    import json
+
+    from jixiao.interchange.results import actuals_document_to_dict
+
+    try:
+        doc = _read_upload(name, data)
+    except Invalid as exc:
+        return json.dumps({"invalid": exc.message, "field": exc.field}, ensure_ascii=False)
+    return json.dumps({"document": actuals_document_to_dict(doc)}, ensure_ascii=False)
+
+
+def _read_upload(name: str, data: bytes) -> ActualsDocument:
+    from jixiao.ingest import guard
     from jixiao.interchange import FormatError
     from jixiao.interchange.actuals import loads_actuals
     from jixiao.interchange.actuals_xlsx import read_actuals_template
 
+    guard.check(data, name)  # containers beyond the limits are refused before parsing
     try:
         if data[:2] == b"PK" or name.lower().endswith((".xlsx", ".xlsm")):
             doc = read_actuals_template(data, where=name)

@@ -48,6 +48,7 @@ from jixiao.export.opendata import (
 from jixiao.export.pdf import FOOTER_TEXT, workbook_pdf
 from jixiao.export.targets import LAYOUT_TEXT, targets_workbook
 from jixiao.interchange import dumps, location_from_dict, value_from_dict
+from jixiao.interchange.cells import write_only_row
 from jixiao.services import actuals as reporting
 from jixiao.services import tables
 from jixiao.services.errors import Invalid
@@ -240,9 +241,9 @@ def rows_file(
         # 200,000 rows); a sheet's name has at most 31 characters and none of \ * ? : / [ ]
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(_SHEET_FORBIDDEN.sub("_", title)[:31])
-        ws.append(list(header))
+        ws.append(write_only_row(ws, header))
         for row in rows:
-            ws.append(list(row))
+            ws.append(write_only_row(ws, row))
         buffer = io.BytesIO()
         wb.save(buffer)
         return ExportFile(file_name(title, "xlsx"), buffer.getvalue(), MEDIA_TYPES["xlsx"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -402,7 +403,12 @@ def import_document(
     drafts cannot take actuals: they are counted in ``actuals_held``.
     """
     _require(actor, Action.IMPORT)
-    source_name = doc.source.file if doc.source else "(unnamed)"
+    # The file's name only: never the folder it was read from on a server or a client.
+    source_name = (
+        PurePath(doc.source.file.replace("\\", "/")).name or doc.source.file
+        if doc.source
+        else "(unnamed)"
+    )
     with uow:
         session = uow.session
         duplicate = _duplicate_of(session, doc.source.sha256 if doc.source else None)

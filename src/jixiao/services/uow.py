@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jixiao.domain.audit import GENESIS, AuditEntry, chain_hash
@@ -58,6 +59,14 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
         self._head = None
+        if isinstance(exc, DataError | OverflowError):
+            # A value the database cannot hold (a number beyond its range, a NUL character
+            # in text): the input's fault, said so, never a server error.
+            from jixiao.services.errors import Invalid
+
+            raise Invalid(
+                "输入的数据超出数据库允许的范围，或含有不允许的字符（如 NUL 字符），未保存"
+            ) from exc
 
     def commit(self) -> None:
         if (self.touched or self.status_changed) and self._before_commit is not None:

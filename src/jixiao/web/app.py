@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -97,6 +97,20 @@ class SecureCookies:
         await self.app(scope, receive, send_secure)
 
 
+_DOCS_PAGE = """<!doctype html>
+<html lang="zh-CN">
+<head>
+  <meta charset="utf-8">
+  <title>jixiao 绩效 API · 接口文档</title>
+  <link rel="stylesheet" href="/vendor/swagger-ui-dist/swagger-ui.css">
+  <script src="/vendor/swagger-ui-dist/swagger-ui-bundle.js" defer></script>
+  <script src="/static/api-docs.js" defer></script>
+</head>
+<body><div id="swagger-ui"></div></body>
+</html>
+"""
+
+
 def create_app(
     services: Services,
     *,
@@ -111,14 +125,15 @@ def create_app(
     ($JIXIAO_CONFIG or ./jixiao.toml), as the CLI uses them; the server's ``settings``
     (session key, cookies, proxies, limits) to :func:`jixiao.services.settings.load`.
     ``secret_key`` overrides the settings' key (without either, a random key: sessions
-    then last as long as the process)."""
+    then last as long as the process).  Request bodies above the upload limit and 1 MB (the
+    form around the file) are refused while they stream in."""
     settings = settings or configuration.load()
     app = FastAPI(
         title="jixiao 绩效 API",
         version=__version__,
         description="预算绩效管理：绩效目标的导入、编辑、审核、批复与调整。",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from the installed swagger-ui-dist, not a CDN
         redoc_url=None,
     )
     app.state.services = services
@@ -139,6 +154,15 @@ def create_app(
     if settings.cookie_secure == "auto":
         app.add_middleware(SecureCookies)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        # A number in a body beyond what the database stores (SQLite's 64 bits).
+        return JSONResponse({"detail": "数值超出允许的范围", "error": "Invalid"}, status_code=422)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(_DOCS_PAGE)
 
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -163,7 +187,16 @@ def create_app(
             return Response(status_code=204, headers={"HX-Redirect": "/account/password"})
         return RedirectResponse("/account/password", status_code=303)
 
-    from jixiao.web import account, api, downloads, inquiries, oversight, pages, performance
+    from jixiao.web import (
+        account,
+        api,
+        downloads,
+        inquiries,
+        oversight,
+        pages,
+        performance,
+        security,
+    )
 
     def _is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -197,13 +230,23 @@ def create_app(
             return JSONResponse({"detail": error_message(500)}, status_code=500)
         return await run_in_threadpool(pages.error_page, request, 500, None, None)
 
-    app.include_router(api.router)
-    app.include_router(pages.router)
-    app.include_router(performance.router)
-    app.include_router(downloads.router)
-    app.include_router(oversight.router)
-    app.include_router(inquiries.router)
-    app.include_router(account.router)
+    routers = [
+        api.router,
+        pages.router,
+        performance.router,
+        downloads.router,
+        oversight.router,
+        inquiries.router,
+        account.router,
+    ]
+    for router in routers:
+        app.include_router(router)
+    # Outermost last: the headers go on every answer, the 413 and 422 refusals included.
+    app.add_middleware(
+        security.IntegerBounds, routes=lambda: [r for router in routers for r in router.routes]
+    )
+    app.add_middleware(security.BodyLimit, max_bytes=settings.max_upload_bytes + 2**20)
+    app.add_middleware(security.SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     vendor = vendor_dir()
     if vendor.is_dir():

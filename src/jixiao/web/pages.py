@@ -363,10 +363,13 @@ def _text(form: FormData, name: str) -> str:
 
 
 def _int(value: str | None) -> int | None:
+    """A form or query number; None when empty, not a number or beyond what the database
+    stores (32 bits)."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except ValueError:
         return None
+    return number if number is None or -(2**31) <= number < 2**31 else None
 
 
 # -- log-in -------------------------------------------------------------------------------

@@ -26,6 +26,15 @@
     if (target) { window.print(); }
   });
 
+  // Filters that apply as soon as they change (<select data-autosubmit>): a listener here,
+  // not an inline onchange (the Content-Security-Policy allows no inline script).
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {
+      target.form.submit();
+    }
+  });
+
   // Esc in an edit row cancels it.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || !(event.target instanceof Element)) { return; }
