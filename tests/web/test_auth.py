@@ -349,6 +349,14 @@ def test_a_user_added_by_an_administrator_must_change_the_password(people: Servi
     assert newcomer.get("/api/me").json()["username"] == "xinren"
     assert not users.get_user(people.uow(), "xinren").must_change_password
 
+    # a token of a user whose password an administrator reset waits for the change too
+    token = users.create_token(people.uow(), "xinren", "sync")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert newcomer.get("/api/me", headers=bearer).status_code == 200
+    users.set_password(people.uow(), "guanli", "xinren", "Second-initial-8", temporary=True)
+    waiting = _app(people).get("/api/me", headers=bearer)
+    assert waiting.status_code == 403 and "须先修改" in waiting.json()["detail"]
+
 
 def test_an_administrator_resets_a_password_and_the_sessions_end(people: Services) -> None:
     user = _app(people)
@@ -444,3 +452,8 @@ def test_settings_come_from_the_environment_and_jixiao_toml(
     with pytest.raises(users.Invalid) as caught:
         configuration.load()
     assert "Cookie 安全标志 cookie_secure" in caught.value.message
+    monkeypatch.setenv("JIXIAO_COOKIE_SECURE", "auto")
+    monkeypatch.setenv("JIXIAO_TOKEN_DAYS", "400")
+    with pytest.raises(users.Invalid) as caught:
+        configuration.load()
+    assert "token_days（400）超过最长有效期 token_max_days（365）" in caught.value.message

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -83,6 +83,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _token_days_within_the_maximum(self) -> Settings:
+        if self.token_days > self.token_max_days:
+            raise ValueError(
+                f"令牌默认有效期 token_days（{self.token_days}）超过最长有效期 token_max_days（{self.token_max_days}）"
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(
