@@ -320,3 +320,31 @@ def test_indicators_in_sentences_and_in_cells_of_prose() -> None:
         ("产出指标", "项目验收合格率", "≥90%"),
         ("效益指标", "名录和数据库", "基本健全"),
     ]
+
+
+def test_spaced_labels_broken_over_lines_and_lines_after_the_table() -> None:
+    """Case ``label broken over lines`` (spaces): ``经济效益`` / ``指标`` on lines of their own
+    are one label heading the rows below; 经办人 / 上报时间 lines after the table are no rows."""
+    text = (
+        "一级指标 二级指标 三级指标 指标值\n"
+        "产出指标 数量指标 补贴发放人数 ≥40人\n"
+        "效益指标 经济效益\n"
+        "指标\n"
+        "改善生产生活条件 有效\n"
+        "社会效益\n"
+        "指标\n"
+        "激发办事热情 100%\n"
+        "满意度指标 服务对象\n"
+        "满意度指标\n"
+        "群众满意度 ≥95%\n"
+        "经办人及联系电话:张三12345678901\n"
+        "上报时间: 2021 年10 月 26日\n"
+    )
+    doc = _read(text)
+    assert doc.source is not None and doc.source.layout == "spaces"
+    assert [(r[1], r[2]) for r in _rows(doc)] == [
+        ("数量指标", "补贴发放人数"),
+        ("经济效益指标", "改善生产生活条件"),
+        ("社会效益指标", "激发办事热情"),
+        ("服务对象满意度指标", "群众满意度"),
+    ]

@@ -52,7 +52,10 @@ def misread_name(name: str) -> bool:
 
 
 # Sign-off lines under a table (审核意见 (盖章), 负责人签字): the table has ended.
-SIGN_OFF = re.compile(r"意见|盖章|签字|签章|签名|填报人|审核人|负责人[:：]")
+SIGN_OFF = re.compile(
+    r"意见|盖章|签字|签章|签名|填报人|审核人|负责人[:：]|经办人|上报时间|填报时间|填报日期|"
+    r"编制单位|联系电话"
+)
 
 
 def bracket_depth(text: str) -> int:

@@ -631,17 +631,36 @@ _NUMBER = re.compile(r"^\d{1,3}(?:\.\d+)?$")
 
 def _space_items(page: Sequence[_Raw]) -> list[_Item]:
     items: list[_Item] = []
-    for raw in page:
+    seen_header = False
+    lines = list(page)
+    k = 0
+    while k < len(lines):
+        raw = lines[k]
+        k += 1
         text = raw.stripped
         if not text:
             items.append(_BLANK)
             continue
+        seen_header = seen_header or _spaced_header(text)
         cells = _bracketed(_WS.split(text))
         last = items[-1] if items else None
-        if len(cells) == 1 and isinstance(last, _SepLine) and _NUMBER.match(text):
-            last.cells.append(text)  # a weight or score wrapped onto the next line
+        if len(cells) == 1 and isinstance(last, _SepLine):
+            if _NUMBER.match(text):
+                last.cells.append(text)  # a weight or score wrapped onto the next line
+                continue
+            if _label_level(last.cells[-1] + text) is not None:
+                last.cells[-1] += text  # a label broken over lines (经济效益 / 指标)
+                items.append(_BLANK)  # a row of labels heads the rows below: it is whole
+                continue
+        if len(cells) == 1 and k < len(lines):
+            following = lines[k].stripped
+            if " " not in following and _label_level(text + following) is not None:
+                text, k = text + following, k + 1  # 社会效益 / 指标 on lines of their own
+        if len(cells) == 1 and _label_level(text) is not None:
+            items.extend((_SepLine(raw, [text]), _BLANK))  # a label heading the rows below
             continue
-        if len(cells) < 2 or "\t" in raw.text or _SEP.search(text) or SIGN_OFF.search(text):
+        sign_off = seen_header and SIGN_OFF.search(text)
+        if len(cells) < 2 or "\t" in raw.text or _SEP.search(text) or sign_off:
             items.append(_Raw(raw.number, raw.page, text))
         else:
             items.append(_SepLine(raw, cells))
