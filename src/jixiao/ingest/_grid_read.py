@@ -2279,7 +2279,10 @@ _AMOUNT_HEADING = re.compile(r"^(?:金额|合计|小计|总计|预算数|决算�
 
 def _column_heading(text: str) -> bool:
     """A cell that heads a column of amounts (金额, 预算数（万元）): no field's value."""
-    return bool(_AMOUNT_HEADING.match(fold(text)) or _FUNDS_WORDS.match(fold(text)))
+    f = fold(text)
+    return bool(
+        _AMOUNT_HEADING.match(f) or _FUNDS_WORDS.match(f) or re.search(r"\((?:万元|元)\)$", f)
+    )
 
 
 def _field_cells(row: _Row) -> list[tuple[str, GridCell]]:
@@ -2572,6 +2575,8 @@ class _Builder:
             shown, where = t.block_row
             self.warn(UNUSED_TEXT, f"“{_shown(shown)}”没有项目名称和指标，是汇总行，未导入", where)
             return None
+        if not rows and fold(name) in _PLACEHOLDER:
+            name = ""  # an empty form (项目名称 | 无): no project
         if not rows and not name:
             self.notes(t, "")  # a header, stray text or empty fields, but no project
             if t.header is not None:
