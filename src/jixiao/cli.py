@@ -959,6 +959,9 @@ def serve(
             proxy_headers=False,
         )
         return
+    from jixiao.services import imports
+
+    imports.warm_up()  # the process that reads uploads, started before the first one
     uvicorn.run(
         create_app(svc, secret_key=secret, settings=config),
         host=host,

@@ -200,3 +200,17 @@ def test_the_api_docs_come_from_installed_assets(
     ):
         assert asset in page
         assert world.get(None, asset).status_code == 200, asset
+
+
+def test_deeply_nested_json_in_a_request_is_a_chinese_refusal(
+    svc: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = make_world(svc, monkeypatch)
+    deep = hostile.deep_json(400_000)
+    response = world.client.post(
+        f"/api/tables/{world.projects[0]}/comments",
+        content=b'{"body": ' + deep + b"}",
+        headers={**world.auth("finance"), "content-type": "application/json"},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"].startswith("请求内容无法读取"), response.text

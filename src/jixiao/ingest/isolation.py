@@ -51,6 +51,7 @@ __all__ = [
     "read_bytes_isolated",
     "read_path_isolated",
     "run",
+    "warm_up",
 ]
 
 log = logging.getLogger(__name__)
@@ -199,6 +200,15 @@ def _mp_context() -> Any:
             else:  # pragma: no cover - Windows
                 _context = multiprocessing.get_context("spawn")
         return _context
+
+
+def warm_up() -> None:
+    """Start the forkserver now, in the background: a server calls this at start so that
+    its first upload does not wait the seconds the readers take to import."""
+    if _mp_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        threading.Thread(target=forkserver.ensure_running, daemon=True).start()
 
 
 def _slot(concurrent: int) -> threading.BoundedSemaphore:

@@ -10,10 +10,10 @@ from pathlib import PurePath
 
 from jixiao.domain.model import Document
 from jixiao.ingest import FORMATS, IngestError
-from jixiao.ingest.isolation import also_preload, read_bytes_isolated
+from jixiao.ingest.isolation import also_preload, read_bytes_isolated, warm_up
 from jixiao.services.errors import Invalid
 
-__all__ = ["FORMATS", "read_upload", "shown_name"]
+__all__ = ["FORMATS", "read_upload", "shown_name", "warm_up"]
 
 # Actuals uploads are read by jixiao.services.actuals in the child too.
 also_preload("jixiao.services.actuals")

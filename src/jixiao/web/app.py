@@ -33,6 +33,8 @@ STATIC = Path(__file__).parent / "static"
 
 #: Starlette's own error details (English HTTP phrases), replaced by Chinese messages.
 _STARLETTE_PHRASES = frozenset(s.phrase for s in HTTPStatus)
+#: FastAPI's answer to a body it cannot parse (deep JSON gives a RecursionError inside).
+_BODY_UNREADABLE = "There was an error parsing the body"
 
 _FIELD_WORDS = {"query": "查询参数", "path": "地址参数", "body": "请求内容", "header": "请求头"}
 
@@ -207,6 +209,8 @@ def create_app(
         detail: str | None = exc.detail if isinstance(exc.detail, str) else None
         if detail in _STARLETTE_PHRASES:
             detail = None  # "Not Found", "Method Not Allowed": said in Chinese instead
+        elif detail == _BODY_UNREADABLE:  # FastAPI's, e.g. JSON nested past the recursion limit
+            detail = "请求内容无法读取：不是有效的 JSON 或表单，或嵌套过深"
         headers = dict(exc.headers) if exc.headers else None
         if _is_api(request):
             body = {"detail": detail or error_message(exc.status_code)}
@@ -261,4 +265,7 @@ def from_environment() -> FastAPI:
     url = os.environ.get("JIXIAO_DB")
     if not url:
         raise RuntimeError("JIXIAO_DB is not set: start workers with jixiao serve --workers")
+    from jixiao.services import imports
+
+    imports.warm_up()  # the process that reads uploads, started before the first one
     return create_app(Services.connect(url))
