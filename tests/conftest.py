@@ -28,6 +28,18 @@ PG_ADMIN_URL = os.environ.get(
 BACKENDS = ("sqlite", "postgresql")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The audit key and anchors of the tests' databases live in a folder of the session
+    (never the user's data folder); subprocesses inherit it."""
+    if os.environ.get("JIXIAO_DATA_DIR"):
+        yield
+        return
+    os.environ["JIXIAO_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    yield
+    os.environ.pop("JIXIAO_DATA_DIR", None)
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from jixiao.store.db import make_engine, upgrade

@@ -496,19 +496,59 @@ def user_revoke(
 
 @audit_app.command("verify")
 def audit_verify(db: DbOption = None) -> None:
-    """Recompute the audit trail's hash chain; exit 1 naming the first bad entry."""
+    """Check the audit trail: recompute its keyed hash chain, compare it with the anchor
+    kept outside the database, and compare every table with its last audited state; exit 1
+    naming what does not match."""
     from jixiao.services import audit
 
-    result = audit.verify_chain(_services(db).uow())
+    svc = _services(db)
+    result = audit.verify_chain(svc.uow())
+    states = audit.verify_states(svc.uow())
     if result.ok:
         out.print(f"audit trail intact: {result.checked} entries verified")
-        return
-    err.print(
-        f"[bold red]audit trail broken[/] at entry {result.bad_seq}: {result.problem} "
-        f"({result.checked} entries before it verified)",
-        soft_wrap=True,
-    )
-    raise typer.Exit(1)
+    else:
+        err.print(
+            f"[bold red]audit trail broken[/] at entry {result.bad_seq}: {result.problem} "
+            f"({result.checked} entries before it verified)",
+            soft_wrap=True,
+        )
+    if states.ok:
+        out.print(f"表数据与审计记录一致：{states.checked} 张表已核对")
+    else:
+        for p in states.problems:
+            err.print(
+                f"[bold red]表数据不符[/] 绩效目标表 {p.table_id}“{p.name}”：{p.problem}",
+                soft_wrap=True,
+            )
+    if not result.ok or not states.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    db: DbOption = None,
+    adopt: Annotated[
+        bool,
+        typer.Option(
+            "--adopt",
+            help="Also record the present state of tables that have none yet (a database "
+            "from before table states, or a bulk load): check them first.",
+        ),
+    ] = False,
+) -> None:
+    """Verify the chain, then append its head, signed, to the anchor file outside the
+    database (run it from cron as well: a copy of the anchor elsewhere is better still)."""
+    from jixiao.services import audit
+
+    try:
+        done = audit.checkpoint(_services(db).uow(), adopt=adopt)
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    where = done.anchor or "(no anchor file: in-memory database)"
+    out.print(f"checkpoint: entry {done.seq} anchored in {where}")
+    if adopt:
+        out.print(f"recorded the present state of {done.adopted} tables")
 
 
 #: File name endings `jixiao import FOLDER` picks up (the content still decides the format).

@@ -6,9 +6,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from jixiao.domain.workflow import Actor, Role
+from jixiao.domain.workflow import Actor, Grade, Role
 from jixiao.ingest import read_path
-from jixiao.services import Invalid, NotFound, PermissionDenied, Services, audit, demo, inquiries
+from jixiao.services import (
+    Invalid,
+    NotFound,
+    PermissionDenied,
+    Services,
+    audit,
+    demo,
+    inquiries,
+    tables,
+)
 from jixiao.store.models import AuditRow, TableFactRow
 from tests.conftest import SEED
 
@@ -29,6 +38,11 @@ def seeded(svc: Services) -> tuple[Services, int]:
             .first()
         )
     assert table_id is not None
+    # Approved: 人大 and 审计 ask about approved tables (a 主管部门 and finance about any).
+    finance = Actor("caizheng", Role.FINANCE)
+    tables.submit(svc.uow(), UNIT_ACTOR, table_id)
+    tables.review(svc.uow(), finance, table_id, Grade.EXCELLENT, "同意")
+    tables.approve(svc.uow(), finance, table_id)
     return svc, table_id
 
 

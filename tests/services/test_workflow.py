@@ -188,7 +188,10 @@ def test_roles_are_enforced(seeded: Services) -> None:
     tables.review(seeded.uow(), DEPT_ACTOR, tid, "良", "基本可行")
     with pytest.raises(PermissionDenied, match="无权批复"):
         tables.approve(seeded.uow(), DEPT_ACTOR, tid)
-    # Everyone may comment, and it is audited.
+    # 人大 comments on approved tables (not on drafts or tables under review), audited.
+    with pytest.raises(PermissionDenied, match="只能评论已批复"):
+        tables.comment(seeded.uow(), CONGRESS, tid, "审核中")
+    tables.approve(seeded.uow(), FINANCE, tid)
     c = tables.comment(seeded.uow(), CONGRESS, tid, "请说明培训人次的测算依据")
     assert c.author == "renda"
     assert tables.history(seeded.uow(), tid)[0].action == "comment"

@@ -97,6 +97,7 @@ def test_a_session_cookie_needs_the_csrf_header_on_writes(
     svc: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = make_world(svc, monkeypatch)
+    world.bring_to(world.overall, Status.APPROVED)  # 人大 comments on approved tables
     app = create_app(svc, secret_key="test-secret")
 
     sid = users.start_session(svc.uow(), "renda")
@@ -125,7 +126,7 @@ def test_a_session_cookie_needs_the_csrf_header_on_writes(
 # -- listing ----------------------------------------------------------------------------
 
 
-def _ids(world: World, query: str, who: str = "congress") -> tuple[int, list[int]]:
+def _ids(world: World, query: str, who: str = "finance") -> tuple[int, list[int]]:
     response = world.get(who, f"/api/tables?{query}")
     assert response.status_code == 200, response.text
     body = response.json()
@@ -133,7 +134,7 @@ def _ids(world: World, query: str, who: str = "congress") -> tuple[int, list[int
 
 
 def test_list_tables_and_filter_options(world: World) -> None:
-    body = world.get("congress", "/api/tables").json()
+    body = world.get("finance", "/api/tables").json()
     assert body["total"] == 9
     items = {item["id"]: item for item in body["items"]}
     assert set(items) == {world.overall, *world.projects}
@@ -242,7 +243,8 @@ def test_project_table_detail(world: World) -> None:
 def test_actions_depend_on_who_asks(world: World) -> None:
     table_id = world.projects[0]
     assert world.table(table_id, "finance")["actions"] == ["comment", "record_approved"]
-    assert world.table(table_id, "unit_other")["actions"] == ["comment"]
+    other = world.get("unit_other", f"/api/tables/{table_id}")  # another unit's draft
+    assert error(other, 403, "PermissionDenied") == "只能查看本单位（无锡市某某局）的绩效目标表"
     world.bring_to(table_id, Status.SUBMITTED)
     assert world.table(table_id, "unit")["actions"] == ["comment"]
     assert world.table(table_id, "department")["actions"] == ["review", "comment"]
@@ -256,7 +258,7 @@ def test_actions_depend_on_who_asks(world: World) -> None:
 
 
 def test_overall_table_detail(world: World) -> None:
-    body = world.table(world.overall, "audit")
+    body = world.table(world.overall, "finance")
     assert (body["kind"], body["kind_label"], body["name"]) == ("overall", "部门整体", SEED_UNIT)
     assert body["indicators"] == []
     assert len(body["goals"]) == 13
@@ -279,7 +281,7 @@ def test_table_detail_refusals(world: World) -> None:
 
 def test_findings_of_a_table(world: World) -> None:
     table_id = world.projects[1]  # 代表活动经费: quantity stated as ＝100%
-    body = world.get("congress", f"/api/tables/{table_id}/findings").json()
+    body = world.get("finance", f"/api/tables/{table_id}/findings").json()
     codes = [f["code"] for f in body["findings"]]
     assert "JX101" in codes and "JX301" in codes
     qty = next(f for f in body["findings"] if f["code"] == "JX301")
@@ -294,7 +296,7 @@ def test_findings_of_a_table(world: World) -> None:
 
 def test_history_and_approved_versions(world: World) -> None:
     table_id = world.projects[1]
-    history = world.get("audit", f"/api/tables/{table_id}/history").json()
+    history = world.get("finance", f"/api/tables/{table_id}/history").json()
     assert [(h["action"], h["actor"], h["entity"]) for h in history] == [
         ("import", "system", "table")
     ]

@@ -174,14 +174,14 @@ def test_actions_follow_the_role(loaded: World) -> None:
     url = f"/api/tables/{ids(loaded)[TRAINING]}/actuals"
     expected = {
         "unit": (["report", "rescore"], ["report"]),
-        "unit_other": ([], []),
         "department": (["rescore"], []),
-        "department_other": ([], []),
         "finance": (["rescore"], []),
         "congress": ([], []),
         "audit": ([], []),
-        "admin": (["report"], ["report"]),
+        "admin": ([], []),  # 管理员 does not edit a unit's actuals
     }
+    for who in ("unit_other", "department_other"):  # not theirs to read
+        assert error(loaded.get(who, f"{url}/full_year"), 403, "PermissionDenied"), who
     for who, (full, half) in expected.items():
         assert ok(loaded.get(who, f"{url}/full_year"))["actions"] == full, who
         assert ok(loaded.get(who, f"{url}/half_year"))["actions"] == half, who
@@ -534,10 +534,11 @@ Y, N = True, False
 # fmt: off
 EXPECTED: dict[str, dict[str, bool]] = {
     #                   unit unit_other department department_other finance congress audit admin
-    "report":          dict(zip(ROLES, (Y, N, N, N, N, N, N, Y), strict=True)),
-    "report_document": dict(zip(ROLES, (Y, N, N, N, N, N, N, Y), strict=True)),
+    # 管理员 does not edit a unit's actuals; other units and departments do not read them.
+    "report":          dict(zip(ROLES, (Y, N, N, N, N, N, N, N), strict=True)),
+    "report_document": dict(zip(ROLES, (Y, N, N, N, N, N, N, N), strict=True)),
     "rescore":         dict(zip(ROLES, (Y, N, Y, N, Y, N, N, N), strict=True)),
-    "read":            dict(zip(ROLES, (Y, Y, Y, Y, Y, Y, Y, Y), strict=True)),
+    "read":            dict(zip(ROLES, (Y, N, Y, N, Y, Y, Y, Y), strict=True)),
 }
 # fmt: on
 

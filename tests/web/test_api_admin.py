@@ -118,13 +118,13 @@ def test_create_token(world: World) -> None:
 
 
 def test_verify_the_audit_trail(world: World) -> None:
-    for who in ("admin", "audit", "congress", "finance"):
+    for used, who in enumerate(("admin", "audit", "congress", "finance"), start=1):
         response = world.get(who, "/api/audit/verify")
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["ok"] is True and body["bad_seq"] is None and body["problem"] == ""
-        # 9 imported tables, 8 users and their 8 tokens
-        assert body["checked"] == 25
+        # 9 imported tables, 8 users and their 8 tokens, and each token's use so far
+        assert body["checked"] == 25 + used
     for who, label in (("unit", "单位填报"), ("department", "主管部门审核")):
         refused = world.get(who, "/api/audit/verify")
         assert error(refused, 403, "PermissionDenied") == f"角色“{label}”无权校验审计记录"

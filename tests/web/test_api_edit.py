@@ -268,7 +268,7 @@ def test_a_conflict_names_the_editor_not_a_commenter(world: World) -> None:
     # Comment ids and indicator ids are both small numbers: make them meet.
     comment_id = 0
     while comment_id < indicator["id"]:
-        comment = world.post("congress", f"/api/tables/{table_id}/comments", json={"body": "询问"})
+        comment = world.post("finance", f"/api/tables/{table_id}/comments", json={"body": "询问"})
         comment_id = comment.json()["id"]
     assert comment_id == indicator["id"]
     stale = world.put("unit", url, json={"lock": indicator["lock"], "name": "另一个名称"})

@@ -56,7 +56,7 @@ def test_preview_then_import_the_seed(svc: Services, monkeypatch: pytest.MonkeyP
     detail = world.table(ids[1])
     assert detail["source_file"] == NAME
     assert detail["indicators"][0]["full_year"]["source"]["file"] == NAME
-    history = world.get("audit", f"/api/tables/{ids[1]}/history").json()
+    history = world.get("admin", f"/api/tables/{ids[1]}/history").json()
     assert (history[0]["action"], history[0]["actor"]) == ("import", "caizheng")
 
     status, again = _upload(world, "finance", "/api/imports", NAME, data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jixiao.domain.workflow import Status
 from jixiao.services import Services
 from tests.web.test_api_support import World, error, make_world
 
@@ -155,6 +156,7 @@ def test_an_empty_table_cannot_be_submitted(world: World) -> None:
 
 
 def test_comments(world: World) -> None:
+    world.bring_to(world.projects[0], Status.APPROVED)  # 人大 and 审计 read approved tables
     url = f"/api/tables/{world.projects[0]}/comments"
     response = world.post("congress", url, json={"body": "  请说明培训人次的测算依据 "})
     assert response.status_code == 201, response.text

@@ -290,7 +290,7 @@ def test_project_page_has_the_official_layout_with_merged_cells(
     client: TestClient, svc: Services
 ) -> None:
     tid = table_id(svc, TRAINING)
-    b = login(client, "renda")
+    b = login(client, "caizheng")
     page = b.get(f"/tables/{tid}")
     assert page.status_code == 200
     html = page.text

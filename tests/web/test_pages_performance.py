@@ -843,7 +843,9 @@ def test_permissions(client: TestClient, svc: Services) -> None:
 
     # The form as the unit would post it.
     b = login(client, "danwei")
-    fields = form_fields(b.get(f"/tables/{tid}/actuals/full_year").text).fields
+    own = b.get(f"/tables/{tid}/actuals/full_year").text
+    fields = form_fields(own).fields
+    template = b.get(f"/units/{UNIT_Q}/actuals-template.xlsx?year={YEAR}").content
     b.post("/logout")
     stored = snapshot(svc)
     loaded = saves(svc, tid)
@@ -858,19 +860,19 @@ def test_permissions(client: TestClient, svc: Services) -> None:
     assert forged.status_code == 403 and "CSRF 校验失败" in forged.text
     b.post("/logout")
 
-    # A unit user of another unit reads but cannot save or upload for this unit.
+    # A unit user of another unit neither reads nor saves nor uploads for this unit.
     add_other_unit_user(svc)
     other = login(client, "qita")
-    page = other.get(f"/tables/{tid}/actuals/full_year").text
-    assert 'id="btn-save-actuals"' not in page
+    page = other.get(f"/tables/{tid}/actuals/full_year")
+    assert page.status_code == 403 and "只能查看本单位" in page.text
     changed = dict(fields, csrf_token=other.csrf)
-    changed[f"value-{row_ids(page)[TRAINED]}"] = "＝400人次"
+    changed[f"value-{row_ids(own)[TRAINED]}"] = "＝400人次"
     denied = other.post(f"/tables/{tid}/actuals/full_year", changed)
     assert denied.status_code == 403
     assert "无权操作" in denied.text
-    unit_page = other.get(f"/units/{UNIT_Q}/performance?year={YEAR}").text
-    assert 'id="btn-upload"' not in unit_page
-    template = other.get(f"/units/{UNIT_Q}/actuals-template.xlsx?year={YEAR}").content
+    unit_page = other.get(f"/units/{UNIT_Q}/performance?year={YEAR}")
+    assert unit_page.status_code == 403 and 'id="btn-upload"' not in unit_page.text
+    assert other.get(f"/units/{UNIT_Q}/actuals-template.xlsx?year={YEAR}").status_code == 403
     upload = other.post(
         f"/units/{UNIT_Q}/actuals",
         {"year": str(YEAR)},

@@ -70,7 +70,7 @@ def test_reviewer_accepts_selected_findings_into_the_opinion(
 
 def test_accept_is_ignored_for_those_who_cannot_review(client: TestClient, svc: Services) -> None:
     tid = table_id(svc, VOICE)
-    page = login(client, "renda").get(f"/tables/{tid}?accept=0").text
+    page = login(client, "admin").get(f"/tables/{tid}?accept=0").text
     assert 'id="review-opinion"' not in page
     assert "审核发现" in page
 

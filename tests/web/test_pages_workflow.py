@@ -76,8 +76,11 @@ def test_workflow_buttons_follow_role_and_status(client: TestClient, svc: Servic
     assert flash(again.text) == ["状态为“已提交”的绩效目标表不能提交"]
     logout(b)
 
-    b = login(client, "renda")
+    b = login(client, "admin")  # reads, comments, does not review
     assert buttons(b.get(url).text) == {"comment"}
+    logout(b)
+    b = login(client, "renda")  # 人大 reads approved tables only
+    assert b.get(url).status_code == 403
     logout(b)
 
     b = login(client, "zhuguan")  # the supervising department reviews its units' tables

@@ -1,13 +1,16 @@
-"""The audit trail as a hash chain: pure functions, no I/O.
+"""The audit trail as a keyed hash chain: pure functions, no I/O.
 
 Each entry's hash covers its content and the previous entry's hash, so changing, removing
-or reordering any stored entry breaks every hash after it.  :func:`verify` walks a chain
-and names the first entry that does not match.
+or reordering any stored entry breaks every hash after it.  With a key (kept outside the
+database, see services/audit.py) the hash is an HMAC-SHA256: whoever can write to the
+database but does not hold the key cannot recompute the chain after rewriting an entry.
+:func:`verify` walks a chain and names the first entry that does not match.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -53,8 +56,22 @@ def canonical(data: Any) -> bytes:
     ).encode("utf-8")
 
 
-def chain_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical(content)).hexdigest()
+def chain_hash(prev_hash: str, content: Mapping[str, Any], key: bytes | None = None) -> str:
+    """The entry's hash: HMAC-SHA256 with ``key``, plain SHA-256 without one."""
+    data = prev_hash.encode("ascii") + canonical(content)
+    if key is None:
+        return hashlib.sha256(data).hexdigest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def sign(key: bytes, data: Any) -> str:
+    """An HMAC-SHA256 of ``data`` (canonical JSON): anchors and recorded states."""
+    return hmac.new(key, canonical(data), hashlib.sha256).hexdigest()
+
+
+def same(a: str, b: str) -> bool:
+    """Compare two digests in constant time."""
+    return hmac.compare_digest(a.encode("ascii", "replace"), b.encode("ascii", "replace"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +82,9 @@ class VerifyResult:
     problem: str = ""
 
 
-def verify(entries: Iterable[AuditEntry]) -> VerifyResult:
-    """Check a chain in sequence order; the first broken entry is named."""
+def verify(entries: Iterable[AuditEntry], key: bytes | None = None) -> VerifyResult:
+    """Check a chain in sequence order (keyed with ``key``); the first broken entry is
+    named."""
     prev = GENESIS
     expected_seq = 1
     checked = 0
@@ -79,9 +97,12 @@ def verify(entries: Iterable[AuditEntry]) -> VerifyResult:
             return VerifyResult(
                 False, checked, entry.seq, "its link to the previous entry does not match"
             )
-        if chain_hash(prev, entry.content()) != entry.hash:
+        if not same(chain_hash(prev, entry.content(), key), entry.hash):
             return VerifyResult(
-                False, checked, entry.seq, "its content does not match its hash (altered)"
+                False,
+                checked,
+                entry.seq,
+                "its content does not match its hash (altered, or written without the key)",
             )
         prev = entry.hash
         expected_seq += 1

@@ -148,8 +148,9 @@ _ROLES_FOR: dict[Action, tuple[Role, ...]] = {
     Action.ADJUST: (Role.UNIT, Role.FINANCE),
     Action.COMMENT: tuple(Role),
     Action.MANAGE_USERS: (Role.ADMIN,),
-    # The unit reports; an administrator may load a file of actuals for any unit.
-    Action.REPORT: (Role.UNIT, Role.ADMIN),
+    # The unit reports its own actuals (an administrator does not: separation of duties;
+    # the command line loads a unit's file on the server, see services/access.py).
+    Action.REPORT: (Role.UNIT,),
     # The unit scores its own self-evaluation; reviewers may mark a score down (DOMAIN.md §5).
     Action.RESCORE: (Role.UNIT, Role.DEPARTMENT, Role.FINANCE),
     Action.RECORD_APPROVED: (Role.FINANCE, Role.ADMIN),

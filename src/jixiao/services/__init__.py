@@ -15,7 +15,17 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from jixiao.domain.workflow import Actor, Role
-from jixiao.services import actuals, audit, imports, oversight, review, tables, users
+from jixiao.services import (
+    access,
+    actuals,
+    audit,
+    imports,
+    oversight,
+    review,
+    tables,
+    trail,
+    users,
+)
 from jixiao.services.errors import (
     Conflict,
     Duplicate,
@@ -37,6 +47,7 @@ __all__ = [
     "ServiceError",
     "Services",
     "UnitOfWork",
+    "access",
     "actuals",
     "audit",
     "default_url",
@@ -58,6 +69,7 @@ class Services:
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
         self._facts = facts
+        self._trail: trail.TrailConfig | None = None
 
     @classmethod
     def connect(cls, url: str | None = None, *, upgrade: bool = False) -> Services:
@@ -67,7 +79,13 @@ class Services:
         return cls(engine)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self._factory, self._refresh)
+        return UnitOfWork(self._factory, self._refresh, self.audit_trail())
+
+    def audit_trail(self) -> trail.TrailConfig:
+        """The audit key and anchor of this database (read once, see services/trail.py)."""
+        if self._trail is None:
+            self._trail = trail.config_for(self.engine)
+        return self._trail
 
     def facts_settings(self) -> oversight.Settings:
         if self._facts is None:

@@ -55,15 +55,15 @@ from jixiao.domain.scoring import (
     score_overall,
     score_project,
 )
-from jixiao.domain.workflow import Action, Actor, Role, check
+from jixiao.domain.workflow import Action, Actor, Status, TableRef
 from jixiao.interchange import (
     location_from_dict,
     location_to_dict,
     value_from_dict,
     value_to_dict,
 )
+from jixiao.services import access, tables
 from jixiao.services import review as reviewing
-from jixiao.services import tables
 from jixiao.services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.models import (
@@ -546,7 +546,7 @@ def save_in(
 ) -> SaveResult:
     """:func:`save_document` inside the caller's transaction (the caller commits)."""
     scheme = scheme or ScoringScheme()
-    if actor.role is Role.UNIT:
+    if access.is_unit_user(actor):
         if unit is not None and unit != actor.unit:
             raise PermissionDenied(f"只能填报本单位（{actor.unit or '未指定'}）的完成情况")
         unit = actor.unit
@@ -584,7 +584,7 @@ def save_in(
             problems.append(f"项目“{actuals.project}”在多个单位都有（{units}），请按单位分别导入")
             continue
         row = rows[0]
-        decision = check(actor, Action.REPORT, tables._table_ref(row))
+        decision = access.allowed(actor, Action.REPORT, tables._table_ref(row))
         if not decision:
             denied.append(f"{_label(row)}：{decision.reason}")
             continue
@@ -704,11 +704,14 @@ def set_manual_score(
 # -- reading ------------------------------------------------------------------------------
 
 
-def report(uow: UnitOfWork, table_id: int, period: str | Period) -> ProjectActuals | None:
+def report(
+    uow: UnitOfWork, table_id: int, period: str | Period, actor: Actor | None = None
+) -> ProjectActuals | None:
     """A table's stored actuals for the period (None when nothing was reported)."""
     wanted = parse_period(period)
     with uow:
         row = tables._get_table(uow.session, table_id)
+        _may_read(actor, row)
         found = _report(uow.session, table_id, wanted)
         return None if found is None else _domain_report(row, found)
 
@@ -752,6 +755,7 @@ def form(uow: UnitOfWork, table_id: int, period: str | Period, actor: Actor | No
     wanted = parse_period(period)
     with uow:
         row = tables._get_table(uow.session, table_id)
+        _may_read(actor, row)
         stored = _report(uow.session, table_id, wanted)
         domain = _domain_report(row, stored) if stored is not None else None
         by_key = {_key(i): i for i in stored.items} if stored is not None else {}
@@ -797,8 +801,8 @@ def form(uow: UnitOfWork, table_id: int, period: str | Period, actor: Actor | No
             month=stored.month if stored is not None else None,
             updated_by=stored.updated_by if stored is not None else None,
             rows=tuple(rows),
-            can_report=bool(actor and check(actor, Action.REPORT, ref)),
-            can_rescore=bool(actor and check(actor, Action.RESCORE, ref)),
+            can_report=access.may(actor, Action.REPORT, ref),
+            can_rescore=access.may(actor, Action.RESCORE, ref),
         )
 
 
@@ -841,10 +845,14 @@ def _evaluation(row: TargetTableRow, session: Session, scheme: ScoringScheme) ->
 
 
 def evaluate_table(
-    uow: UnitOfWork, table_id: int, scheme: ScoringScheme | None = None
+    uow: UnitOfWork,
+    table_id: int,
+    scheme: ScoringScheme | None = None,
+    actor: Actor | None = None,
 ) -> TableEvaluation:
     with uow:
         row = tables._get_table(uow.session, table_id)
+        _may_read(actor, row)
         return _evaluation(row, uow.session, scheme or ScoringScheme())
 
 
@@ -875,12 +883,31 @@ class UnitEvaluation:
         return counts
 
 
-def _unit_tables(session: Session, unit: str, year: int | None) -> list[TargetTableRow]:
+def _may_read(actor: Actor | None, row: TargetTableRow) -> None:
+    if actor is not None:
+        access.require(actor, access.Read.TABLE, tables._table_ref(row))
+
+
+def _unit_tables(
+    session: Session, unit: str, year: int | None, reader: Actor | None = None
+) -> list[TargetTableRow]:
+    """The unit's tables of the year that ``reader`` may read (None: the command line)."""
+    if reader is not None:
+        found = (
+            session.execute(select(UnitRow).where(UnitRow.name == unit))
+            .unique()
+            .scalar_one_or_none()
+        )
+        if found is not None:
+            department = found.department.name if found.department else None
+            ref = TableRef(unit=unit, department=department, status=Status.APPROVED)
+            access.require(reader, access.Read.UNIT, ref)
     query = (
         select(TargetTableRow)
         .join(UnitRow)
         .where(UnitRow.name == unit)
         .where(_in_year(year))
+        .where(access.table_scope(reader))
         .order_by(TargetTableRow.id)
     )
     rows = list(session.execute(query).unique().scalars())
@@ -890,11 +917,15 @@ def _unit_tables(session: Session, unit: str, year: int | None) -> list[TargetTa
 
 
 def evaluate_unit(
-    uow: UnitOfWork, unit: str, year: int | None, scheme: ScoringScheme | None = None
+    uow: UnitOfWork,
+    unit: str,
+    year: int | None,
+    scheme: ScoringScheme | None = None,
+    actor: Actor | None = None,
 ) -> UnitEvaluation:
     scheme = scheme or ScoringScheme()
     with uow:
-        rows = _unit_tables(uow.session, unit, year)
+        rows = _unit_tables(uow.session, unit, year, actor)
         overall = next((r for r in rows if r.kind == tables.OVERALL), None)
         return UnitEvaluation(
             unit=unit,
@@ -917,11 +948,15 @@ class UnitMonitoring:
 
 
 def monitor_table(
-    uow: UnitOfWork, table_id: int, config: MonitoringConfig | None = None
+    uow: UnitOfWork,
+    table_id: int,
+    config: MonitoringConfig | None = None,
+    actor: Actor | None = None,
 ) -> ProjectMonitor | None:
     """The checkpoint monitoring of a project table (None when nothing was reported)."""
     with uow:
         row = tables._get_table(uow.session, table_id)
+        _may_read(actor, row)
         if row.kind != tables.PROJECT:
             raise Invalid("运行监控按项目进行，部门整体绩效目标表没有监控表", "table")
         stored = _report(uow.session, row.id, Period.HALF_YEAR)
@@ -934,11 +969,15 @@ def monitor_table(
 
 
 def monitor_unit(
-    uow: UnitOfWork, unit: str, year: int | None, config: MonitoringConfig | None = None
+    uow: UnitOfWork,
+    unit: str,
+    year: int | None,
+    config: MonitoringConfig | None = None,
+    actor: Actor | None = None,
 ) -> UnitMonitoring:
     config = config or MonitoringConfig()
     with uow:
-        rows = [r for r in _unit_tables(uow.session, unit, year) if r.kind == tables.PROJECT]
+        rows = [r for r in _unit_tables(uow.session, unit, year, actor) if r.kind == tables.PROJECT]
         monitors: list[tuple[int, ProjectMonitor]] = []
         missing: list[tuple[int, str]] = []
         for row in rows:
@@ -974,7 +1013,13 @@ def overall_name(unit: str) -> str:
 
 
 def template(
-    uow: UnitOfWork, unit: str, year: int | None, period: str | Period, *, month: int | None = None
+    uow: UnitOfWork,
+    unit: str,
+    year: int | None,
+    period: str | Period,
+    *,
+    month: int | None = None,
+    actor: Actor | None = None,
 ) -> bytes:
     """The unit's XLSX template for the period, pre-filled with what it already reported.
 
@@ -984,7 +1029,7 @@ def template(
 
     wanted = parse_period(period)
     with uow:
-        rows = _unit_tables(uow.session, unit, year)
+        rows = _unit_tables(uow.session, unit, year, actor)
         targets: list[Project] = []
         filled: dict[str, ProjectActuals] = {}
         for row in sorted(rows, key=lambda r: r.kind != tables.OVERALL):
@@ -1126,6 +1171,7 @@ def self_evaluation_workbook(
     *,
     table_id: int | None = None,
     scheme: ScoringScheme | None = None,
+    actor: Actor | None = None,
 ) -> bytes:
     """The official 绩效自评表 workbook of a unit (or of one of its projects).
 
@@ -1134,7 +1180,7 @@ def self_evaluation_workbook(
     """
     from jixiao.export import self_evaluation_workbook as workbook
 
-    evaluation = evaluate_unit(uow, unit, year, scheme)
+    evaluation = evaluate_unit(uow, unit, year, scheme, actor)
     projects = [p for p in evaluation.projects if table_id is None or p.table_id == table_id]
     items = [
         (p.target, p.actuals, p.score)
@@ -1159,12 +1205,16 @@ def self_evaluation_workbook(
 
 
 def monitoring_workbook(
-    uow: UnitOfWork, unit: str, year: int, config: MonitoringConfig | None = None
+    uow: UnitOfWork,
+    unit: str,
+    year: int,
+    config: MonitoringConfig | None = None,
+    actor: Actor | None = None,
 ) -> bytes:
     """The 绩效监控表 workbook of a unit's projects at the checkpoint."""
     from jixiao.export import monitoring_workbook as workbook
 
-    found = monitor_unit(uow, unit, year, config)
+    found = monitor_unit(uow, unit, year, config, actor)
     if not found.monitors:
         raise Invalid("没有可导出的运行监控结果（尚未填报半年完成情况）", "table")
     summaries = [found.summary] if found.summary is not None else []

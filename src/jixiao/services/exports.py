@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jixiao.domain.model import Document, Funds, Goal, Indicator, OverallTargets, Project
+from jixiao.domain.workflow import Actor
 from jixiao.export._font import subset_fonts
 from jixiao.export.html import workbook_html
 from jixiao.export.opendata import (
@@ -114,8 +115,10 @@ def document(uow: UnitOfWork, f: tables.TableFilter, *, with_actuals: bool = Tru
     return replace(doc, actuals=reporting.stored_actuals(uow, list(ids.values())))
 
 
-def table_document(uow: UnitOfWork, table_id: int) -> Document:
-    """One table (project or unit as a whole) with its source and stored actuals."""
+def table_document(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> Document:
+    """One table (project or unit as a whole) with its source and stored actuals (when
+    ``actor`` may read it; None: the command line)."""
+    tables.require_read(uow, actor, table_id)
     with uow:
         row = tables._get_table(uow.session, table_id)
         overall = (tables.domain_overall(row),) if row.kind == tables.OVERALL else ()
@@ -149,9 +152,11 @@ def _list(uow: UnitOfWork, f: tables.TableFilter) -> list[list[str | int]]:
     ]
 
 
-def version_document(uow: UnitOfWork, table_id: int, number: int) -> Document:
+def version_document(
+    uow: UnitOfWork, table_id: int, number: int, actor: Actor | None = None
+) -> Document:
     """An approved version of a table (as kept when it was approved) as a document."""
-    v = tables.get_version(uow, table_id, number)
+    v = tables.get_version(uow, table_id, number, actor)
     s = v.snapshot
     if s.get("kind") == tables.OVERALL:
         overall = OverallTargets(
@@ -206,7 +211,9 @@ def version_document(uow: UnitOfWork, table_id: int, number: int) -> Document:
 _HISTORY_HEADER = ("序号", "时间", "操作人", "操作", "对象", "对象编号", "修改前", "修改后")
 
 
-def history_file(uow: UnitOfWork, table_id: int, fmt: str) -> ExportFile:
+def history_file(
+    uow: UnitOfWork, table_id: int, fmt: str, actor: Actor | None = None
+) -> ExportFile:
     """A table's audit trail (every attributed change, newest first) as CSV or XLSX; the
     before and after states as JSON text."""
     rows: list[list[str | int]] = [
@@ -220,7 +227,7 @@ def history_file(uow: UnitOfWork, table_id: int, fmt: str) -> ExportFile:
             json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
             json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
         ]
-        for e in tables.history(uow, table_id)
+        for e in tables.history(uow, table_id, actor)
     ]
     return rows_file(f"绩效目标表{table_id}修改记录", _HISTORY_HEADER, rows, fmt)
 
@@ -258,11 +265,11 @@ def list_file(uow: UnitOfWork, f: tables.TableFilter, fmt: str) -> ExportFile:
 _UNIT_YEARS_HEADER = ("预算单位", "主管部门", "年度", "项目支出绩效目标表", "部门整体绩效目标表")
 
 
-def unit_years_file(uow: UnitOfWork, fmt: str) -> ExportFile:
+def unit_years_file(uow: UnitOfWork, fmt: str, actor: Actor | None = None) -> ExportFile:
     """The 绩效监控与自评 index (each unit and year with its tables) as CSV or XLSX."""
     rows = [
         [u.unit, u.department or "", u.fiscal_year or "", u.projects, "有" if u.overall else "无"]
-        for u in tables.unit_years(uow)
+        for u in tables.unit_years(uow, actor)
     ]
     return rows_file("绩效监控与自评单位清单", _UNIT_YEARS_HEADER, rows, fmt)
 

@@ -1,8 +1,9 @@
 """Inquiries (询问): a deputy, reviewer or auditor asks about a table or one of its rows, the
 unit answers, the thread is kept.
 
-Who: 人大监督, 财政审核, 审计, 管理员 and the table's 主管部门 ask, follow up and close; the
-table's own unit (单位填报) answers.  Every message is audited with its table.  An inquiry
+Who (services/access.py decides): 人大监督, 财政审核, 审计, 管理员 and the table's 主管部门
+ask, on the tables they may read; the side that asked (its role: 人大 owns its inquiries)
+follows up and closes; the table's own unit (单位填报) answers.  Every message is audited with its table.  An inquiry
 is ``open`` until answered, ``answered`` until asked again or closed, ``closed`` for good.
 """
 
@@ -14,22 +15,19 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from jixiao.domain.workflow import ROLE_LABELS, Actor, Role
-from jixiao.services import tables
-from jixiao.services.errors import Invalid, NotFound, PermissionDenied
+from jixiao.domain.workflow import ROLE_LABELS, Actor, Role, TableRef
+from jixiao.services import access, tables
+from jixiao.services.errors import Invalid, NotFound
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.models import (
-    DepartmentRow,
     GoalRow,
     IndicatorRow,
     InquiryMessageRow,
     InquiryRow,
     TargetTableRow,
-    UnitRow,
 )
 
 __all__ = [
-    "ASKERS",
     "STATUS_LABELS",
     "Inquiry",
     "Message",
@@ -39,11 +37,10 @@ __all__ = [
     "follow_up",
     "for_table",
     "listing",
+    "may_follow_up",
     "open_count",
 ]
 
-#: Roles that ask (a 主管部门 about its own units only).
-ASKERS = frozenset({Role.CONGRESS, Role.FINANCE, Role.AUDIT, Role.ADMIN, Role.DEPARTMENT})
 STATUS_LABELS = {"open": "待答复", "answered": "已答复", "closed": "已办结"}
 _MAX_SUBJECT = 200
 _MAX_BODY = 5000
@@ -70,6 +67,7 @@ class Inquiry:
     subject: str
     status: str
     asked_by: str
+    asked_role: str  # the side that asked owns the inquiry (follows up, closes)
     created_at: datetime
     messages: tuple[Message, ...]
 
@@ -87,17 +85,15 @@ def _text(value: str, field: str, label: str, limit: int) -> str:
     return text
 
 
-def _department_of(row: TargetTableRow, uow: UnitOfWork) -> str | None:
-    return uow.session.execute(
-        select(DepartmentRow.name).where(DepartmentRow.id == row.unit.department_id)
-    ).scalar_one_or_none()
+def may_follow_up(actor: Actor, table: TableRef, inquiry: Inquiry) -> bool:
+    """Whether ``actor`` may follow up or close ``inquiry`` (on ``table``)."""
+    ref = access.InquiryRef(table=table, asked_role=Role(inquiry.asked_role))
+    return access.may(actor, access.Read.FOLLOW_UP, ref)
 
 
-def _may_ask(actor: Actor, row: TargetTableRow, uow: UnitOfWork) -> None:
-    if actor.role not in ASKERS:
-        raise PermissionDenied("只有人大、财政、审计和主管部门可以询问")
-    if actor.role is Role.DEPARTMENT and _department_of(row, uow) != actor.department:
-        raise PermissionDenied("主管部门只能询问本部门所属单位")
+def _ref(row: InquiryRow, uow: UnitOfWork) -> access.InquiryRef:
+    table = tables._table_ref(tables._get_table(uow.session, row.table_id))
+    return access.InquiryRef(table=table, asked_role=Role(row.asked_role))
 
 
 def ask(
@@ -114,7 +110,7 @@ def ask(
     body = _text(body, "body", "询问内容", _MAX_BODY)
     with uow:
         row = tables._get_table(uow.session, table_id)
-        _may_ask(actor, row, uow)
+        access.require(actor, access.Read.ASK, tables._table_ref(row))
         indicator_id = goal_id = None
         item = None
         if position is not None:
@@ -187,9 +183,7 @@ def answer(uow: UnitOfWork, actor: Actor, inquiry_id: int, body: str) -> None:
     body = _text(body, "body", "答复内容", _MAX_BODY)
     with uow:
         row = _inquiry(uow, inquiry_id)
-        table = tables._get_table(uow.session, row.table_id)
-        if actor.role is not Role.UNIT or actor.unit != table.unit.name:
-            raise PermissionDenied("只有被询问单位的填报人员可以答复")
+        access.require(actor, access.Read.ANSWER, _ref(row, uow))
         if row.status == "closed":
             raise Invalid("询问已办结，不能再答复", "body")
         _add(uow, actor, row, "answer", body, "answered")
@@ -201,7 +195,7 @@ def follow_up(uow: UnitOfWork, actor: Actor, inquiry_id: int, body: str) -> None
     body = _text(body, "body", "追问内容", _MAX_BODY)
     with uow:
         row = _inquiry(uow, inquiry_id)
-        _may_ask(actor, tables._get_table(uow.session, row.table_id), uow)
+        access.require(actor, access.Read.FOLLOW_UP, _ref(row, uow))
         if row.status == "closed":
             raise Invalid("询问已办结，不能再追问", "body")
         _add(uow, actor, row, "question", body, "open")
@@ -212,7 +206,7 @@ def close(uow: UnitOfWork, actor: Actor, inquiry_id: int, note: str = "") -> Non
     """The asking side closes the inquiry (with an optional note)."""
     with uow:
         row = _inquiry(uow, inquiry_id)
-        _may_ask(actor, tables._get_table(uow.session, row.table_id), uow)
+        access.require(actor, access.Read.FOLLOW_UP, _ref(row, uow))
         if row.status == "closed":
             raise Invalid("询问已办结", "status")
         _add(uow, actor, row, "note", note.strip() or "办结", "closed")
@@ -232,6 +226,7 @@ def _domain(row: InquiryRow, table: TargetTableRow, positions: dict[int, int]) -
         subject=row.subject,
         status=row.status,
         asked_by=row.asked_by,
+        asked_role=row.asked_role,
         created_at=row.created_at,
         messages=tuple(
             Message(m.kind, m.author, ROLE_LABELS[Role(m.role)], m.body, m.created_at)
@@ -240,10 +235,12 @@ def _domain(row: InquiryRow, table: TargetTableRow, positions: dict[int, int]) -
     )
 
 
-def for_table(uow: UnitOfWork, table_id: int) -> list[Inquiry]:
-    """A table's inquiries with their threads, newest first."""
+def for_table(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> list[Inquiry]:
+    """A table's inquiries with their threads, newest first (when ``actor`` may read it)."""
     with uow:
         table = tables._get_table(uow.session, table_id)
+        if actor is not None:
+            access.require(actor, access.Read.TABLE, tables._table_ref(table))
         rows: list[IndicatorRow | GoalRow] = list(
             table.goals if table.kind == tables.OVERALL else table.indicators
         )
@@ -260,23 +257,17 @@ def for_table(uow: UnitOfWork, table_id: int) -> list[Inquiry]:
 def listing(
     uow: UnitOfWork, actor: Actor, *, status: str | None = None, limit: int = 200
 ) -> list[Inquiry]:
-    """The inquiries an actor deals with: a unit's about its tables, a 主管部门's about its
-    units', everyone else's all; newest first."""
+    """The inquiries an actor deals with: those on the tables it may read (a unit's about
+    its tables, a 主管部门's about its units'); newest first."""
     with uow:
         query = (
             select(InquiryRow, TargetTableRow)
             .join(TargetTableRow, TargetTableRow.id == InquiryRow.table_id)
-            .join(UnitRow, UnitRow.id == TargetTableRow.unit_id)
+            .where(access.table_scope(actor))
             .options(selectinload(InquiryRow.messages))
             .order_by(InquiryRow.id.desc())
             .limit(limit)
         )
-        if actor.role is Role.UNIT:
-            query = query.where(UnitRow.name == actor.unit)
-        elif actor.role is Role.DEPARTMENT:
-            query = query.join(DepartmentRow, DepartmentRow.id == UnitRow.department_id).where(
-                DepartmentRow.name == actor.department
-            )
         if status:
             query = query.where(InquiryRow.status == status)
         return [_domain(r, t, {}) for r, t in uow.session.execute(query).all()]
@@ -285,19 +276,13 @@ def listing(
 def open_count(uow: UnitOfWork, actor: Actor) -> int:
     """How many inquiries wait: for a unit, unanswered ones about it; for askers, answered
     ones waiting to be read or closed."""
-    waiting = "open" if actor.role is Role.UNIT else "answered"
+    waiting = access.inquiry_waits_for(actor)
     with uow:
         query = (
             select(func.count())
             .select_from(InquiryRow)
             .join(TargetTableRow, TargetTableRow.id == InquiryRow.table_id)
-            .join(UnitRow, UnitRow.id == TargetTableRow.unit_id)
             .where(InquiryRow.status == waiting)
+            .where(access.table_scope(actor))
         )
-        if actor.role is Role.UNIT:
-            query = query.where(UnitRow.name == actor.unit)
-        elif actor.role is Role.DEPARTMENT:
-            query = query.join(DepartmentRow, DepartmentRow.id == UnitRow.department_id).where(
-                DepartmentRow.name == actor.department
-            )
         return int(uow.session.execute(query).scalar_one())

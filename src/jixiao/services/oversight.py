@@ -28,6 +28,7 @@ from jixiao.domain.provenance import Provenance
 from jixiao.domain.review import ReviewConfig
 from jixiao.domain.scoring import ScoringError, ScoringScheme, score_overall, score_project
 from jixiao.domain.values import TargetValue
+from jixiao.domain.workflow import Actor
 from jixiao.interchange import location_from_dict, value_from_dict
 from jixiao.services import actuals as performance
 from jixiao.services import review as reviewing
@@ -1039,12 +1040,17 @@ _PERIOD_LABELS = {"half_year": "半年（程）", "full_year": "全年（程）"
 
 
 def indicator_detail(
-    uow: UnitOfWork, table_id: int, position: int, config: Settings | None = None
+    uow: UnitOfWork,
+    table_id: int,
+    position: int,
+    config: Settings | None = None,
+    actor: Actor | None = None,
 ) -> IndicatorDetail:
     """An indicator (or work item) of a table: its targets and their cells, what was
     reported at the checkpoint and at year end, its light and score, its findings and last
     year's actual.  NotFound when the table or the position does not exist."""
     config = config or settings()
+    tables.require_read(uow, actor, table_id)
     with uow:
         s = uow.session
         row = tables._get_table(s, table_id)
@@ -1173,8 +1179,10 @@ class TableDetail:
     findings: tuple[FindingRow, ...]  # of the table as a whole and of its rows
 
 
-def table_detail(uow: UnitOfWork, table_id: int) -> TableDetail:
-    """A table's facts, its rows with their findings counted, and its findings."""
+def table_detail(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> TableDetail:
+    """A table's facts, its rows with their findings counted, and its findings (when
+    ``actor`` may read the table; None: the command line)."""
+    tables.require_read(uow, actor, table_id)
     with uow:
         s = uow.session
         row = tables._get_table(s, table_id)

@@ -17,7 +17,7 @@ from jixiao.domain.review import (
     suggest_grade,
 )
 from jixiao.domain.taxonomy import OUTPUT
-from jixiao.domain.workflow import Grade
+from jixiao.domain.workflow import Actor, Grade
 from jixiao.services import tables
 from jixiao.services.errors import Invalid, NotFound
 from jixiao.services.uow import UnitOfWork
@@ -88,7 +88,14 @@ class TableReview:
         return "\n".join(lines)
 
 
-def review_table(uow: UnitOfWork, table_id: int, config: ReviewConfig | None = None) -> TableReview:
+def review_table(
+    uow: UnitOfWork,
+    table_id: int,
+    config: ReviewConfig | None = None,
+    actor: Actor | None = None,
+) -> TableReview:
+    """The rule engine's findings on a table (when ``actor`` may read it)."""
+    tables.require_read(uow, actor, table_id)
     with uow:
         row = uow.session.get(TargetTableRow, table_id)
         if row is None:

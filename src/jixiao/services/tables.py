@@ -36,7 +36,6 @@ from jixiao.domain.workflow import (
     Role,
     Status,
     TableRef,
-    check,
     next_status,
 )
 from jixiao.interchange import (
@@ -46,7 +45,7 @@ from jixiao.interchange import (
     value_from_dict,
     value_to_dict,
 )
-from jixiao.services import clock, preview
+from jixiao.services import access, clock, preview
 from jixiao.services.errors import Conflict, Duplicate, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
 from jixiao.services.views import (
@@ -89,10 +88,20 @@ def _table_ref(row: TargetTableRow) -> TableRef:
     return TableRef(unit=row.unit.name, department=department, status=Status(row.status))
 
 
-def _require(actor: Actor, action: Action, row: TargetTableRow | None = None) -> None:
-    decision = check(actor, action, _table_ref(row) if row is not None else None)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+def _require(actor: Actor, action: access.AnyAction, row: TargetTableRow | None = None) -> None:
+    access.require(actor, action, _table_ref(row) if row is not None else None)
+
+
+def require_read(
+    uow: UnitOfWork, actor: Actor | None, table_id: int, action: access.Read = access.Read.TABLE
+) -> TableRef:
+    """The table's reference when ``actor`` may read it (``None``: the command line);
+    else NotFound or PermissionDenied."""
+    with uow:
+        ref = _table_ref(_get_table(uow.session, table_id))
+    if actor is not None:
+        access.require(actor, action, ref)
+    return ref
 
 
 def _get_table(session: Session, table_id: int, *, lock: bool = False) -> TargetTableRow:
@@ -525,10 +534,13 @@ class TableFilter:
     q: str | None = None
     limit: int = 200
     offset: int = 0
+    #: Whose reading scope holds (services.access.table_scope); None: every table.
+    reader: Actor | None = None
 
 
 def list_tables(uow: UnitOfWork, f: TableFilter) -> tuple[list[TableSummary], int]:
-    """Tables matching the filter, newest year first, and how many match in all."""
+    """Tables matching the filter (and the reader's scope), newest year first, and how many
+    match in all."""
     with uow:
         session = uow.session
         counts = (
@@ -548,6 +560,7 @@ def list_tables(uow: UnitOfWork, f: TableFilter) -> tuple[list[TableSummary], in
             .outerjoin(DepartmentRow, UnitRow.department_id == DepartmentRow.id)
             .outerjoin(counts, counts.c.table_id == TargetTableRow.id)
             .outerjoin(goal_counts, goal_counts.c.table_id == TargetTableRow.id)
+            .where(access.table_scope(f.reader))
         )
         if f.year is not None:
             query = query.where(TargetTableRow.fiscal_year == f.year)
@@ -600,7 +613,8 @@ def list_tables(uow: UnitOfWork, f: TableFilter) -> tuple[list[TableSummary], in
 
 
 def filter_options(uow: UnitOfWork) -> dict[str, list[Any]]:
-    """Values to offer in list filters: years, departments, units."""
+    """Values to offer in list filters: years, departments, units (names only, which are
+    public: no reading scope)."""
     with uow:
         s = uow.session
         years = s.execute(
@@ -628,9 +642,9 @@ class UnitYear:
     overall: bool  # has a table of the unit as a whole
 
 
-def unit_years(uow: UnitOfWork) -> list[UnitYear]:
-    """Every unit and year with tables, newest year first, then by unit; counted in the
-    database (one row per unit and year, never the tables)."""
+def unit_years(uow: UnitOfWork, reader: Actor | None = None) -> list[UnitYear]:
+    """Every unit and year with tables (that ``reader`` may read), newest year first, then
+    by unit; counted in the database (one row per unit and year, never the tables)."""
     with uow:
         department = func.max(TargetTableRow.department)
         projects = func.count().filter(TargetTableRow.kind == PROJECT)
@@ -638,6 +652,7 @@ def unit_years(uow: UnitOfWork) -> list[UnitYear]:
         rows = uow.session.execute(
             select(UnitRow.name, department, TargetTableRow.fiscal_year, projects, overall)
             .join(UnitRow, UnitRow.id == TargetTableRow.unit_id)
+            .where(access.table_scope(reader))
             .group_by(UnitRow.name, TargetTableRow.fiscal_year)
             .order_by(TargetTableRow.fiscal_year.desc(), UnitRow.name)
         ).all()
@@ -659,13 +674,16 @@ def _actions(actor: Actor | None, row: TargetTableRow) -> frozenset[Action]:
         Action.RESCORE,
         Action.RECORD_APPROVED,
     )
-    return frozenset(a for a in table_actions if check(actor, a, ref))
+    return frozenset(a for a in table_actions if access.allowed(actor, a, ref))
 
 
 def get_table(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> TableDetail:
+    """The table as ``actor`` may read it (``None``: the command line, no actions)."""
     with uow:
         s = uow.session
         row = _get_table(s, table_id)
+        if actor is not None:
+            access.require(actor, access.Read.TABLE, _table_ref(row))
         reviews = s.execute(
             select(ReviewRow).where(ReviewRow.table_id == table_id).order_by(ReviewRow.id)
         ).scalars()
@@ -844,7 +862,11 @@ def source_of(uow: UnitOfWork, table_ids: Sequence[int]) -> SourceInfo | None:
         return SourceInfo(file=row.name, sha256=row.sha256, layout=row.layout)
 
 
-def get_version(uow: UnitOfWork, table_id: int, number: int) -> VersionView:
+def get_version(
+    uow: UnitOfWork, table_id: int, number: int, actor: Actor | None = None
+) -> VersionView:
+    """An approved version, when ``actor`` may read the table's versions."""
+    require_read(uow, actor, table_id, access.Read.VERSION)
     with uow:
         row = uow.session.execute(
             select(TableVersionRow).where(
@@ -856,10 +878,11 @@ def get_version(uow: UnitOfWork, table_id: int, number: int) -> VersionView:
         return VersionView(row.number, row.reason, row.approved_by, row.approved_at, row.snapshot)
 
 
-def history(uow: UnitOfWork, table_id: int) -> list[HistoryEntry]:
-    """Every audited write to the table and its rows, newest first."""
+def history(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> list[HistoryEntry]:
+    """Every audited write to the table and its rows, newest first (when ``actor`` may
+    read its history)."""
+    require_read(uow, actor, table_id, access.Read.HISTORY)
     with uow:
-        _get_table(uow.session, table_id)
         rows = uow.session.execute(
             select(AuditRow).where(AuditRow.table_id == table_id).order_by(AuditRow.seq.desc())
         ).scalars()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jixiao.domain.audit import GENESIS, AuditEntry, chain_hash
+from jixiao.services import trail
 from jixiao.store.models import AuditHeadRow, AuditRow
 
 #: Called before a commit, in the same transaction, with the tables whose targets or
@@ -32,13 +33,21 @@ class UnitOfWork:
     ``before_commit`` (the services pass the oversight refresh) sees every table an
     audited change touched — its content, or only its workflow status — so what is kept
     about them changes in the same transaction.
+
+    ``config`` holds the audit key and the anchor (services/trail.py): entries are signed
+    with the key, the state of every table an entry names is recorded before the commit,
+    and the new head is appended to the anchor after it.
     """
 
     def __init__(
-        self, factory: sessionmaker[Session], before_commit: BeforeCommit | None = None
+        self,
+        factory: sessionmaker[Session],
+        before_commit: BeforeCommit | None = None,
+        config: trail.TrailConfig | None = None,
     ) -> None:
         self._factory = factory
         self._before_commit = before_commit
+        self._config = config
         self.session: Session
         self.touched: set[int] = set()
         self.status_changed: set[int] = set()
@@ -48,6 +57,7 @@ class UnitOfWork:
         self._head: AuditHeadRow | None = None  # locked by the first entry, kept after
         self.touched = set()
         self.status_changed = set()
+        self._stated: set[int] = set()  # tables named by this unit of work's entries
         return self
 
     def __exit__(
@@ -73,8 +83,27 @@ class UnitOfWork:
             self._before_commit(self.session, self.touched, self.status_changed - self.touched)
         self.touched = set()
         self.status_changed = set()
+        head = self._head
+        anchored = None
+        if head is not None and self._config is not None:
+            if self._stated:
+                trail.record_states(self.session, self._config.key, self._stated, head.seq)
+            anchored = (head.seq, head.hash, datetime.now(UTC).isoformat(timespec="seconds"))
+        self._stated = set()
         self.session.commit()
         self._head = None
+        if anchored is not None and self._config is not None:
+            trail.append_anchor(self._config, *anchored)
+
+    @property
+    def config(self) -> trail.TrailConfig | None:
+        """The audit key and anchor this unit of work signs and anchors with."""
+        return self._config
+
+    def record_states(self, table_ids: set[int]) -> None:
+        """Record these tables' states with this unit of work's entries (a bulk load
+        writes many tables under one entry)."""
+        self._stated |= table_ids
 
     def audit(
         self,
@@ -94,6 +123,8 @@ class UnitOfWork:
         """
         session = self.session
         session.flush()
+        if table_id is not None:
+            self._stated.add(table_id)
         if table_id is not None and entity == "table" and action not in _CONTENT_ACTIONS:
             self.status_changed.add(table_id)
         elif table_id is not None and entity not in _NOT_FACTS:
@@ -121,7 +152,9 @@ class UnitOfWork:
             prev_hash=head.hash,
             hash="",
         )
-        digest = chain_hash(head.hash, entry.content())
+        digest = chain_hash(
+            head.hash, entry.content(), self._config.key if self._config is not None else None
+        )
         session.add(
             AuditRow(
                 seq=entry.seq,

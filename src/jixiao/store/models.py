@@ -309,6 +309,19 @@ class AuditHeadRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditStateRow(Base):
+    """The last audited state of a table: a digest of its rows (targets, reviews, comments,
+    versions, actuals) when the audited write that last changed it committed, signed with
+    the audit key (see services/audit.py), so a row edited outside jixiao is found."""
+
+    __tablename__ = "audit_state"
+
+    table_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    digest: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+
+
 class ActualReportRow(Base):
     """A table's actuals for one period (运行监控 at the checkpoint, 绩效自评 at year end).
 

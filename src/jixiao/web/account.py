@@ -9,8 +9,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from jixiao.domain.workflow import ROLE_LABELS, Actor, Role
-from jixiao.services import ServiceError, Services, users
+from jixiao.domain.workflow import ROLE_LABELS, Action, Actor, Role
+from jixiao.services import ServiceError, Services, access, users
 from jixiao.services.errors import Invalid
 from jixiao.web.deps import Config, OptionalActor, Svc
 from jixiao.web.pages import (
@@ -149,8 +149,9 @@ def _text_next(request: Request) -> str:
 
 
 def _admin(actor: Actor | None) -> Actor:
-    if actor is None or actor.role is not Role.ADMIN:
+    if not access.may(actor, Action.MANAGE_USERS):
         raise _NotAdmin()
+    assert actor is not None
     return actor
 
 

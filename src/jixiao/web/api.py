@@ -38,7 +38,6 @@ from jixiao.domain.workflow import (
     Role,
     Status,
     TableRef,
-    check,
 )
 from jixiao.interchange import FormatError, location_to_dict, value_to_dict
 from jixiao.interchange.actuals import (
@@ -61,7 +60,7 @@ from jixiao.services import (
     Conflict,
     Invalid,
     NotFound,
-    PermissionDenied,
+    access,
     audit,
     imports,
     tables,
@@ -82,9 +81,6 @@ from jixiao.web.deps import Config, CurrentActor, Svc
 
 #: Largest upload accepted by the import endpoints (published tables are far smaller).
 MAX_UPLOAD = 20 * 1024 * 1024
-
-#: Roles that may check the audit trail (there is no workflow action for it).
-AUDIT_ROLES = frozenset({Role.ADMIN, Role.AUDIT, Role.CONGRESS, Role.FINANCE})
 
 KIND_LABELS = {"overall": "部门整体", "project": "项目"}
 
@@ -639,9 +635,7 @@ def _conflict_with_row(svc: Svc, table_id: int, row_id: int, exc: Conflict) -> C
 
 
 def _require(actor: Actor, action: Action, table: TableRef | None = None) -> None:
-    decision = check(actor, action, table)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    access.require(actor, action, table)
 
 
 # -- router -----------------------------------------------------------------------------
@@ -699,6 +693,7 @@ def list_tables(
             q=q or None,
             limit=limit,
             offset=offset,
+            reader=actor,
         ),
     )
     return TableListOut(total=total, items=[_summary(t) for t in found])
@@ -734,7 +729,7 @@ def table_history(svc: Svc, actor: CurrentActor, table_id: TableId) -> list[Hist
             before=h.before,
             after=h.after,
         )
-        for h in tables.history(svc.uow(), table_id)
+        for h in tables.history(svc.uow(), table_id, actor)
     ]
 
 
@@ -768,7 +763,7 @@ class FindingsOut(_Out):
 def table_findings(
     request: Request, svc: Svc, actor: CurrentActor, table_id: TableId
 ) -> FindingsOut:
-    result = reviewing.review_table(svc.uow(), table_id, request.app.state.review_config)
+    result = reviewing.review_table(svc.uow(), table_id, request.app.state.review_config, actor)
     return FindingsOut(
         findings=[
             FindingOut(
@@ -799,7 +794,7 @@ def table_findings(
 def table_version(
     svc: Svc, actor: CurrentActor, table_id: TableId, number: Annotated[int, Path(ge=1)]
 ) -> VersionOut:
-    v = tables.get_version(svc.uow(), table_id, number)
+    v = tables.get_version(svc.uow(), table_id, number, actor)
     return VersionOut(
         number=v.number,
         reason=v.reason,
@@ -1348,7 +1343,7 @@ def table_evaluation(
     request: Request, svc: Svc, actor: CurrentActor, table_id: TableId
 ) -> EvaluationOut:
     return _evaluation(
-        performance.evaluate_table(svc.uow(), table_id, request.app.state.scoring_scheme)
+        performance.evaluate_table(svc.uow(), table_id, request.app.state.scoring_scheme, actor)
     )
 
 
@@ -1362,7 +1357,9 @@ def table_evaluation(
 def table_monitoring(
     request: Request, svc: Svc, actor: CurrentActor, table_id: TableId
 ) -> MonitoringOut:
-    found = performance.monitor_table(svc.uow(), table_id, request.app.state.monitoring_config)
+    found = performance.monitor_table(
+        svc.uow(), table_id, request.app.state.monitoring_config, actor
+    )
     return MonitoringOut(
         table_id=table_id, monitor=monitor_to_dict(found) if found is not None else None
     )
@@ -1382,7 +1379,7 @@ def unit_evaluation(
     unit: Annotated[str, Path(description="预算单位")],
     year: YearQuery = None,
 ) -> UnitEvaluationOut:
-    e = performance.evaluate_unit(svc.uow(), unit, year, request.app.state.scoring_scheme)
+    e = performance.evaluate_unit(svc.uow(), unit, year, request.app.state.scoring_scheme, actor)
     return UnitEvaluationOut(
         unit=e.unit,
         fiscal_year=e.fiscal_year,
@@ -1407,7 +1404,7 @@ def unit_monitoring(
     unit: Annotated[str, Path(description="预算单位")],
     year: YearQuery = None,
 ) -> UnitMonitoringOut:
-    m = performance.monitor_unit(svc.uow(), unit, year, request.app.state.monitoring_config)
+    m = performance.monitor_unit(svc.uow(), unit, year, request.app.state.monitoring_config, actor)
     return UnitMonitoringOut(
         unit=m.unit,
         fiscal_year=m.fiscal_year,
@@ -1582,8 +1579,7 @@ def revoke_token(svc: Svc, actor: CurrentActor, token_id: int) -> TokenInfoOut:
     responses=_errors(403),
 )
 def verify_audit(svc: Svc, actor: CurrentActor) -> AuditVerifyOut:
-    if actor.role not in AUDIT_ROLES:
-        raise PermissionDenied(f"角色“{ROLE_LABELS[actor.role]}”无权校验审计记录")
+    access.require(actor, access.Read.VERIFY_AUDIT)
     result = audit.verify_chain(svc.uow())
     return AuditVerifyOut(
         ok=result.ok, checked=result.checked, bad_seq=result.bad_seq, problem=result.problem

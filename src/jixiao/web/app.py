@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from jixiao.domain.messages import error_message
 from jixiao.domain.monitoring import MonitoringConfig
 from jixiao.domain.review import ReviewConfig
 from jixiao.domain.scoring import ScoringScheme
-from jixiao.services import ServiceError, Services, actuals
+from jixiao.services import ServiceError, Services, actuals, audit
 from jixiao.services import review as reviewing
 from jixiao.services import settings as configuration
 from jixiao.web.deps import MustChangePassword
@@ -143,6 +144,29 @@ def create_app(
     app.state.review_config = review_config or reviewing.load_config()
     app.state.scoring_scheme = scoring_scheme or actuals.scoring_scheme()
     app.state.monitoring_config = monitoring_config or actuals.monitoring_config()
+
+    # Who downloads what (the actor the route's dependencies found).
+    @app.middleware("http")
+    async def _audit_downloads(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        disposition = response.headers.get("content-disposition")
+        actor = getattr(request.state, "actor", None)  # set by deps.optional_actor
+        user = actor.username if actor is not None else None
+        if disposition and response.status_code == 200 and user:
+            detail = {"path": request.url.path[:300], "query": request.url.query[:300]}
+            await run_in_threadpool(
+                audit.record_event,
+                services.uow(),
+                str(user),
+                "download",
+                entity="download",
+                entity_id=request.url.path[:50],
+                detail=detail,
+            )
+        return response
+
     # Added innermost first: proxy headers decide the scheme and client address, then the
     # session cookie is read and written, marked Secure on HTTPS.
     app.add_middleware(

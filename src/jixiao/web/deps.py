@@ -124,6 +124,7 @@ async def optional_actor(
     actor, by_cookie = identified
     if by_cookie:
         await check_csrf(request)
+    request.state.actor = actor  # for the download audit (web/app.py)
     return actor
 
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import quote
 
@@ -66,7 +67,7 @@ def table_export(
     if actor is None:
         return _login_redirect(request)
     detail = _detail(svc, actor, table_id)  # the actor may see it
-    doc = exports.table_document(svc.uow(), table_id)
+    doc = exports.table_document(svc.uow(), table_id, actor)
     year = f"{detail.fiscal_year}年度" if detail.fiscal_year else ""
     found = exports.render(doc, _format(fmt), title=f"{detail.name}{year}绩效目标表")
     return _file(_with_print_bar(found, f"/tables/{table_id}"))
@@ -79,7 +80,7 @@ def unit_export(
     if actor is None:
         return _login_redirect(request)
     fiscal_year = _year(year)
-    doc = exports.document(svc.uow(), tables.TableFilter(year=fiscal_year, unit=unit))
+    doc = exports.document(svc.uow(), tables.TableFilter(year=fiscal_year, unit=unit, reader=actor))
     if not doc.projects and not doc.overall_targets:
         raise NotFound(f"单位“{unit}”没有 {fiscal_year} 年度的绩效目标表")
     found = exports.render(doc, _format(fmt), title=f"{unit}{fiscal_year}年度绩效目标表")
@@ -92,7 +93,7 @@ def list_export(
 ) -> Response:
     if actor is None:
         return _login_redirect(request)
-    doc = exports.document(svc.uow(), f)
+    doc = exports.document(svc.uow(), replace(f, reader=actor))
     if not doc.projects and not doc.overall_targets:
         raise NotFound("没有符合筛选条件的绩效目标表")
     found = exports.render(doc, _format(fmt), title=_filter_title(f))
@@ -115,7 +116,7 @@ def list_download(
         return _login_redirect(request)
     if fmt not in ("csv", "xlsx"):
         raise NotFound("清单只有 csv 和 xlsx 两种格式")
-    return _file(exports.list_file(svc.uow(), f, fmt))
+    return _file(exports.list_file(svc.uow(), replace(f, reader=actor), fmt))
 
 
 @router.get("/performance.{fmt}")
@@ -124,7 +125,7 @@ def unit_years_download(request: Request, fmt: str, actor: OptionalActor, svc: S
         return _login_redirect(request)
     if fmt not in ("csv", "xlsx"):
         raise NotFound("清单只有 csv 和 xlsx 两种格式")
-    return _file(exports.unit_years_file(svc.uow(), fmt))
+    return _file(exports.unit_years_file(svc.uow(), fmt, actor))
 
 
 @router.get("/tables/{table_id}/history.{fmt}")
@@ -136,8 +137,7 @@ def history_download(
         return _login_redirect(request)
     if fmt not in ("csv", "xlsx"):
         raise NotFound("修改记录只有 csv 和 xlsx 两种格式")
-    _detail(svc, actor, table_id)
-    return _file(exports.history_file(svc.uow(), table_id, fmt))
+    return _file(exports.history_file(svc.uow(), table_id, fmt, actor))
 
 
 @router.get("/tables/{table_id}/versions/{number}/export.{fmt}")
@@ -147,8 +147,8 @@ def version_export(
     """An approved version (批复版本) in every format, as it was approved."""
     if actor is None:
         return _login_redirect(request)
+    doc = exports.version_document(svc.uow(), table_id, number, actor)
     detail = _detail(svc, actor, table_id)
-    doc = exports.version_document(svc.uow(), table_id, number)
     title = f"{detail.name}第{number}版（已批复）"
     found = exports.render(doc, _format(fmt), title=title)
     return _file(_with_print_bar(found, f"/tables/{table_id}/versions/{number}"))
@@ -163,7 +163,7 @@ def unit_self_evaluation_form(
         return _login_redirect(request)
     fiscal_year = _year(year)
     data = reporting.self_evaluation_workbook(
-        svc.uow(), unit, fiscal_year, scheme=request.app.state.scoring_scheme
+        svc.uow(), unit, fiscal_year, scheme=request.app.state.scoring_scheme, actor=actor
     )
     return _form(unit, fiscal_year, "绩效自评表", data, fmt)
 
@@ -177,7 +177,7 @@ def unit_monitoring_form(
         return _login_redirect(request)
     fiscal_year = _year(year)
     data = reporting.monitoring_workbook(
-        svc.uow(), unit, fiscal_year, request.app.state.monitoring_config
+        svc.uow(), unit, fiscal_year, request.app.state.monitoring_config, actor
     )
     return _form(unit, fiscal_year, "绩效监控表", data, fmt)
 

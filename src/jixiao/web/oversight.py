@@ -17,8 +17,8 @@ from fastapi.responses import Response
 from jixiao.domain.monitoring import FINDING_CODES, LIGHT_LABELS, Light
 from jixiao.domain.oversight import SIZE_CLASSES, WARNINGS
 from jixiao.domain.review import RULES
-from jixiao.domain.workflow import STATUS_LABELS, Actor, Role, Status
-from jixiao.services import NotFound, PermissionDenied, exports, oversight
+from jixiao.domain.workflow import STATUS_LABELS, Actor, Status
+from jixiao.services import NotFound, access, exports, oversight
 from jixiao.web.deps import OptionalActor, Svc
 from jixiao.web.downloads import _file
 from jixiao.web.pages import (
@@ -33,8 +33,6 @@ from jixiao.web.pages import (
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-#: Who sees every unit: 人大, 财政, 审计, 管理员; a 主管部门 sees its own units.
-_READERS = frozenset({Role.CONGRESS, Role.FINANCE, Role.AUDIT, Role.ADMIN, Role.DEPARTMENT})
 _PAGE = 50
 
 
@@ -72,8 +70,9 @@ def _filter(actor: Actor, years: list[int], q: _Query) -> oversight.Filter:
     size_value = _int(q.size)
     if size_value is not None and not 0 <= size_value < len(SIZE_CLASSES):
         size_value = None
-    if actor.role is Role.DEPARTMENT:
-        department = actor.department  # a department sees its own units only
+    held = access.fixed_department(actor)
+    if held is not None:
+        department = held  # a department sees its own units only
     return oversight.Filter(
         year=chosen,
         department=department or None,
@@ -86,10 +85,9 @@ def _filter(actor: Actor, years: list[int], q: _Query) -> oversight.Filter:
 def _reader(request: Request, actor: Actor | None) -> Actor | Response:
     if actor is None:
         return _login_redirect(request)
-    if actor.role is Role.UNIT:
+    if access.is_unit_user(actor):
         return _see_other("/performance")  # a unit looks at its own page
-    if actor.role not in _READERS:
-        raise PermissionDenied("没有查看监督视图的权限")
+    access.require(actor, access.Read.OVERSIGHT)
     return actor
 
 
@@ -109,7 +107,7 @@ def _context(svc: Svc, actor: Actor, f: oversight.Filter) -> dict[str, Any]:
         "code_label": _code_label,
         "light_labels": {light.value: LIGHT_LABELS[light] for light in Light},
         "orders": oversight.ORDERS,
-        "locked_department": actor.role is Role.DEPARTMENT,
+        "locked_department": access.fixed_department(actor) is not None,
         "region": oversight.Filter(year=f.year),
         "department_view": oversight.Filter(year=f.year, department=f.department),
     }
@@ -252,11 +250,6 @@ def finding_list(
     )
 
 
-def _may_read(reader: Actor, detail: oversight.TableDetail | oversight.IndicatorDetail) -> None:
-    if reader.role is Role.DEPARTMENT and detail.department != reader.department:
-        raise PermissionDenied("只能查看本部门所属单位的项目和指标")
-
-
 def _one_table(
     request: Request,
     svc: Svc,
@@ -266,7 +259,6 @@ def _one_table(
     position: int | None = None,
 ) -> Response:
     """A project's or an indicator's page: the drill-down path above it, its inquiries."""
-    _may_read(reader, detail)
     f = oversight.Filter(
         year=detail.fiscal_year or 0, department=detail.department, unit=detail.unit
     )
@@ -286,8 +278,6 @@ def _one_table(
             svc,
             reader,
             detail.table_id,
-            detail.unit,
-            detail.department,
             request.url.path,
             position=position,
         ),
@@ -305,8 +295,7 @@ def table_download(
     if isinstance(reader, Response):
         return reader
     _format(fmt)
-    d = oversight.table_detail(svc.uow(), table_id)
-    _may_read(reader, d)
+    d = oversight.table_detail(svc.uow(), table_id, reader)
     overall = d.kind == "overall"
     header = (
         "行号",
@@ -368,8 +357,7 @@ def indicator_download(
     if isinstance(reader, Response):
         return reader
     _format(fmt)
-    d = oversight.indicator_detail(svc.uow(), table_id, position, svc.facts_settings())
-    _may_read(reader, d)
+    d = oversight.indicator_detail(svc.uow(), table_id, position, svc.facts_settings(), reader)
 
     targets: list[list[object]] = [
         [f"{label}指标值", v.text, origin(v.source)] for label, v in d.targets
@@ -411,7 +399,7 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
-    detail = oversight.table_detail(svc.uow(), table_id)
+    detail = oversight.table_detail(svc.uow(), table_id, reader)
     return _one_table(request, svc, reader, detail, "oversight_table.html")
 
 
@@ -422,7 +410,7 @@ def indicator_page(
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
-    detail = oversight.indicator_detail(svc.uow(), table_id, position, svc.facts_settings())
+    detail = oversight.indicator_detail(svc.uow(), table_id, position, svc.facts_settings(), reader)
     return _one_table(request, svc, reader, detail, "oversight_indicator.html", position)
 
 

@@ -47,10 +47,8 @@ from jixiao.domain.workflow import (
     Action,
     Actor,
     Grade,
-    Role,
     Status,
     TableRef,
-    check,
 )
 from jixiao.interchange import location_from_dict, value_from_dict
 from jixiao.services import (
@@ -60,6 +58,7 @@ from jixiao.services import (
     PermissionDenied,
     ServiceError,
     Services,
+    access,
     actuals,
     clock,
     imports,
@@ -303,8 +302,8 @@ def _common(request: Request, actor: Actor | None, *, flashes: bool = True) -> d
         "actor": actor,
         "user_name": request.session.get("name") or (actor.username if actor else None),
         "role_label": ROLE_LABELS[actor.role] if actor else "",
-        "can_import": bool(actor and check(actor, Action.IMPORT)),
-        "can_oversee": bool(actor and actor.role is not Role.UNIT),
+        "can_import": access.may(actor, Action.IMPORT),
+        "can_oversee": access.may(actor, access.Read.OVERSIGHT),
         "inquiries_waiting": _waiting(request, actor),
         "csrf": csrf_token(request),
         "flashes": request.session.pop("flash", []) if flashes else [],
@@ -515,7 +514,7 @@ def table_list(
         "kind": f.kind or "",
     }
     summaries, total = tables.list_tables(
-        svc.uow(), replace(f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+        svc.uow(), replace(f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, reader=actor)
     )
     active = {k: v for k, v in filters.items() if v}
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -649,7 +648,7 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
     if actor is None:
         return _login_redirect(request)
     detail = _detail(svc, actor, table_id)
-    findings = reviewing.review_table(svc.uow(), table_id, request.app.state.review_config)
+    findings = reviewing.review_table(svc.uow(), table_id, request.app.state.review_config, actor)
     forms: dict[str, RowForm] = {}
     accepted = [int(x) for x in request.query_params.getlist("accept") if x.isdigit()]
     if accepted and Action.REVIEW in detail.actions:
@@ -658,10 +657,12 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
         forms["review"] = RowForm(values={"opinion": draft, "grade": findings.grade.value})
     performance = monitor = None
     if detail.status is Status.APPROVED:
-        performance = actuals.evaluate_table(svc.uow(), table_id, request.app.state.scoring_scheme)
+        performance = actuals.evaluate_table(
+            svc.uow(), table_id, request.app.state.scoring_scheme, actor
+        )
         if detail.kind == tables.PROJECT:
             monitor = actuals.monitor_table(
-                svc.uow(), table_id, request.app.state.monitoring_config
+                svc.uow(), table_id, request.app.state.monitoring_config, actor
             )
     return _table_page(
         request,
@@ -671,7 +672,7 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
         findings=findings,
         performance=performance,
         monitor=monitor,
-        **inquiry_context(svc, actor, table_id, detail.unit, detail.department, request.url.path),
+        **inquiry_context(svc, actor, table_id, request.url.path),
     )
 
 
@@ -679,26 +680,23 @@ def inquiry_context(
     svc: Services,
     actor: Actor,
     table_id: int,
-    unit: str,
-    department: str | None,
     here: str,
     position: int | None = None,
 ) -> dict[str, Any]:
     """What ``_inquiries.html`` needs: the table's threads (those of one row when
-    ``position`` is given) and whether the actor may ask or answer."""
-    threads = inquiries.for_table(svc.uow(), table_id)
+    ``position`` is given) and whether the actor may ask, answer, follow up or close."""
+    table = tables.require_read(svc.uow(), actor, table_id)
+    threads = inquiries.for_table(svc.uow(), table_id, actor)
     if position is not None:
         threads = [q for q in threads if q.position == position]
-    may_ask = actor.role in inquiries.ASKERS and (
-        actor.role is not Role.DEPARTMENT or actor.department == department
-    )
     return {
         "threads": threads,
         "table_id": table_id,
         "position": position,
         "here": here,
-        "may_ask": may_ask,
-        "may_answer": actor.role is Role.UNIT and actor.unit == unit,
+        "may_ask": access.may(actor, access.Read.ASK, table),
+        "may_answer": access.may(actor, access.Read.ANSWER, table),
+        "follow_ids": {q.id for q in threads if inquiries.may_follow_up(actor, table, q)},
     }
 
 
@@ -870,7 +868,7 @@ def _row_edit(
         return _login_redirect(request)
     t = _detail(svc, actor, table_id)
     if Action.EDIT not in t.actions:
-        decision = check(actor, Action.EDIT, TableRef(t.unit, t.department, t.status))
+        decision = access.allowed(actor, Action.EDIT, TableRef(t.unit, t.department, t.status))
         raise PermissionDenied(decision.reason or "无权编辑此绩效目标表")
     row = rk.find(t, row_id)
     form = RowForm(values=rk.values(row), lock=row.lock)
@@ -1373,8 +1371,8 @@ def history_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc
         return _login_redirect(request)
     t = _detail(svc, actor, table_id)
     names = {u.username: u.display_name for u in users.list_users(svc.uow())}
-    entries = tables.history(svc.uow(), table_id)
-    versions = [tables.get_version(svc.uow(), table_id, n) for n in t.versions]
+    entries = tables.history(svc.uow(), table_id, actor)
+    versions = [tables.get_version(svc.uow(), table_id, n, actor) for n in t.versions]
     return _page(
         request,
         "history.html",
@@ -1452,7 +1450,7 @@ def version_page(
     if actor is None:
         return _login_redirect(request)
     current = _detail(svc, actor, table_id)
-    v = tables.get_version(svc.uow(), table_id, number)
+    v = tables.get_version(svc.uow(), table_id, number, actor)
     t = _snapshot_detail(table_id, v)
     return _page(
         request, "version.html", actor, current=current, v=v, **(_layout(t) | {"editable": False})
@@ -1516,9 +1514,7 @@ _UPLOADS_LOCK = threading.Lock()
 
 
 def _require_import(actor: Actor) -> None:
-    decision = check(actor, Action.IMPORT)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    access.require(actor, Action.IMPORT)
 
 
 def _import_page(
@@ -1574,7 +1570,7 @@ def _preview(request: Request, actor: Actor, svc: Services, name: str, data: byt
         token=token,
         file_name=name,
         kind_labels=KIND_LABELS,
-        can_record_approved=bool(check(actor, Action.RECORD_APPROVED)),
+        can_record_approved=access.may(actor, Action.RECORD_APPROVED),
         approved_reason=_approved_reason(name),
     )
 

@@ -34,8 +34,8 @@ from jixiao.domain.actuals import (
 from jixiao.domain.model import Period
 from jixiao.domain.monitoring import LIGHT_LABELS, Light
 from jixiao.domain.values import parse_value
-from jixiao.domain.workflow import Action, Actor, Role, check
-from jixiao.services import Conflict, Invalid, Services, tables
+from jixiao.domain.workflow import Action, Actor, Status, TableRef
+from jixiao.services import Conflict, Invalid, Services, access, tables
 from jixiao.services import actuals as performance
 from jixiao.web.deps import OptionalActor, Svc, upload_limit
 from jixiao.web.pages import (
@@ -169,10 +169,12 @@ def _typed(
 PER_ROW = ("value", "forecast", "likelihood", "category", "deviation", "measures", "na")
 
 
-def _result(svc: Services, request: Request, page: performance.ActualsForm) -> dict[str, Any]:
+def _result(
+    svc: Services, request: Request, page: performance.ActualsForm, actor: Actor
+) -> dict[str, Any]:
     """The score (year end) or the lights (checkpoint) of what is stored."""
     if page.period is Period.FULL_YEAR:
-        evaluation = performance.evaluate_table(svc.uow(), page.table_id, _scheme(request))
+        evaluation = performance.evaluate_table(svc.uow(), page.table_id, _scheme(request), actor)
         scores: dict[int, Any] = {}
         if evaluation.score is not None:
             for row, scored in zip(page.rows, evaluation.score.indicators, strict=True):
@@ -180,7 +182,7 @@ def _result(svc: Services, request: Request, page: performance.ActualsForm) -> d
         return {"evaluation": evaluation, "scores": scores, "monitor": None, "lights": {}}
     if page.kind != tables.PROJECT:
         return {"evaluation": None, "scores": {}, "monitor": None, "lights": {}}
-    monitor = performance.monitor_table(svc.uow(), page.table_id, _monitoring(request))
+    monitor = performance.monitor_table(svc.uow(), page.table_id, _monitoring(request), actor)
     lights: dict[int, Any] = {}
     if monitor is not None:
         for row, light in zip(page.rows, monitor.indicators, strict=True):
@@ -225,7 +227,7 @@ def _actuals_page(
         likelihoods=LIKELIHOODS,
         categories=CATEGORIES,
         default_month=_monitoring(request).month,
-        **_result(svc, request, page),
+        **_result(svc, request, page, actor),
     )
 
 
@@ -342,15 +344,16 @@ def performance_index(request: Request, actor: OptionalActor, svc: Svc) -> Respo
     if actor is None:
         return _login_redirect(request)
     options = tables.filter_options(svc.uow())
-    if actor.role is Role.UNIT and actor.unit:
+    own = access.fixed_unit(actor)
+    if own:
         year = options["years"][0] if options["years"] else None
-        return _see_other(_unit_url(actor.unit, year))
+        return _see_other(_unit_url(own, year))
     return _page(
         request,
         "performance_index.html",
         actor,
         nav="performance",
-        units=tables.unit_years(svc.uow()),
+        units=tables.unit_years(svc.uow(), actor),
         unit_url=_unit_url,
         quote=lambda text: quote(text, safe=""),
     )
@@ -363,9 +366,9 @@ def unit_page(
     if actor is None:
         return _login_redirect(request)
     fiscal_year = _int(year)
-    evaluation = performance.evaluate_unit(svc.uow(), unit, fiscal_year, _scheme(request))
-    monitoring = performance.monitor_unit(svc.uow(), unit, fiscal_year, _monitoring(request))
-    may_report = check(actor, Action.REPORT) and (actor.role is not Role.UNIT or actor.unit == unit)
+    evaluation = performance.evaluate_unit(svc.uow(), unit, fiscal_year, _scheme(request), actor)
+    monitoring = performance.monitor_unit(svc.uow(), unit, fiscal_year, _monitoring(request), actor)
+    may_report = access.may(actor, Action.REPORT, TableRef(unit, None, Status.APPROVED))
     upload_problems = request.session.pop("upload_problems", None)
     return _page(
         request,
@@ -412,7 +415,7 @@ def unit_self_evaluation(
         return _login_redirect(request)
     fiscal_year = _year(year)
     data = performance.self_evaluation_workbook(
-        svc.uow(), unit, fiscal_year, table_id=_int(table), scheme=_scheme(request)
+        svc.uow(), unit, fiscal_year, table_id=_int(table), scheme=_scheme(request), actor=actor
     )
     return _xlsx(data, f"{unit}{fiscal_year}年度绩效自评表.xlsx")
 
@@ -424,7 +427,9 @@ def unit_monitoring(
     if actor is None:
         return _login_redirect(request)
     fiscal_year = _year(year)
-    data = performance.monitoring_workbook(svc.uow(), unit, fiscal_year, _monitoring(request))
+    data = performance.monitoring_workbook(
+        svc.uow(), unit, fiscal_year, _monitoring(request), actor
+    )
     return _xlsx(data, f"{unit}{fiscal_year}年度绩效监控表.xlsx")
 
 
@@ -442,7 +447,7 @@ def unit_template(
     wanted = performance.parse_period(period)
     fiscal_year = _int(year)
     month = _monitoring(request).month if wanted is Period.HALF_YEAR else None
-    data = performance.template(svc.uow(), unit, fiscal_year, wanted, month=month)
+    data = performance.template(svc.uow(), unit, fiscal_year, wanted, month=month, actor=actor)
     label = "运行监控" if wanted is Period.HALF_YEAR else "绩效自评"
     return _xlsx(data, f"{unit}{fiscal_year or ''}年度{label}填报模板.xlsx")
 

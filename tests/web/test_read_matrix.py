@@ -1,0 +1,139 @@
+"""Who may read what, through the API and the pages: every role against every read.
+
+Beside the write matrix (test_api_matrix.py).  The expected answers are written out from
+the read policy (docs/security.md, "Who reads what"), not taken from services.access:
+
+* 单位填报: its own unit's tables only — drafts, history, versions, actuals, downloads;
+* 主管部门审核: the tables of its own department's units only;
+* 财政审核, 管理员: every table;
+* 人大监督, 审计: approved (已批复) tables only, and every approved version;
+* a unit's pages (evaluation, monitoring, forms): the unit, its department, and the roles
+  that read across units.
+
+A refusal is 403 (PermissionDenied) — or, for a unit user on the oversight pages, the
+redirect to its own page; a listing or download that leaves the table out counts as a
+refusal too.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from jixiao.domain.workflow import Role, Status
+from jixiao.services import Services
+from tests.web.test_api_support import PEOPLE, SEED_UNIT, World, make_world
+
+ROLES = tuple(PEOPLE)  # unit, unit_other, department, department_other, finance, ...
+
+Y, N = True, False
+# fmt: off
+#              unit unit_other department department_other finance congress audit admin
+DRAFT =    dict(zip(ROLES, (Y, N, Y, N, Y, N, N, Y), strict=True))
+APPROVED = dict(zip(ROLES, (Y, N, Y, N, Y, Y, Y, Y), strict=True))
+UNIT =     dict(zip(ROLES, (Y, N, Y, N, Y, Y, Y, Y), strict=True))
+# fmt: on
+
+#: Reads of one table: (name, URL pattern); {t} is the table's id.
+TABLE_READS = (
+    ("api detail", "/api/tables/{t}"),
+    ("api history", "/api/tables/{t}/history"),
+    ("api findings", "/api/tables/{t}/findings"),
+    ("api actuals", "/api/tables/{t}/actuals/full_year"),
+    ("api evaluation", "/api/tables/{t}/evaluation"),
+    ("page", "/tables/{t}"),
+    ("history page", "/tables/{t}/history"),
+    ("actuals page", "/tables/{t}/actuals/half_year"),
+    ("download", "/tables/{t}/export.json"),
+    ("history download", "/tables/{t}/history.csv"),
+    ("oversight page", "/oversight/tables/{t}"),
+    ("oversight download", "/oversight/tables/{t}.csv"),
+)
+#: Reads of an approved version.
+VERSION_READS = (
+    ("api version", "/api/tables/{t}/versions/1"),
+    ("version page", "/tables/{t}/versions/1"),
+    ("version download", "/tables/{t}/versions/1/export.json"),
+)
+UNIT_READS = (
+    ("api unit evaluation", "/api/units/{u}/evaluation?year=2023"),
+    ("api unit monitoring", "/api/units/{u}/monitoring?year=2023"),
+    ("unit page", "/units/{u}/performance?year=2023"),
+    ("unit template", "/units/{u}/actuals-template.xlsx?year=2023&period=full_year"),
+)
+
+
+def _allowed(response: httpx.Response, what: str, who: str) -> bool:
+    if response.status_code == 200:
+        return True
+    if response.status_code == 303 and PEOPLE[who][1] is Role.UNIT:
+        assert response.headers["location"] == "/performance", (what, who)
+        return False  # a unit is sent to its own page from the oversight views
+    assert response.status_code == 403, (what, who, response.status_code, response.text[:300])
+    return False
+
+
+@pytest.fixture
+def world(svc: Services, monkeypatch: pytest.MonkeyPatch) -> World:
+    world = make_world(svc, monkeypatch)
+    world.bring_to(world.projects[1], Status.APPROVED)
+    return world
+
+
+def _matrix(world: World, reads: tuple[tuple[str, str], ...], table_id: int) -> list[str]:
+    expected = APPROVED if table_id == world.projects[1] else DRAFT
+    wrong = []
+    for what, pattern in reads:
+        url = pattern.format(t=table_id)
+        for who in ROLES:
+            got = _allowed(world.get(who, url, follow_redirects=False), what, who)
+            # The oversight views are the overseers': a unit reads its tables elsewhere.
+            want = expected[who] and not (what.startswith("oversight") and who == "unit")
+            if got != want:
+                wrong.append(f"{what} {url} by {who}: {'allowed' if got else 'refused'}")
+    return wrong
+
+
+def test_reads_of_a_draft_table(world: World) -> None:
+    assert not _matrix(world, TABLE_READS, world.projects[0])
+
+
+def test_reads_of_an_approved_table_and_its_version(world: World) -> None:
+    assert not _matrix(world, TABLE_READS + VERSION_READS, world.projects[1])
+
+
+def test_reads_of_a_unit(world: World) -> None:
+    wrong = []
+    for what, pattern in UNIT_READS:
+        url = pattern.format(u=quote(SEED_UNIT))
+        for who in ROLES:
+            got = _allowed(world.get(who, url, follow_redirects=False), what, who)
+            if got != UNIT[who]:
+                wrong.append(f"{what} by {who}: {'allowed' if got else 'refused'}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_listings_and_list_downloads_hold_to_the_scope(world: World) -> None:
+    draft, approved = world.projects[0], world.projects[1]
+    for who in ROLES:
+        listed = {t["id"] for t in world.get(who, "/api/tables").json()["items"]}
+        assert (draft in listed, approved in listed) == (DRAFT[who], APPROVED[who]), who
+        page = world.get(who, "/").text
+        assert (f'href="/tables/{draft}"' in page) is DRAFT[who], who
+        csv = world.get(who, "/list.csv").text
+        assert (f"\n{draft}," in csv) is DRAFT[who], who
+        assert (f"\n{approved}," in csv) is APPROVED[who], who
+
+
+def test_refusals_say_why_in_chinese(world: World) -> None:
+    draft = world.projects[0]
+    other_unit = world.get("unit_other", f"/api/tables/{draft}").json()["detail"]
+    assert other_unit == "只能查看本单位（无锡市某某局）的绩效目标表"
+    other_department = world.get("department_other", f"/api/tables/{draft}/history").json()
+    assert other_department["detail"] == "只能查看本部门（无锡市某某委员会）所属单位的绩效目标表"
+    congress = world.get("congress", f"/api/tables/{draft}/actuals/full_year").json()
+    assert (
+        congress["detail"] == "角色“人大监督”只能查看已批复的绩效目标表（该表尚未批复或正在调整）"
+    )
