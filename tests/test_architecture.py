@@ -63,3 +63,25 @@ def test_imports_point_inwards(path: Path) -> None:
 
 def test_every_layer_is_checked() -> None:
     assert {_layer(p) for p in MODULES} == set(ALLOWED)
+
+
+def _role_decisions(path: Path) -> list[int]:
+    """Lines that decide by an actor's role (``x.role is Role.UNIT``, ``x.role in {...}``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Attribute)
+            and node.left.attr == "role"
+            and not all(isinstance(c, ast.Constant) and c.value is None for c in node.comparators)
+        ):
+            found.append(node.lineno)
+    return found
+
+
+def test_role_decisions_live_in_services_access() -> None:
+    """Web and CLI ask services.access; they decide nothing by role themselves."""
+    paths = [*sorted((PACKAGE / "web").rglob("*.py")), PACKAGE / "cli.py"]
+    wrong = [f"{p.relative_to(PACKAGE)}:{line}" for p in paths for line in _role_decisions(p)]
+    assert not wrong, wrong

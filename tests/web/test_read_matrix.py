@@ -21,9 +21,11 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from jixiao.domain.workflow import Role, Status
 from jixiao.services import Services
+from jixiao.store.models import AuditRow
 from tests.web.test_api_support import PEOPLE, SEED_UNIT, World, make_world
 
 ROLES = tuple(PEOPLE)  # unit, unit_other, department, department_other, finance, ...
@@ -137,3 +139,23 @@ def test_refusals_say_why_in_chinese(world: World) -> None:
     assert (
         congress["detail"] == "角色“人大监督”只能查看已批复的绩效目标表（该表尚未批复或正在调整）"
     )
+
+
+def test_downloads_are_audited_with_who_asked(world: World) -> None:
+    def last() -> AuditRow:
+        with world.svc.session() as s:
+            found = s.execute(select(AuditRow).order_by(AuditRow.seq.desc())).scalars().first()
+        assert found is not None
+        return found
+
+    world.get("unit_other", "/api/me")  # its token's first use is audited (once)
+    url = f"/tables/{world.projects[0]}/export.json"
+    assert world.get("unit", url).status_code == 200
+    entry = last()
+    assert (entry.actor, entry.action, entry.entity) == ("danwei", "download", "download")
+    assert entry.after == {"path": url, "query": ""}
+    assert world.get("unit_other", url).status_code == 403  # a refusal sends no file
+    assert last().seq == entry.seq
+    listed = world.get("finance", "/list.csv?year=2023")
+    assert listed.status_code == 200
+    assert (last().actor, last().after) == ("caizheng", {"path": "/list.csv", "query": "year=2023"})

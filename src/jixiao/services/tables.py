@@ -33,7 +33,6 @@ from jixiao.domain.workflow import (
     Action,
     Actor,
     Grade,
-    Role,
     Status,
     TableRef,
     next_status,
@@ -224,7 +223,7 @@ def _plan(doc: Document, actor: Actor) -> tuple[list[_Planned], list[str]]:
         year = overall.fiscal_year or doc.fiscal_year
         planned.append(_Planned(OVERALL, overall.unit, department, year, overall.unit, overall))
     for project in doc.projects:
-        unit = project.unit or (actor.unit if actor.role is Role.UNIT else None)
+        unit = project.unit or access.fixed_unit(actor)
         if not unit:
             problems.append(f"项目“{project.name}”没有预算单位，无法导入")
             continue
@@ -233,7 +232,7 @@ def _plan(doc: Document, actor: Actor) -> tuple[list[_Planned], list[str]]:
             continue
         year = project.fiscal_year or doc.fiscal_year
         planned.append(_Planned(PROJECT, unit, project.department, year, project.name, project))
-    if actor.role is Role.UNIT:
+    if access.is_unit_user(actor):
         for item in planned:
             if item.unit != actor.unit:
                 problems.append(
@@ -425,7 +424,9 @@ def import_document(
             raise Duplicate(duplicate)
         planned, problems = _plan(doc, actor)
         foreign = [
-            _foreign(i, actor) for i in planned if actor.role is Role.UNIT and i.unit != actor.unit
+            _foreign(i, actor)
+            for i in planned
+            if access.is_unit_user(actor) and i.unit != actor.unit
         ]
         if foreign:
             raise PermissionDenied("；".join(foreign))
