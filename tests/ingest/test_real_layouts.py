@@ -325,3 +325,9 @@ def test_an_xls_workbook_is_still_read_as_a_workbook(tmp_path: Path) -> None:
     """OLE2 files holding a workbook are not taken for Word documents."""
     assert not doc_reader.is_word(b"\xd0\xcf\x11\xe0" + "Workbook".encode("utf-16-le"))
     assert doc_reader.is_word(b"\xd0\xcf\x11\xe0" + "WordDocument".encode("utf-16-le"))
+
+
+def test_a_word_report_with_many_tables_finds_its_performance_table(tmp_path: Path) -> None:
+    """A 决算 report: a budget table, prose, then the 自评表 — the budget table is no project."""
+    doc = _read(_selfeval_docx(tmp_path / "report.docx"))
+    _check_selfeval(doc)
