@@ -348,3 +348,24 @@ def test_spaced_labels_broken_over_lines_and_lines_after_the_table() -> None:
         ("社会效益指标", "激发办事热情"),
         ("服务对象满意度指标", "群众满意度"),
     ]
+
+
+def test_category_printed_left_of_the_level_one_labels() -> None:
+    """Case ``category above level 1``: a category the taxonomy does not know (实施效果指标)
+    printed before the 一级 column, whose labels (产出指标 / 效益指标) are then the rows'
+    level 2; carried down the rows below."""
+    text = _bar_lines(
+        [
+            *("专项名称", "示例专项", "||||"),
+            *("绩 效 指 标", "一级指标", "二级指标", "三级指标", "指标值", "||"),
+            *("实施效果指标", "产出指标", "建设项目个数", "2", "||"),
+            *("竣工验收合格率", "100%", "||||"),
+            *("效益指标", "粪污综合利用率", "≥90%", "|||"),
+        ]
+    )
+    doc = _read(text)
+    assert [(r[0], r[1], r[2]) for r in _rows(doc)] == [
+        ("实施效果指标", "产出指标", "建设项目个数"),
+        ("实施效果指标", "产出指标", "竣工验收合格率"),
+        ("实施效果指标", "效益指标", "粪污综合利用率"),
+    ]

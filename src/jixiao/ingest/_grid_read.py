@@ -1388,6 +1388,7 @@ class _Table:
     # inheritance from the row above (empty level cells)
     cur_l1: _Value | None = None
     cur_l2: _Value | None = None
+    above_l1: _Value | None = None  # a category printed left of the 一级 column (实施效果指标)
     cur_seq: str = ""
     cur_function: str = ""
     cur_work: _Value | None = None
@@ -1981,6 +1982,22 @@ class _Reader:
         # Levels: merged cells cover their rows; empty cells inherit from the row above.
         l1v = _Value(_text(l1.cell), row.src(l1.cell)) if l1 is not None else None
         l2v = _Value(_text(l2.cell), row.src(l2.cell)) if l2 is not None else None
+        if l1 is not None and l2 is None and l1v is not None and _level1_of(l1v.text):
+            # Case ``category above level 1``: a label the taxonomy does not know printed
+            # left of a level-1 label (实施效果指标 | 产出指标 | name): the printed levels
+            # sit one column right — the known label is the row's level 2.
+            before = [
+                p
+                for p in mine
+                if p.col.role in (_Role.IGNORED, _Role.UNKNOWN)
+                and row.col(p.cell) < row.col(l1.cell)
+                and _resolve_any(_text(p.cell)) is None
+                and LEVEL_LABEL.fullmatch(fold(_text(p.cell)))
+            ]
+            if before:
+                t.above_l1 = _Value(_text(before[-1].cell), row.src(before[-1].cell))
+            if t.above_l1 is not None:
+                l1v, l2v = t.above_l1, l1v
         if l1v is None:
             l1v = t.cur_l1
             if l2v is None:
