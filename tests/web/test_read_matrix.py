@@ -159,3 +159,17 @@ def test_downloads_are_audited_with_who_asked(world: World) -> None:
     listed = world.get("finance", "/list.csv?year=2023")
     assert listed.status_code == 200
     assert (last().actor, last().after) == ("caizheng", {"path": "/list.csv", "query": "year=2023"})
+
+
+def test_an_approved_version_stays_readable_while_its_table_is_adjusted(world: World) -> None:
+    table_id = world.projects[1]
+    world.bring_to(table_id, Status.DRAFT)  # adjusted: version 2 is a draft
+    for who in ("congress", "audit"):
+        assert world.get(who, f"/api/tables/{table_id}").status_code == 403, who
+        page = world.get(who, f"/tables/{table_id}/versions/1")
+        assert page.status_code == 200, (who, page.text[:300])
+        assert "第 1 版（已批复，只读）" in page.text and "查看当前目标表" not in page.text
+        assert world.get(who, f"/tables/{table_id}/versions/1/export.json").status_code == 200
+        assert world.get(who, f"/api/tables/{table_id}/versions/1").status_code == 200
+    finance = world.get("finance", f"/tables/{table_id}/versions/1").text
+    assert "当前为第 2 版（草稿）" in finance

@@ -148,8 +148,8 @@ def version_export(
     if actor is None:
         return _login_redirect(request)
     doc = exports.version_document(svc.uow(), table_id, number, actor)
-    detail = _detail(svc, actor, table_id)
-    title = f"{detail.name}第{number}版（已批复）"
+    name = next(iter(doc.projects), None)
+    title = f"{name.name if name else doc.overall_targets[0].unit}第{number}版（已批复）"
     found = exports.render(doc, _format(fmt), title=title)
     return _file(_with_print_bar(found, f"/tables/{table_id}/versions/{number}"))
 
