@@ -38,8 +38,8 @@ class Role(StrEnum):
     UNIT = "unit"  # 单位填报: edits its own unit's tables
     DEPARTMENT = "department"  # 主管部门审核: reviews its units' tables
     FINANCE = "finance"  # 财政审核: reviews and approves all tables
-    CONGRESS = "congress"  # 人大监督: reads everything, comments, exports
-    AUDIT = "audit"  # 审计: reads everything, comments, exports
+    CONGRESS = "congress"  # 人大监督: reads approved tables, comments, asks, exports
+    AUDIT = "audit"  # 审计: reads approved tables, comments, asks, exports
     ADMIN = "admin"  # 管理员: users and settings
 
 
