@@ -331,3 +331,34 @@ def test_a_word_report_with_many_tables_finds_its_performance_table(tmp_path: Pa
     """A 决算 report: a budget table, prose, then the 自评表 — the budget table is no project."""
     doc = _read(_selfeval_docx(tmp_path / "report.docx"))
     _check_selfeval(doc)
+
+
+def test_a_row_shifted_one_cell_right_is_read_one_column_left(tmp_path: Path) -> None:
+    """An extra cell at the start of a row (项目完成指标 | 产出指标 | 数量指标 | name | value)
+    pushes it one column on: read one column to the left, with a warning."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    _put(
+        ws,
+        [
+            ["项目支出绩效目标完成情况表"],
+            ["项目名称", "乡镇财力保障"],
+            ["一级指标", "二级指标", "三级指标", "预期指标值", "实际完成指标值"],
+            ["项目完成指标", "产出指标", "数量指标", "危房改造覆盖率", "不低于50%"],
+            ["效益指标", "社会效益指标", "防灾救助", "购置灭火器", "已购置"],
+        ],
+    )
+    path = tmp_path / "shifted.xlsx"
+    wb.save(path)
+    doc = _read(path)
+    (p,) = doc.projects
+    rows = [
+        (i.level1, i.level2, i.name, i.full_year.text if i.full_year else None)
+        for i in p.indicators
+    ]
+    assert rows == [
+        ("产出指标", "数量指标", "危房改造覆盖率", "不低于50%"),
+        ("效益指标", "社会效益指标", "防灾救助", "购置灭火器"),
+    ]
+    assert any("整行右移" in w.message for w in doc.warnings)

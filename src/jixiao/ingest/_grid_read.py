@@ -1919,6 +1919,17 @@ class _Reader:
                 self.indicator_row(part)
             return
         placed, left = self.cells_by_column(row)
+        if not (row.ragged or t.header.ragged) and _shifted_right(placed):
+            # Case ``row shifted right``: an extra cell at the start pushed the row one
+            # column on (the level 1 in the 二级 column, the level 2 in the name's): read
+            # one column to the left, and say so.
+            t.note(
+                AMBIGUOUS_ROWS,
+                f"“{_shown(' | '.join(texts))}”比表头多出一格、整行右移，按左移一格读取",
+                row.first,
+            )
+            row = replace(row, cover={k - 1: c for k, c in row.cover.items() if k >= 1})
+            placed, left = self.cells_by_column(row)
         t = self.new_block(row, placed)
         assert t.header is not None
         self.note_columns(row, placed, left)
@@ -2273,6 +2284,26 @@ def _project_goal_column(col: _Col, header: _Header) -> bool:
         and _GOAL_WORDS.search(fold(col.label)) is not None
         and _TARGET_WORDS.search(fold(col.label)) is None
     )
+
+
+def _shifted_right(placed: Sequence[_Placed]) -> bool:
+    """Whether the row's 二级 cell holds a level-1 label and its name cell a level-2 label,
+    with a cell of its own in the 一级 column (none merged from above): the row sits one
+    column to the right."""
+
+    def own(role: _Role) -> _Placed | None:
+        return next((p for p in placed if p.col.role is role and p.own), None)
+
+    l1, l2, name = own(_Role.LEVEL1), own(_Role.LEVEL2), own(_Role.NAME)
+    if (
+        l1 is None
+        or l2 is None
+        or name is None
+        or len({id(l1.cell), id(l2.cell), id(name.cell)}) < 3
+    ):
+        return False  # the extra cell is the row's own, in the 一级 column
+    r2, rn = _resolve_any(_text(l2.cell)), _resolve_any(_text(name.cell))
+    return r2 is not None and r2.level == 1 and rn is not None and rn.level == 2
 
 
 def _actual_cells(row: _Row, placed: Sequence[_Placed], skip: set[int]) -> dict[str, _Value]:
