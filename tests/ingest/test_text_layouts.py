@@ -369,3 +369,18 @@ def test_category_printed_left_of_the_level_one_labels() -> None:
         ("实施效果指标", "产出指标", "竣工验收合格率"),
         ("实施效果指标", "效益指标", "粪污综合利用率"),
     ]
+
+
+def test_a_score_list_under_the_table_is_no_indicator() -> None:
+    """Case ``score list``: item | 10分 | item | 10分 rows give points, never targets; a row
+    whose target and actual are points (90分 | 92分) is still an indicator."""
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 预算设定指标值 | 项目完成指标值 |\n"
+        "产出指标 | 数量指标 | 购置设备 | 31台 | 31台 |\n"
+        "| 质量指标 | 考核得分 | ≥90分 | 92分 |\n"
+        "满意度指标 | 服务对象满意度指标 | 师生满意度 | ≥95% | 97% |\n"
+        "评价结果 | 进度完成率 | 10分 | 采购节约率 | 10分 |\n"
+        "编制准确度 | 9分 | 评价结果 | 29分 |\n"
+    )
+    doc = _read(text)
+    assert [r[2] for r in _rows(doc)] == ["购置设备", "考核得分", "师生满意度"]

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -84,7 +85,7 @@ from jixiao.ingest._document import finish, most_common_year
 from jixiao.ingest._explain import Stage, active, note
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import clean, fold, join_wrapped
-from jixiao.ingest._vocab import CATEGORY_HEADER, CHECKBOX, LEVEL_LABEL
+from jixiao.ingest._vocab import CATEGORY_HEADER, CHECKBOX, LEVEL_LABEL, POINTS
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.text_blocks import (
     AMBIGUOUS_ROWS,
@@ -1107,6 +1108,18 @@ def _is_header_row(row: _Row) -> str | None:
     return _header_kind({role for _, role, _ in words})
 
 
+def _score_pairs(texts: Sequence[str]) -> bool:
+    """Two or more (item, points) pairs in a row: ``考核节点进度完成率 | 10分 | 采购节约率 |
+    10分``."""
+    cells = [x for x in texts if x]
+    pairs = sum(
+        1
+        for a, b in itertools.pairwise(cells)
+        if POINTS.fullmatch(fold(b)) and not _feat(a).value and _resolve_any(a) is None
+    )
+    return pairs >= 2
+
+
 _FOREIGN_HEADER_CELLS = 4  # cells of a row that heads another table
 
 
@@ -1908,6 +1921,12 @@ class _Reader:
         texts = row.texts()
         if self.summary_row(row, texts) or self.note_row(row, texts):
             return  # a total row (合计 / 总分) or a note: no indicator
+        if _score_pairs(texts):
+            # Case ``score list``: item | 10分 | item | 10分 — the points an evaluation gave
+            # (分值 / 得分), never targets.
+            note(Stage.ROWS, row.first, "跳过", "评分项与分数，不是指标行")
+            t.note(UNUSED_TEXT, f"“{_shown(' | '.join(texts))}”是评分结果，未导入", row.first)
+            return
         if any(len(CHECKBOX.findall(x)) >= 2 for x in texts):
             # Case ``form fields``: a row of tick boxes (优秀□ 良好□ …) is a form's field.
             note(Stage.ROWS, row.first, "跳过", "勾选框表单字段，不是指标行")

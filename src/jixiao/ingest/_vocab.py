@@ -88,3 +88,6 @@ JUDGEMENT_VALUE = re.compile(
     r"(?:定性)?(?:基本|明显|持续|有效|逐步|显著|进一步|稳步|不断|大幅|全面|得到|普遍)?"
     r"(?:健全|完善|提高|提升|增加|增强|改善|有效|达标|合格|规范|落实|加强|减少|降低|巩固|优良|良好)"
 )
+
+# Points given by an evaluation (10分, 9.5分): in pairs with an item, a score list, no target.
+POINTS = re.compile(r"\d{1,3}(?:\.\d+)?分")
