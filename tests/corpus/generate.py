@@ -442,7 +442,8 @@ def _synth(year: int, count: int, seed: int, beside: Sequence[Spec] = ()) -> lis
         topic = m.group(1) if m else project.name
         bureau, unit = SYNTH_OFFICES.get(topic, ("财政局", "财政事务中心"))
         goal = f"按计划完成{topic}年度工作任务，提高财政资金使用效益。"
-        funds = project.funds.total if project.funds and project.funds.total else 100.0
+        printed = project.funds.printed_amounts() if project.funds else {}  # 万元
+        funds = printed.get("total") or 100.0
         out.append(
             Synthetic(topic + "专项资金", bureau, unit, goal, float(funds), _synth_rows(project))
         )
@@ -836,7 +837,7 @@ def long_annual(seed: int) -> Built:
                 fiscal_year=year,
                 start_year=start,
                 end_year=end,
-                funds=Funds(total=total, fiscal=total, other=0),
+                funds=Funds.printed("万元", total=total, fiscal=total, other=0),
                 indicators=tuple(_indicator(x) for x in rows),
             )
         )
@@ -951,7 +952,7 @@ def op_value_unit(seed: int) -> Built:
                 fiscal_year=year,
                 start_year=None,
                 end_year=None,
-                funds=Funds(total=total, fiscal=total, other=0),
+                funds=Funds.printed("万元", total=total, fiscal=total, other=0),
                 indicators=tuple(_indicator(x) for x in joined),
             )
         )
@@ -1054,7 +1055,7 @@ def quant_qual(seed: int) -> Built:
                 department=department,
                 unit=unit,
                 fiscal_year=year,
-                funds=Funds(total=total, fiscal=total),
+                funds=Funds.printed("万元", total=total, fiscal=total),
                 indicators=tuple(_indicator(x) for x in rows),
             )
         )

@@ -33,7 +33,7 @@ from jixiao.domain.scoring import (
     score_project,
 )
 from jixiao.domain.taxonomy import COST, EFFECT, OUTPUT, SATISFACTION
-from jixiao.domain.values import Kind, Op, TargetValue, parse_value
+from jixiao.domain.values import Direction, Kind, Op, TargetValue, parse_value
 from jixiao.domain.workflow import Grade
 
 NAME = "人大代表履职培训"
@@ -965,3 +965,34 @@ def test_overall_refuses_actuals_of_another_unit_and_unknown_work_items() -> Non
         )
     with pytest.raises(ScoringError, match="没有年度目标"):
         score_overall(_overall(), ProjectActuals("某单位", Period.FULL_YEAR))
+
+
+# -- what the table printed: 权重 and 指标方向 ----------------------------------------------
+
+
+def test_printed_weights_replace_the_equal_split() -> None:
+    indicators = [
+        ind("甲", weight=30),
+        ind("乙", weight=10),
+        ind("丙", SATISFACTION, level2="服务对象满意度指标", target="≥90%", weight=10),
+    ]
+    actuals = [act("甲"), act("乙"), act("丙", "95%")]
+    printed = {s.name: s.weight for s in run(indicators, actuals).indicators}
+    # 产出 and 满意度 share 90 as 50 : 10 → 75 and 15; 产出's 75 split 30 : 10
+    assert printed == {"甲": 56.25, "乙": 18.75, "丙": 15.0}
+    lacking = [ind("甲", weight=30), ind("乙"), indicators[2]]
+    equal = {s.name: s.weight for s in run(lacking, actuals).indicators}
+    assert equal == {"甲": 37.5, "乙": 37.5, "丙": 15.0}  # one lacks a weight: equal split
+    given = {
+        s.name: s.weight for s in run(indicators, actuals, weights={"甲": 1, "乙": 1}).indicators
+    }
+    assert given["甲"] == given["乙"] == 37.5  # weights passed in still win
+
+
+def test_a_printed_reverse_direction_scores_a_bare_number_as_negative() -> None:
+    exact = run([ind("投诉件数", target="5件")], [act("投诉件数", "7件")]).indicators[0]
+    reverse = run(
+        [ind("投诉件数", target="5件", direction=Direction.NEGATIVE)], [act("投诉件数", "7件")]
+    ).indicators[0]
+    assert exact.score == exact.weight  # ＝5件 read as positive: 7 ≥ 5
+    assert reverse.score == pytest.approx(reverse.weight * 0.6, abs=0.01)  # 1 − (7−5)/5

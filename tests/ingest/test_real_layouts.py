@@ -182,10 +182,11 @@ def test_a_list_of_projects_reads_one_project_per_block(tmp_path: Path) -> None:
         _project_list(merged).save(path)
         doc = _read(path)
         assert [(p.name, p.unit, p.funds.total if p.funds else None) for p in doc.projects] == [
-            ("P01-河长制工作经费", "101-县水利局", 12),  # 元 → 万元
-            ("P02-水库运行费", "101-县水利局", 65),
-            ("P02-水库运行费", "102-县水文站", 3),  # the same project under another unit
+            ("P01-河长制工作经费", "101-县水利局", 120000),  # in 元, as printed
+            ("P02-水库运行费", "101-县水利局", 650000),
+            ("P02-水库运行费", "102-县水文站", 30000),  # the same project under another unit
         ], merged
+        assert {p.funds.unit for p in doc.projects if p.funds} == {"元"}
         assert [len(p.indicators) for p in doc.projects] == [2, 3, 1]
         assert doc.projects[1].annual_goal == "水库安全运行"
         assert _targets(doc.projects[1]) == [

@@ -268,7 +268,7 @@ def test_template_layout(tmp_path: Path, projects: tuple[Project, ...], period: 
 def test_budgets_are_prefilled_from_the_targets(tmp_path: Path) -> None:
     project = Project(
         name="有资金的项目",
-        funds=Funds(total=35.6, fiscal=35.6),
+        funds=Funds.printed("万元", total=35.6, fiscal=35.6),
         indicators=(
             Indicator("产出指标", "数量指标", "培训人次", full_year=parse_value("≥400人次")),
         ),

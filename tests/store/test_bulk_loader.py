@@ -46,7 +46,7 @@ def _table(loader: Loader, unit_id: int, name: str) -> int:
     now = datetime.now(UTC)
     table_id = loader.next_id("target_table")
     row = (table_id, "project", unit_id, 2025, name, None, None, None, None, None, None, None)
-    loader.add("target_table", (*row, "", "", "approved", 1, 1, now, now))
+    loader.add("target_table", (*row, "万元", "", "", "approved", 1, 1, now, now))
     return table_id
 
 

@@ -189,7 +189,7 @@ def test_counts_grow_and_funds_are_skewed(judged: Judged) -> None:
                 grew += target.value > before.value
                 fell += target.value < before.value
     assert grew > 3 * fell > 0
-    totals = [r.project.funds.total for r in judged.records if r.project.funds]
+    totals = [r.project.funds.printed_amounts()["total"] for r in judged.records if r.project.funds]
     assert len(totals) == len(judged.records)
     small = sum(1 for t in totals if t is not None and t <= 100) / len(totals)
     large = sum(1 for t in totals if t is not None and t >= 1000) / len(totals)
@@ -378,7 +378,7 @@ def test_project_actuals_for_any_project() -> None:
         name="人大代表履职培训费",
         unit="无锡市人大常委会办公室",
         fiscal_year=2023,
-        funds=Funds(total=46, fiscal=46),
+        funds=Funds.printed("万元", total=46, fiscal=46),
         indicators=(
             Indicator("产出指标", "数量指标", "培训人大代表人次", parse_value("＝200人次"), parse_value("＝461人次")),
             Indicator("产出指标", "质量指标", "培训合格率", parse_value("＝100%"), parse_value("＝100%")),

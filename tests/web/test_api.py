@@ -268,7 +268,7 @@ def test_overall_table_detail(world: World) -> None:
         {k: g.get(k) for k in fields} for g in printed
     ]
     assert [g["position"] for g in body["goals"]] == list(range(13))
-    assert body["funds"] == {"total": None, "fiscal": None, "carryover": None, "other": None}
+    assert body["funds"] == dict.fromkeys(("total", "fiscal", "carryover", "other", "unit"))
 
 
 def test_table_detail_refusals(world: World) -> None:

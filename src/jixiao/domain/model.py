@@ -11,10 +11,12 @@ store's business.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from jixiao.domain._pickling import by_fields
+from jixiao.domain.money import DEFAULT_UNIT, format_money, in_unit, to_yuan
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Direction, Number, TargetValue
 
@@ -122,12 +124,50 @@ class OverallTargets:
 @by_fields
 @dataclass(frozen=True, slots=True)
 class Funds:
-    """A project's funds in 万元, where the table gives them (资金情况)."""
+    """A project's funds, where the table gives them (资金情况 / 预算数).
 
-    total: Number | None = None  # 年度资金总额
-    fiscal: Number | None = None  # 其中：财政拨款
-    carryover: Number | None = None  # 上年结转
-    other: Number | None = None  # 其他资金
+    Amounts are in 元, exact (``Decimal``); ``unit`` is the unit the table printed them in
+    (元 / 千元 / 万元, see :mod:`jixiao.domain.money`), the unit they are shown in again.
+    """
+
+    total: Decimal | None = None  # 年度资金总额 (or 预算数)
+    fiscal: Decimal | None = None  # 其中：财政拨款
+    carryover: Decimal | None = None  # 上年结转
+    other: Decimal | None = None  # 其他资金
+    unit: str = DEFAULT_UNIT
+
+    @classmethod
+    def printed(cls, unit: str = DEFAULT_UNIT, **amounts: Number | Decimal | None) -> Funds:
+        """Funds from amounts printed in ``unit`` (``Funds.printed("万元", total=120)``)."""
+        return cls(
+            **{k: None if v is None else to_yuan(v, unit) for k, v in amounts.items()},
+            unit=unit,
+        )
+
+    def amounts(self) -> dict[str, Decimal | None]:
+        """The four amounts in 元 by field name."""
+        return {
+            "total": self.total,
+            "fiscal": self.fiscal,
+            "carryover": self.carryover,
+            "other": self.other,
+        }
+
+    def printed_amounts(self) -> dict[str, int | float | None]:
+        """The four amounts as numbers of the printed unit (JSON, the API), by field."""
+        out: dict[str, int | float | None] = {}
+        for name, yuan in self.amounts().items():
+            if yuan is None:
+                out[name] = None
+                continue
+            number = in_unit(yuan, self.unit)
+            out[name] = int(number) if number == number.to_integral_value() else float(number)
+        return out
+
+    def shown(self, name: str, unit: str | None = None) -> str:
+        """One amount shown in ``unit`` (the printed unit by default), ``—`` when absent."""
+        amount: Decimal | None = getattr(self, name)
+        return format_money(amount, unit or self.unit)
 
 
 @by_fields

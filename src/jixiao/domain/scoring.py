@@ -30,7 +30,9 @@ Rescaling (折算).  What does not apply is left out and the rest is scaled up t
    and 满意度 only: 产出 90 × 50/60 = 75, 满意度 90 × 10/60 = 15.
 4. Within a group the applicable indicators share ``G`` equally, or, with ``weights``
    (relative weights by indicator name; all or none of a group's applicable indicators),
-   in proportion to their weights: ``w_i = G × r_i ÷ Σ r``.
+   in proportion to their weights: ``w_i = G × r_i ÷ Σ r``.  Without ``weights``, a group
+   whose table prints a 权重 / 分值 for every applicable indicator (``Indicator.weight``)
+   shares ``G`` in proportion to those: the printed weights replace the equal split.
 5. Weights are apportioned in hundredths of a point (largest remainder method, ties to the
    earlier group or indicator), so that the displayed weights add up to exactly 100:
    50 points over three indicators are 16.67 + 16.67 + 16.66, never 3 × 16.67 = 50.01.
@@ -776,7 +778,8 @@ def _automatic(
         return _Auto(
             None, f"目标值“{target_shown}”为定量指标，实际值“{shown}”不是可比较的数值（{reason}）"
         )
-    direction = target.direction or Direction.EXACT
+    # the operator where it says ≥/≤, else the table's 指标方向 (a bare number under 反向)
+    direction = indicator.effective_direction or Direction.EXACT
     return _quantitative(
         _decimal(value.value), _decimal(target.value), direction, w, scheme.negative_rule
     )
@@ -924,10 +927,20 @@ def _weights_in_cents(
                 errors.append(f"{group}中各指标的权重之和必须大于 0")
                 shares = [Fraction(1)] * len(indexes)
         else:
-            shares = [Fraction(1)] * len(indexes)
+            shares = _printed_shares(project, indexes)
         for i, part in zip(indexes, _apportion(group_cents[group], shares), strict=True):
             cents[i] = part
     return cents, group_cents
+
+
+def _printed_shares(project: Project, indexes: Sequence[int]) -> list[Fraction]:
+    """A group's shares by the 权重 / 分值 its table prints for every indicator of it (the
+    printed weights replace the equal split, rescaled to the group's points); equal when
+    any lacks one or none is above 0."""
+    printed = [project.indicators[i].weight for i in indexes]
+    if all(w is not None and _is_number(w) and w >= 0 for w in printed) and any(w for w in printed):
+        return [_fraction(w) for w in printed if w is not None]
+    return [Fraction(1)] * len(indexes)
 
 
 def score_project(

@@ -19,9 +19,12 @@ row   cells
 3     A 项目名称 | B… the name
 4     A 主管部门 | B department | C 实施单位 | D… unit
 5     A 开始时间 | B ``2022年`` | C 完成时间 | D… ``2024年``
-6     A 年度资金总额（万元） | B total | C 其中：财政拨款 | D… fiscal
-7     A 上年结转 | B carryover | C 其他资金 | D… other           (rows 6–7 only with funds)
-8     header: 一级指标 | 二级指标 | 三级指标 | 半年指标值 | 全年指标值 | 中长期指标值
+6     A 年度资金总额（元） | B total | C 其中：财政拨款（元） | D… fiscal (the unit the
+      table printed; amounts grouped, ``3,309,840.00``)
+7     A 上年结转（元） | B carryover | C 其他资金（元） | D… other  (rows 6–7 only with funds)
+…     A 中长期目标 | B… text, then A 年度目标 | B… text (each only when the table has it)
+8     header: 一级指标 | 二级指标 | 三级指标 | 半年指标值 | 全年指标值 | 中长期指标值, then
+      权重 | 指标性质 | 指标方向 | 取值依据 | 指标解释 | 评分标准 | 备注 where any indicator has it
 9…    one row per indicator: the level labels as printed (the canonical name where none
       was printed), the name, each target as printed; consecutive equal level-1 cells are
       merged, and level-2 cells within them
@@ -45,8 +48,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.domain.model import Indicator, OverallTargets, Project
-from jixiao.domain.values import Number, TargetValue
+from jixiao.domain.model import Funds, Indicator, Nature, OverallTargets, Project
+from jixiao.domain.values import Direction, TargetValue, format_number
 from jixiao.export._sheet import (
     FONT_NAME,
     MONEY,
@@ -93,8 +96,45 @@ def _year(y: int | None) -> str:
     return f"{y}年" if y else ""
 
 
-def _money(v: Number | None) -> str | float | int:
-    return v if v is not None else ""
+def _money(funds: Funds, name: str) -> str:
+    """An amount as the table printed it: in its unit, grouped (``3,309,840.00``)."""
+    return funds.shown(name) if getattr(funds, name) is not None else ""
+
+
+# What else a table prints per indicator, a column each where any indicator has it.
+_EXTRAS = (
+    ("weight", "权重"),
+    ("nature", "指标性质"),
+    ("direction", "指标方向"),
+    ("basis", "取值依据"),
+    ("explanation", "指标解释"),
+    ("standard", "评分标准"),
+    ("remark", "备注"),
+)
+_WORDS = {
+    Nature.QUANTITATIVE: "定量",
+    Nature.QUALITATIVE: "定性",
+    Direction.POSITIVE: "正向",
+    Direction.NEGATIVE: "反向",
+    Direction.EXACT: "中性",
+}
+
+
+def _extras(project: Project) -> list[tuple[str, str]]:
+    return [
+        (attr, label)
+        for attr, label in _EXTRAS
+        if any(getattr(i, attr) not in (None, "") for i in project.indicators)
+    ]
+
+
+def _extra(ind: Indicator, attr: str) -> str:
+    value = getattr(ind, attr)
+    if value is None:
+        return ""
+    if attr == "weight":
+        return format_number(value)
+    return _WORDS.get(value, str(value)) if attr in ("nature", "direction") else str(value)
 
 
 def _periods(project: Project) -> list[tuple[str, str]]:
@@ -128,7 +168,8 @@ def _pair_row(
 def project_sheet(ws: Worksheet, project: Project) -> None:
     """One 项目支出绩效目标表 (see the module docstring)."""
     periods = _periods(project)
-    last = 3 + len(periods)
+    extras = _extras(project)
+    last = 3 + len(periods) + len(extras)
     title_row(ws, 1, "项目支出绩效目标表", last)
     _subtitle(ws, 2, f"（{project.fiscal_year}年度）" if project.fiscal_year else "", last)
     put(ws, 3, 1, "项目名称", header=True)
@@ -148,17 +189,25 @@ def project_sheet(ws: Worksheet, project: Project) -> None:
             ws,
             6,
             last,
-            ("年度资金总额（万元）", _money(funds.total)),
-            ("其中：财政拨款", _money(funds.fiscal)),
+            (f"年度资金总额（{funds.unit}）", _money(funds, "total")),
+            (f"其中：财政拨款（{funds.unit}）", _money(funds, "fiscal")),
         )
         _pair_row(
-            ws, 7, last, ("上年结转", _money(funds.carryover)), ("其他资金", _money(funds.other))
+            ws,
+            7,
+            last,
+            (f"上年结转（{funds.unit}）", _money(funds, "carryover")),
+            (f"其他资金（{funds.unit}）", _money(funds, "other")),
         )
         row = 8
+    for label, text in (("中长期目标", project.long_term_goal), ("年度目标", project.annual_goal)):
+        if text:
+            put(ws, row, 1, label, header=True)
+            put(ws, row, 2, text, to_col=last)
+            row += 1
     header = row
-    for col, text in enumerate(
-        ("一级指标", "二级指标", "三级指标", *(label for _, label in periods)), 1
-    ):
+    labels = (*(label for _, label in periods), *(label for _, label in extras))
+    for col, text in enumerate(("一级指标", "二级指标", "三级指标", *labels), 1):
         put(ws, header, col, text, header=True)
     first = header + 1
     for k, ind in enumerate(project.indicators):
@@ -168,12 +217,21 @@ def project_sheet(ws: Worksheet, project: Project) -> None:
         put(ws, r, 3, ind.name)
         for col, (attr, _) in enumerate(periods, 4):
             put(ws, r, col, _text(getattr(ind, attr)), align="center")
+        for col, (attr, _) in enumerate(extras, 4 + len(periods)):
+            short = attr in ("weight", "nature", "direction")
+            put(ws, r, col, _extra(ind, attr), align="center" if short else None)
     level1 = [_label1(i) for i in project.indicators]
     merge_runs(ws, 1, first, level1)
     merge_runs(
         ws, 2, first, list(zip(level1, (_label2(i) for i in project.indicators), strict=True))
     )
-    widths = [12.0, 16.0, 36.0, *([16.0] * len(periods))]
+    widths = [
+        12.0,
+        16.0,
+        36.0,
+        *([16.0] * len(periods)),
+        *(8.0 if attr in ("weight", "nature", "direction") else 20.0 for attr, _ in extras),
+    ]
     page_setup(ws, widths, repeat=(header, header))
 
 

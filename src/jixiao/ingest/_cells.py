@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from jixiao.domain.taxonomy import Taxonomy
 from jixiao.domain.values import Kind, TargetValue, parse_value
@@ -162,6 +163,20 @@ def find_year(text: str) -> int | None:
 
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+_MONEY_SUFFIX = re.compile(r"(万元|千元|元)")
+
+
+def parse_money(text: str) -> tuple[Decimal, str | None] | None:
+    """An amount as printed (``"3,309,840.00"``, ``"120.5万元"``): the exact number and the
+    unit written after it (None when the cell names none), or None without a number."""
+    folded = fold(text).replace(",", "")
+    match = _NUMBER.search(folded)
+    if match is None:
+        return None
+    suffix = _MONEY_SUFFIX.search(folded, match.end())
+    return Decimal(match.group(0)), suffix.group(1) if suffix else None
 
 
 def parse_amount(text: str) -> int | float | None:

@@ -48,6 +48,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from enum import Enum
 
 from jixiao.domain.actuals import (
@@ -71,6 +72,7 @@ from jixiao.domain.model import (
     parse_direction,
     parse_nature,
 )
+from jixiao.domain.money import DEFAULT_UNIT, implausible, in_unit, to_yuan
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.taxonomy import (
     TAXONOMY_2015,
@@ -80,7 +82,7 @@ from jixiao.domain.taxonomy import (
     taxonomy_for_year,
 )
 from jixiao.domain.values import Kind, TargetValue, parse_value
-from jixiao.ingest._cells import as_value, find_year, parse_amount, parse_fields
+from jixiao.ingest._cells import as_value, find_year, parse_amount, parse_fields, parse_money
 from jixiao.ingest._document import finish, most_common_year
 from jixiao.ingest._explain import Stage, active, note
 from jixiao.ingest._grid import Grid, GridCell
@@ -100,7 +102,16 @@ from jixiao.ingest.text_blocks import (
     UNUSED_TEXT,
 )
 
-__all__ = ["ACTUALS_NOT_IMPORTED", "SUMMARY_TABLE", "read_grids"]
+__all__ = ["ACTUALS_NOT_IMPORTED", "IMPLAUSIBLE_AMOUNT", "SUMMARY_TABLE", "read_grids"]
+
+#: Warning code: an amount implausible for the unit it is printed in (3,309,840 万元, 0.9 元).
+IMPLAUSIBLE_AMOUNT = "ingest.implausible-amount"
+_FUNDS_LABELS = {
+    "total": "年度资金总额",
+    "fiscal": "财政拨款",
+    "carryover": "上年结转",
+    "other": "其他资金",
+}
 
 #: Warning code: a self-evaluation or monitoring table's columns of results that have no
 #: place in the actuals (执行率, 自评等级 …) were seen and not imported.
@@ -195,7 +206,8 @@ _PERIOD_LABELS = {
 
 _NOTE_WORDS = re.compile(
     r"评分标准|评分规则|评分方法|计分方法|评价标准|评\(?扣\)?分标准|扣分标准|指标解释|指标说明|"
-    r"指标定义|备注|说明|数据来源|佐证|评价要点|计算公式|取值依据|设定依据|确定依据"
+    r"指标定义|备注|说明|数据来源|佐证|评价要点|计算公式|取值依据|设定依据|确定依据|标准或依据|"
+    r"指标依据|^依据$"
 )
 # Where a note column's text goes on the indicator (Indicator.basis / explanation / standard
 # / remark), by its header words; a note column matching none is not imported.
@@ -490,6 +502,24 @@ def _budget_key(text: str) -> str | None:
 
 _BUDGET_HEADING = re.compile(r"预算|资金|金额")
 _MONEY_UNIT = re.compile(r"(?:金额|资金)?(?:单位)?[:：]?(?:万元|元)")
+# The unit of a table's amounts: 金额单位：元, 单位：万元, 金额：万元, or a heading of amounts
+# with the unit in brackets (项目资金（万元）, 年度资金总额（元）, 预算数（万元）).
+_UNIT_PHRASE = re.compile(
+    r"(?:(?:金额|货币)?单位|^金额)[:：]?(万元|千元|元)$"
+    r"|(?:预算|资金|金额|总额|拨款|结转|预算数)[^()]{0,8}\((万元|千元|元)\)$"
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def _money_unit(text: str) -> str | None:
+    """The money unit a cell names (元 / 千元 / 万元), or None."""
+    f = fold(text)
+    if len(f) > 40:
+        return None
+    match = _UNIT_PHRASE.search(f)
+    return next((g for g in match.groups() if g), None) if match else None
+
+
 # Headings of the prose goals above the indicators (no place for them in the model).
 _GOAL_HEADING = re.compile(
     r"^(?:项目)?(?:年度|中长期|长期|总体|预期|整体)?(?:总体|主要)?(?:绩效)?(?:目标|任务)(?:\(.*\))?$"
@@ -824,6 +854,10 @@ _FIELD_LABELS: Mapping[str, str] = {
     "上年结转": "funds.carryover",
     "上年结转资金": "funds.carryover",
     "其他资金": "funds.other",
+    "项目金额": "funds.total",
+    "项目总金额": "funds.total",
+    "预算金额": "funds.total",
+    "项目预算": "funds.total",
     # The project's goal texts (the label beside or above the text).
     "年度目标": "goal.annual",
     "年度绩效目标": "goal.annual",
@@ -1377,6 +1411,10 @@ class _Table:
 
     kind_hint: str | None = None  # "overall" from the title
     year: int | None = None
+    # 金额单位 printed for the table (金额单位：元, 项目资金（万元）), and the unit a funds label
+    # names itself (年度资金总额（元）) by field.
+    money_unit: str | None = None
+    field_units: dict[str, str] = field(default_factory=dict)
     titles: list[tuple[str, Provenance]] = field(default_factory=list)
     fields: dict[str, _Value] = field(default_factory=dict)
     header: _Header | None = None
@@ -1439,6 +1477,9 @@ class _Reader:
         self.found_structure = False
         self.money_unit = ""  # 金额单位 printed above the grid's table (万元 / 元)
         self.sheet: str | None = None  # the workbook sheet read last
+        # The last 金额单位 seen and its grid: the next tables of that grid print under it.
+        self.unit_seen: tuple[int, str] | None = None
+        self.grid_index = -1
 
     # tables ------------------------------------------------------------------------------
 
@@ -1451,10 +1492,13 @@ class _Reader:
         if t.has_content or t.fields or t.notes or t.actuals or t.stray:
             self.tables.append(t)
         self.table = _Table()
+        if self.unit_seen is not None and self.unit_seen[0] == self.grid_index:
+            self.table.money_unit = self.unit_seen[1]
 
     # grids -------------------------------------------------------------------------------
 
     def read_grid(self, gi: int, grid: Grid) -> None:
+        self.grid_index = gi
         rows, width = _grid_rows(grid, gi, self.file, ragged=grid.ragged)
         self.money_unit = ""
         first = rows[0].first if rows else Provenance(self.file, grid.page, sheet=grid.sheet)
@@ -1567,6 +1611,11 @@ class _Reader:
         row = replace(row, own=tuple(own))
         texts = row.texts()
         t = self.table
+        unit = next((u for x in texts if (u := _money_unit(x)) is not None), None)
+        if unit is not None:
+            self.unit_seen = (row.grid, unit)
+            if t.header is None:
+                t.money_unit = unit
 
         # A title row: one cell naming a table (maybe with a meta cell), or a year line.
         if len(texts) <= 2 and any(_is_title(x) for x in texts):
@@ -1683,6 +1732,9 @@ class _Reader:
             if value_cell is not None:
                 self.consumed.add((row.grid, value_cell.row, value_cell.col))
                 pairs.append((key, _Value(_text(value_cell), row.src(value_cell))))
+                label_unit = _money_unit(_text(cell)) if key.startswith("funds.") else None
+                if label_unit is not None:
+                    t.field_units.setdefault(key, label_unit)
             elif key == "name":
                 pairs.append((key, _Value("", row.src(cell))))
         # A key twice in one row: the later one counts (中期资金总额 … 年度资金总额 side by
@@ -2134,6 +2186,9 @@ class _Reader:
                 and parse_amount(text) is not None
             ):
                 t.fields["funds.total"] = _Value(text, row.src(p.cell))
+                label_unit = _money_unit(p.col.label)
+                if label_unit is not None:
+                    t.field_units.setdefault("funds.total", label_unit)
             if key is not None:
                 found.setdefault(key, _Value(text, row.src(p.cell)))
         return found
@@ -2530,6 +2585,19 @@ def _weight(cell: _Value | None) -> float | None:
     return int(number) if number.is_integer() else number
 
 
+_AMOUNT = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?\(?(?:万元|千元|元)?\)?$")
+
+
+def _wan(text: str, unit: str | None) -> float | None:
+    """A self-evaluation's budget figure in 万元 (the actuals' unit), from the table's unit."""
+    parsed = parse_money(text)
+    if parsed is None:
+        return None
+    number, suffix = parsed
+    wan = in_unit(to_yuan(number, suffix or unit or DEFAULT_UNIT))
+    return int(wan) if wan == wan.to_integral_value() else float(wan)
+
+
 def _extra(row: _IndRow, key: str) -> str:
     found = row.extra.get(key)
     return found.text if found is not None else ""
@@ -2593,7 +2661,9 @@ class _Builder:
         """The actuals of a self-evaluation or monitoring table (of a project, or of a unit
         as a whole) with its funds block."""
         budget = {
-            key: parse_amount(v.text) for key, v in t.budget.items() if key != "execution_reason"
+            key: _wan(v.text, t.money_unit)
+            for key, v in t.budget.items()
+            if key != "execution_reason"
         }
         reason = t.budget.get("execution_reason")
         report = ProjectActuals(
@@ -2715,12 +2785,7 @@ class _Builder:
             if years:
                 start_year = start_year or years[0]
                 end_year = end_year or years[-1]
-        amounts = {
-            key.split(".")[1]: parse_amount(v.text)
-            for key, v in t.fields.items()
-            if key.startswith("funds.") and v.text
-        }
-        funds = Funds(**amounts) if amounts else None
+        funds = self.funds(t, what)
         note(
             Stage.PROJECTS,
             anchor,
@@ -2742,6 +2807,32 @@ class _Builder:
             indicators=tuple(indicators),
             source=anchor,
         )
+
+    def funds(self, t: _Table, what: str) -> Funds | None:
+        """The table's funds in 元: each amount in the unit written after it, else the unit
+        its label names, else the table's 金额单位 (万元 when none is printed); a warning
+        where an amount is implausible for its unit."""
+        table_unit = t.money_unit or DEFAULT_UNIT
+        amounts: dict[str, Decimal] = {}
+        units: dict[str, str] = {}
+        for key, v in t.fields.items():
+            if not key.startswith("funds.") or not v.text:
+                continue
+            parsed = parse_money(v.text) if _AMOUNT.match(fold(v.text)) else None
+            if parsed is None:
+                continue  # no amount (prose taken for a value is not read for a number in it)
+            number, suffix = parsed
+            unit = suffix or t.field_units.get(key) or table_unit
+            name = key.split(".")[1]
+            amounts[name], units[name] = to_yuan(number, unit), unit
+            why = implausible(amounts[name], unit)
+            if why is not None:
+                label = _FUNDS_LABELS.get(name, name)
+                self.warn(IMPLAUSIBLE_AMOUNT, f"{what}的{label}“{v.text}”：{why}", v.source)
+        if not amounts:
+            return None
+        unit = units.get("total") or next(iter(units.values()))
+        return Funds(**amounts, unit=unit)
 
     def indicator(self, row: _IndRow, taxonomy: Taxonomy, what: str) -> Indicator:
         name = row.name.text if row.name is not None else ""

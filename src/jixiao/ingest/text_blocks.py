@@ -444,8 +444,8 @@ def _parse_project(page: Page, ctx: _Ctx, doc_year: int | None, is_last: bool) -
         for key, (value, _) in fields.items()
         if key.startswith("funds.")
     }
-    if amounts:
-        funds = Funds(**amounts)
+    if amounts:  # parse_amount gives 万元 (an amount written in 元 is divided)
+        funds = Funds.printed("万元", **amounts)
     return Project(
         name=project_name,
         department=field_value("department"),

@@ -32,6 +32,7 @@ from jixiao.domain.model import (
     Project,
     SourceInfo,
 )
+from jixiao.domain.money import DEFAULT_UNIT
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Direction, Kind, Op, TargetValue
 from jixiao.interchange._wire import (
@@ -105,6 +106,12 @@ def _value(v: TargetValue | None) -> WireValue | None:
     )
 
 
+def _wire_funds(funds: Funds) -> WireFunds:
+    unit = funds.unit if funds.unit in ("元", "千元", "万元") else DEFAULT_UNIT
+    shown = Funds(**funds.amounts(), unit=unit).printed_amounts()
+    return WireFunds(**shown, unit=unit)  # type: ignore[arg-type]
+
+
 def _to_wire(doc: Document) -> WireDocument:
     source = (
         WireSource(file=doc.source.file, sha256=doc.source.sha256, layout=doc.source.layout)
@@ -143,16 +150,7 @@ def _to_wire(doc: Document) -> WireDocument:
                 fiscal_year=p.fiscal_year,
                 start_year=p.start_year,
                 end_year=p.end_year,
-                funds=(
-                    WireFunds(
-                        total=p.funds.total,
-                        fiscal=p.funds.fiscal,
-                        carryover=p.funds.carryover,
-                        other=p.funds.other,
-                    )
-                    if p.funds is not None
-                    else None
-                ),
+                funds=_wire_funds(p.funds) if p.funds is not None else None,
                 annual_goal=p.annual_goal,
                 long_term_goal=p.long_term_goal,
                 indicators=[
@@ -317,7 +315,8 @@ def _from_wire(w: WireDocument) -> Document:
                 start_year=p.start_year,
                 end_year=p.end_year,
                 funds=(
-                    Funds(
+                    Funds.printed(
+                        p.funds.unit or DEFAULT_UNIT,
                         total=p.funds.total,
                         fiscal=p.funds.fiscal,
                         carryover=p.funds.carryover,

@@ -76,12 +76,16 @@ class WireOverallTargets(_Model):
 
 
 class WireFunds(_Model):
-    """Funds in 万元."""
+    """Funds as the table printed them: amounts in ``unit`` (万元 when absent, as in documents
+    written before amounts carried their unit)."""
 
     total: int | float | None = None
     fiscal: int | float | None = None
     carryover: int | float | None = None
     other: int | float | None = None
+    unit: Literal["元", "千元", "万元"] | None = Field(
+        default=None, description="金额单位 of the amounts (元 / 千元 / 万元); absent: 万元."
+    )
 
 
 class WireIndicator(_Model):

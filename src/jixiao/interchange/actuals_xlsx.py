@@ -58,6 +58,7 @@ from jixiao.domain.actuals import (
     ProjectActuals,
 )
 from jixiao.domain.model import Indicator, Period, Project
+from jixiao.domain.money import in_unit
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Kind, Number, TargetValue, parse_value
 from jixiao.interchange import FormatError
@@ -252,7 +253,9 @@ def _write_funds(
     _headers(ws, columns)
     for row, project in enumerate(projects, 2):
         done = filled.get(project.name.strip())
-        total = project.funds.total if project.funds is not None else None
+        funds = project.funds
+        # the actuals' budget is in 万元
+        total = float(in_unit(funds.total)) if funds is not None and funds.total else None
         values: dict[str, _CellValue] = {
             "project": project.name,
             "budget_initial": total,

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from jixiao.domain.actuals import ProjectActuals
 from jixiao.domain.model import Project
+from jixiao.domain.money import DEFAULT_UNIT
 from jixiao.domain.oversight import TableFacts, table_facts
 from jixiao.domain.values import TargetValue
 from jixiao.domain.workflow import Action, Actor, Status
@@ -36,6 +37,7 @@ from jixiao.services.oversight import (
     fact_row,
     finding_rows,
     rebuild_summaries,
+    wan,
 )
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.bulk import COLUMNS, Loader, dumps
@@ -350,6 +352,7 @@ class _Writer:
                 funds.fiscal if funds else None,
                 funds.carryover if funds else None,
                 funds.other if funds else None,
+                funds.unit if funds else DEFAULT_UNIT,
                 project.annual_goal,
                 project.long_term_goal,
                 Status.APPROVED.value,
@@ -399,7 +402,7 @@ class _Writer:
             Status.APPROVED.value,
             unit_id,
             unit_department,
-            funds.total if funds else None,
+            wan(funds.total) if funds else None,
         )
 
     def report(

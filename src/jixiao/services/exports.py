@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jixiao.domain.model import Document, Funds, Goal, Indicator, OverallTargets, Project
+from jixiao.domain.model import Document, Goal, Indicator, OverallTargets, Project
 from jixiao.domain.workflow import Actor
 from jixiao.export._font import subset_fonts
 from jixiao.export.html import workbook_html
@@ -184,9 +184,7 @@ def version_document(
         fiscal_year=s.get("fiscal_year"),
         start_year=s.get("start_year"),
         end_year=s.get("end_year"),
-        funds=Funds(**{k: funds.get(k) for k in ("total", "fiscal", "carryover", "other")})
-        if any(funds.get(k) is not None for k in ("total", "fiscal", "carryover", "other"))
-        else None,
+        funds=tables.funds_from_dict(funds),
         annual_goal=s.get("annual_goal") or "",
         long_term_goal=s.get("long_term_goal") or "",
         indicators=tuple(

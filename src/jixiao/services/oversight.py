@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from jixiao.domain.actuals import ActualsError, ProjectActuals
 from jixiao.domain.model import OverallTargets, Period, Project
+from jixiao.domain.money import in_unit
 from jixiao.domain.monitoring import LIGHT_LABELS, Light, MonitoringConfig, monitor_project
 from jixiao.domain.oversight import SIZE_CLASSES, TableFacts, size_class, table_facts
 from jixiao.domain.oversight import WARNING as WARNING_SOURCE
@@ -303,8 +304,19 @@ def finding_rows(key: TableKey, facts: TableFacts) -> list[dict[str, object]]:
 
 def _key(row: TargetTableRow, department_id: int | None) -> TableKey:
     return TableKey(
-        row.id, row.fiscal_year, row.kind, row.status, row.unit_id, department_id, row.funds_total
+        row.id,
+        row.fiscal_year,
+        row.kind,
+        row.status,
+        row.unit_id,
+        department_id,
+        wan(row.funds_total),
     )
+
+
+def wan(yuan: Decimal | None) -> float | None:
+    """An amount in 元 as the 万元 the facts keep (sums over many tables, shown in 万元)."""
+    return None if yuan is None else float(in_unit(yuan, "万元"))
 
 
 def _store(

@@ -26,6 +26,7 @@ from jixiao.domain.model import (
     Project,
     SourceInfo,
 )
+from jixiao.domain.money import DEFAULT_UNIT
 from jixiao.domain.scoring import ScoringScheme
 from jixiao.domain.taxonomy import taxonomy_for_year
 from jixiao.domain.values import Direction, Kind, parse_value
@@ -165,6 +166,33 @@ def _goal_dict(row: GoalRow) -> dict[str, Any]:
     }
 
 
+def row_funds(row: TargetTableRow) -> Funds | None:
+    """A stored table's funds (元, with the unit printed), or None."""
+    amounts = (row.funds_total, row.funds_fiscal, row.funds_carryover, row.funds_other)
+    if all(x is None for x in amounts):
+        return None
+    total, fiscal, carryover, other = amounts
+    return Funds(total, fiscal, carryover, other, unit=row.funds_unit or DEFAULT_UNIT)
+
+
+def funds_to_dict(funds: Funds | None) -> dict[str, Any]:
+    """Funds as JSON (a version's snapshot): numbers in the printed unit, with the unit."""
+    if funds is None:
+        return {"total": None, "fiscal": None, "carryover": None, "other": None}
+    return {**funds.printed_amounts(), "unit": funds.unit}
+
+
+def funds_from_dict(data: Any) -> Funds | None:
+    """Funds from :func:`funds_to_dict` (snapshots written before amounts carried their unit
+    are in 万元)."""
+    if not isinstance(data, dict):
+        return None
+    amounts = {k: data.get(k) for k in ("total", "fiscal", "carryover", "other")}
+    if all(v is None for v in amounts.values()):
+        return None
+    return Funds.printed(data.get("unit") or DEFAULT_UNIT, **amounts)
+
+
 def _table_dict(row: TargetTableRow) -> dict[str, Any]:
     """The whole table as JSON: what an approved version keeps and the audit records."""
     data: dict[str, Any] = {
@@ -180,12 +208,7 @@ def _table_dict(row: TargetTableRow) -> dict[str, Any]:
         data.update(
             start_year=row.start_year,
             end_year=row.end_year,
-            funds={
-                "total": row.funds_total,
-                "fiscal": row.funds_fiscal,
-                "carryover": row.funds_carryover,
-                "other": row.funds_other,
-            },
+            funds=funds_to_dict(row_funds(row)),
             indicators=[_indicator_dict(i) for i in row.indicators],
         )
         if row.annual_goal:
@@ -470,10 +493,11 @@ def import_document(
                 row.start_year, row.end_year = project.start_year, project.end_year
                 row.annual_goal, row.long_term_goal = project.annual_goal, project.long_term_goal
                 if project.funds is not None:
-                    row.funds_total = _num(project.funds.total)
-                    row.funds_fiscal = _num(project.funds.fiscal)
-                    row.funds_carryover = _num(project.funds.carryover)
-                    row.funds_other = _num(project.funds.other)
+                    row.funds_total = project.funds.total
+                    row.funds_fiscal = project.funds.fiscal
+                    row.funds_carryover = project.funds.carryover
+                    row.funds_other = project.funds.other
+                    row.funds_unit = project.funds.unit
                 row.indicators = [_indicator_row(k, i) for k, i in enumerate(project.indicators)]
             else:
                 row.goals = [_goal_row(k, g) for k, g in enumerate(item.table.goals)]
@@ -708,12 +732,7 @@ def get_table(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> Tab
             fiscal_year=row.fiscal_year,
             start_year=row.start_year,
             end_year=row.end_year,
-            funds={
-                "total": row.funds_total,
-                "fiscal": row.funds_fiscal,
-                "carryover": row.funds_carryover,
-                "other": row.funds_other,
-            },
+            funds=row_funds(row),
             annual_goal=row.annual_goal,
             long_term_goal=row.long_term_goal,
             status=Status(row.status),
@@ -769,9 +788,7 @@ def _goal_view(g: GoalRow) -> GoalView:
 
 
 def domain_project(row: TargetTableRow) -> Project:
-    funds = None
-    if any(x is not None for x in (row.funds_total, row.funds_fiscal, row.funds_carryover)):
-        funds = Funds(row.funds_total, row.funds_fiscal, row.funds_carryover, row.funds_other)
+    funds = row_funds(row)
     return Project(
         name=row.name,
         department=row.department,  # as printed (the unit's may come from elsewhere)

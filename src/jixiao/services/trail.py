@@ -26,6 +26,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -205,6 +206,8 @@ def _plain(value: Any) -> Any:
         return None  # times are not compared (see _SKIP)
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, Decimal):  # money (元): the same text whatever scale the store keeps
+        return format(value.normalize(), "f")
     return value
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from jixiao.domain.model import Document, Nature
+from jixiao.domain.model import Document, Funds, Nature
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Direction, Number, TargetValue
 from jixiao.domain.workflow import STATUS_LABELS, Action, Status
@@ -109,7 +109,7 @@ class TableDetail:
     fiscal_year: int | None
     start_year: int | None
     end_year: int | None
-    funds: dict[str, float | None]
+    funds: Funds | None  # 元, with the unit printed
     annual_goal: str
     long_term_goal: str
     status: Status

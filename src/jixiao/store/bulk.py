@@ -45,6 +45,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "funds_fiscal",
         "funds_carryover",
         "funds_other",
+        "funds_unit",
         "annual_goal",
         "long_term_goal",
         "status",

@@ -7,6 +7,7 @@ Target values are stored as their ``jixiao/1`` JSON objects (text, kind, op, val
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -139,6 +141,10 @@ class SourceFileRow(Base):
     warnings: Mapped[Any] = mapped_column(default=list)
 
 
+#: Amounts of money: 元, exact (see jixiao.domain.money).
+MONEY = Numeric(20, 4, asdecimal=True)
+
+
 class TargetTableRow(Base):
     """A unit's overall targets (kind 'overall') or a project's table (kind 'project')."""
 
@@ -156,10 +162,12 @@ class TargetTableRow(Base):
     department: Mapped[str | None] = mapped_column(String(200))
     start_year: Mapped[int | None] = mapped_column(Integer)
     end_year: Mapped[int | None] = mapped_column(Integer)
-    funds_total: Mapped[float | None] = mapped_column(Float)
-    funds_fiscal: Mapped[float | None] = mapped_column(Float)
-    funds_carryover: Mapped[float | None] = mapped_column(Float)
-    funds_other: Mapped[float | None] = mapped_column(Float)
+    # Funds in 元, exact; funds_unit is the unit the table printed them in (元 / 千元 / 万元).
+    funds_total: Mapped[Decimal | None] = mapped_column(MONEY)
+    funds_fiscal: Mapped[Decimal | None] = mapped_column(MONEY)
+    funds_carryover: Mapped[Decimal | None] = mapped_column(MONEY)
+    funds_other: Mapped[Decimal | None] = mapped_column(MONEY)
+    funds_unit: Mapped[str] = mapped_column(String(4), default="万元", server_default="万元")
     annual_goal: Mapped[str] = mapped_column(Text, default="", server_default="")  # 年度目标
     long_term_goal: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")

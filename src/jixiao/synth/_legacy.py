@@ -120,6 +120,6 @@ def projects(config: SynthConfig) -> Iterator[Project]:
                     fiscal_year=year,
                     start_year=year,
                     end_year=year,
-                    funds=Funds(total=total, fiscal=total),
+                    funds=Funds.printed("万元", total=total, fiscal=total),
                     indicators=tuple(_indicators(rng, topic, weak)),
                 )

@@ -39,12 +39,12 @@ def _funds_total(rng: random.Random) -> float:
 def _funds(rng: random.Random, total: float) -> Funds:
     draw = rng.random()
     if draw < 0.8:
-        return Funds(total=total, fiscal=total)
+        return Funds.printed("万元", total=total, fiscal=total)
     part = round(total * rng.uniform(0.05, 0.3), 2)
     fiscal = round(total - part, 2)
     if draw < 0.92:
-        return Funds(total=total, fiscal=fiscal, carryover=part)
-    return Funds(total=total, fiscal=fiscal, other=part)
+        return Funds.printed("万元", total=total, fiscal=fiscal, carryover=part)
+    return Funds.printed("万元", total=total, fiscal=fiscal, other=part)
 
 
 @dataclass(slots=True)

@@ -166,12 +166,13 @@ class ValueOut(_Out):
 
 
 class FundsOut(_Out):
-    """项目资金（万元）."""
+    """项目资金 as the table printed them: amounts in ``unit`` (元 / 千元 / 万元)."""
 
     total: float | None = None
     fiscal: float | None = None
     carryover: float | None = None
     other: float | None = None
+    unit: str | None = None
 
 
 class TableSummaryOut(_Out):
@@ -559,7 +560,9 @@ def _detail(d: TableDetail) -> TableDetailOut:
         fiscal_year=d.fiscal_year,
         start_year=d.start_year,
         end_year=d.end_year,
-        funds=FundsOut.model_validate(d.funds),
+        funds=FundsOut.model_validate(
+            {**d.funds.printed_amounts(), "unit": d.funds.unit} if d.funds is not None else {}
+        ),
         annual_goal=d.annual_goal,
         long_term_goal=d.long_term_goal,
         status=d.status,

@@ -69,7 +69,7 @@ from jixiao.services import (
 from jixiao.services import review as reviewing
 from jixiao.services.errors import TooManyAttempts
 from jixiao.services.settings import Settings
-from jixiao.services.tables import TableFilter
+from jixiao.services.tables import TableFilter, funds_from_dict
 from jixiao.services.views import (
     GoalView,
     HistoryEntry,
@@ -603,7 +603,7 @@ def _layout(t: TableDetail) -> dict[str, Any]:
         "lines": indicator_lines(t.indicators),
         "goal_lines": goal_lines(t.goals),
         "show_long": any(i.long_term is not None for i in t.indicators),
-        "has_funds": any(v is not None for v in t.funds.values()),
+        "has_funds": t.funds is not None,
         "editable": Action.EDIT in t.actions,
         "duties": t.actions - {Action.COMMENT},
     }
@@ -1429,7 +1429,7 @@ def _snapshot_detail(table_id: int, v: VersionView) -> TableDetail:
         fiscal_year=s.get("fiscal_year"),
         start_year=s.get("start_year"),
         end_year=s.get("end_year"),
-        funds={k: funds.get(k) for k in ("total", "fiscal", "carryover", "other")},
+        funds=funds_from_dict(funds),
         annual_goal=s.get("annual_goal") or "",
         long_term_goal=s.get("long_term_goal") or "",
         status=Status(s.get("status", Status.APPROVED.value)),

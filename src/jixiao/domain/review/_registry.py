@@ -199,7 +199,7 @@ def build_example(example: Example) -> Project | OverallTargets:
     fields: dict[str, Any] = {"name": "示例项目", "unit": "示例单位", "fiscal_year": 2023}
     fields.update(example.project)
     if isinstance(fields.get("funds"), Mapping):
-        fields["funds"] = Funds(**fields["funds"])
+        fields["funds"] = Funds.printed("万元", **fields["funds"])  # examples print 万元
     return Project(
         indicators=tuple(
             Indicator(l1, l2, name, half_year=value(half), full_year=value(full))

@@ -8,8 +8,10 @@ overall targets.  docs/rules/ is generated from these definitions.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
+from jixiao.domain.money import MONEY_UNITS, format_money, to_yuan
 from jixiao.domain.review._registry import (
     Dimension,
     Emit,
@@ -269,11 +271,14 @@ def funds_do_not_add_up(s: ProjectSubject, p: P) -> list[Emit]:
     if funds is None or funds.total is None:
         return []
     parts = [x for x in (funds.fiscal, funds.carryover, funds.other) if x is not None]
-    if not parts or abs(sum(parts) - funds.total) <= p["tolerance"]:
+    # amounts are in 元; the tolerance is in 万元 (rounding to the 万元 printed)
+    if not parts or abs(sum(parts) - funds.total) <= to_yuan(p["tolerance"], "万元"):
         return []
+    unit = funds.unit
     return [
         (
-            f"项目“{s.project.name}”年度资金总额 {funds.total} 万元 ≠ 各来源之和 {sum(parts):g} 万元",
+            f"项目“{s.project.name}”年度资金总额 {funds.shown('total')} {unit} ≠ 各来源之和 "
+            f"{format_money(sum(parts, Decimal(0)), unit)} {unit}",
             s.project.source,
         )
     ]
@@ -491,12 +496,13 @@ def cost_above_funds(s: IndicatorSubject, p: P) -> tuple[Emit, ...]:
         return NONE
     if target.kind is not Kind.QUANTITATIVE or target.value is None:
         return NONE
-    amount = {"万元": target.value, "元": target.value / 10000}.get(target.unit)
+    amount = to_yuan(target.value, target.unit) if target.unit in MONEY_UNITS else None
     if amount is None or amount <= funds.total:
         return NONE
     return (
         (
-            f"成本指标“{s.indicator.name}”{_printed(target)} 超过项目年度资金总额 {funds.total} 万元",
+            f"成本指标“{s.indicator.name}”{_printed(target)} 超过项目年度资金总额 "
+            f"{funds.shown('total')} {funds.unit}",
             _where(s, target),
         ),
     )
