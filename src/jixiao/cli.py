@@ -140,9 +140,12 @@ def parse(
         _explain(file, format)
         return
     try:
-        doc = read_path_isolated(file, format=format)
+        # The document names the file, not the folder it is in (it may be shared or
+        # imported); messages name the path given.
+        doc = read_path_isolated(file, format=format, name=file.name)
     except IngestError as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        shown = str(exc).replace(file.name, str(file), 1)
+        err.print(f"[bold red]error:[/] {escape(shown)}", soft_wrap=True)
         raise typer.Exit(1) from None
     for warning in doc.warnings:
         where = f"{warning.location}: " if warning.location else ""

@@ -78,13 +78,13 @@ def test_json_output_reads_back(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stderr
     # The document keeps the source it names (the seed), so it prints back unchanged.
     assert second.stdout == first.stdout
-    # Without one, it comes from the JSON file itself.
+    # Without one, it comes from the JSON file itself (named by its name, not its folder).
     data = json.loads(first.stdout)
     del data["source"]
     saved.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     third = json.loads(jixiao("parse", str(saved), "--json").stdout)
     assert third.pop("source") == {
-        "file": str(saved),
+        "file": saved.name,
         "sha256": __import__("hashlib").sha256(saved.read_bytes()).hexdigest(),
         "layout": "json",
     }

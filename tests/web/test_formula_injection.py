@@ -32,7 +32,7 @@ UNIT_Q = quote(UNIT, safe="")
 def test_the_rule() -> None:
     for text in (LINK, SUM, AT, "+1+1", "-1+1", "\t=1", "\r=1", "-A1"):
         assert formula_like(text) and csv_field(text) == "'" + text
-    for text in ("-5", "+1.5", "-5%", "≥95%", "1=1", "", "—"):
+    for text in ("-5", "+1.5", "-5%", "≥95%", "1=1", "", "—", "=", "-"):
         assert not formula_like(text) and csv_field(text) == text
     assert csv_field(7) == 7
 

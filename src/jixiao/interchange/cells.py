@@ -28,8 +28,9 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 
 
 def formula_like(text: str) -> bool:
-    """Whether a spreadsheet could read ``text`` as a formula."""
-    return text.startswith(FORMULA_START) and _NUMBER.fullmatch(text) is None
+    """Whether a spreadsheet could read ``text`` as a formula (a lone ``=`` or ``-``, an
+    operator or a dash in a column of them, holds none)."""
+    return len(text) > 1 and text.startswith(FORMULA_START) and _NUMBER.fullmatch(text) is None
 
 
 def csv_field(value: Any) -> Any:
