@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from jixiao import __version__
+from jixiao.domain.messages import place_text, warning_label
 from jixiao.domain.model import Document, Period, Project
 from jixiao.domain.values import TargetValue
 from jixiao.domain.workflow import ROLE_LABELS, Role
@@ -145,11 +146,21 @@ def parse(
         doc = read_path_isolated(file, format=format, name=file.name)
     except IngestError as exc:
         shown = str(exc).replace(file.name, str(file), 1)
-        err.print(f"[bold red]error:[/] {escape(shown)}", soft_wrap=True)
+        err.print(f"[bold red]错误：[/]{escape(shown)}", soft_wrap=True)
         raise typer.Exit(1) from None
     for warning in doc.warnings:
-        where = f"{warning.location}: " if warning.location else ""
-        err.print(f"[yellow]warning[/] {where}{warning.code}: {warning.message}", soft_wrap=True)
+        where = (
+            place_text(warning.location.file, warning.location.page, warning.location.line)
+            if warning.location
+            else doc.source.file
+            if doc.source
+            else str(file)
+        )
+        err.print(
+            f"[yellow]警告[/] {escape(where)}：{warning_label(warning.code)}："
+            f"{escape(warning.message)}（{warning.code}）",
+            soft_wrap=True,
+        )
     if as_json:
         sys.stdout.write(dumps(doc) + "\n")
     else:
@@ -225,14 +236,14 @@ def _services(db: str | None, *, upgrade: bool = True) -> Services:
     except Exception as exc:  # connection or migration failure: say which database
         from jixiao.services import default_url
 
-        err.print(f"[bold red]error:[/] database {db or default_url()}: {exc}", soft_wrap=True)
+        err.print(f"[bold red]错误：[/]数据库 {db or default_url()}：{exc}", soft_wrap=True)
         raise typer.Exit(1) from None
 
 
 def _fail(exc: Exception) -> NoReturn:
     message = getattr(exc, "message", None) or str(exc)
     # Names, paths and values in messages are the user's text, never Rich markup.
-    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    err.print(f"[bold red]错误：[/]{escape(message)}", soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -241,7 +252,7 @@ def db_upgrade(db: DbOption = None) -> None:
     """Create the database or apply pending migrations (and compute the oversight facts of
     tables that have none)."""
     svc = _services(db)
-    out.print(f"database at revision {svc.revision()}: {svc.engine.url!r}")
+    out.print(f"数据库版本 {svc.revision()}：{svc.engine.url!r}")
     _compute_facts(svc, everything=False)
 
 
@@ -277,7 +288,7 @@ def _compute_facts(svc: Services, *, everything: bool) -> None:
     except Exception as exc:
         _fail(exc)
     if n or everything:
-        out.print(f"oversight facts computed for {n} tables")
+        out.print(f"已计算 {n} 张表的监督数据")
 
 
 def _new_password(given: str | None, what: str = "password") -> str:
@@ -353,7 +364,7 @@ def user_add(
     )
     where = user.unit or user.department or ""
     out.print(
-        f"created user {user.username} ({ROLE_LABELS[Role(user.role)]}{' · ' + where if where else ''})"
+        f"已创建用户 {user.username}（{ROLE_LABELS[Role(user.role)]}{' · ' + where if where else ''})"
     )
 
 
@@ -377,7 +388,7 @@ def user_passwd(
         db,
         lambda uow: users.set_password(uow, SYSTEM.username, username, secret, temporary=temporary),
     )
-    out.print(f"password of {username} changed; their sessions ended")
+    out.print(f"已修改 {username} 的密码，其登录会话均已结束")
 
 
 @user_app.command("role")
@@ -397,7 +408,7 @@ def user_role(
             uow, SYSTEM.username, username, role, unit=unit, department=department
         ),
     )
-    out.print(f"{user.username} is now {ROLE_LABELS[Role(user.role)]}")
+    out.print(f"{user.username} 的角色已改为 {ROLE_LABELS[Role(user.role)]}")
 
 
 @user_app.command("disable")
@@ -408,7 +419,7 @@ def user_disable(
     from jixiao.services import SYSTEM, users
 
     _user_call(db, lambda uow: users.set_active(uow, SYSTEM.username, username, False))
-    out.print(f"{username} disabled")
+    out.print(f"已停用 {username}")
 
 
 @user_app.command("enable")
@@ -419,7 +430,7 @@ def user_enable(
     from jixiao.services import SYSTEM, users
 
     _user_call(db, lambda uow: users.set_active(uow, SYSTEM.username, username, True))
-    out.print(f"{username} enabled")
+    out.print(f"已启用 {username}")
 
 
 @user_app.command("list")
@@ -494,7 +505,7 @@ def user_revoke(
     from jixiao.services import SYSTEM, users
 
     _user_call(db, lambda uow: users.revoke_token(uow, SYSTEM, token_id))
-    out.print(f"token {token_id} revoked")
+    out.print(f"已撤销令牌 {token_id}")
 
 
 @audit_app.command("verify")
@@ -546,7 +557,7 @@ def audit_checkpoint(
     try:
         done = audit.checkpoint(_services(db).uow(), adopt=adopt)
     except ValueError as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        err.print(f"[bold red]错误：[/]{escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
     where = done.anchor or "(no anchor file: in-memory database)"
     out.print(f"checkpoint: entry {done.seq} anchored in {where}")
@@ -636,7 +647,7 @@ def import_files(
     if not files:
         _fail(
             RuntimeError(
-                "no files to import (folders are searched for " + ", ".join(IMPORT_SUFFIXES) + ")"
+                "没有可导入的文件（文件夹中查找以 " + "、".join(IMPORT_SUFFIXES) + " 结尾的文件）"
             )
         )
     imported = refused = warned = 0
@@ -652,7 +663,7 @@ def import_files(
         nonlocal imported, refused, warned
         if isinstance(parsed, str):
             refused += 1
-            err.print(f"[red]refused[/] {escape(parsed)}", soft_wrap=True)
+            err.print(f"[red]未导入[/] {escape(parsed)}", soft_wrap=True)
             return
         try:
             result = tables.import_document(
@@ -665,30 +676,29 @@ def import_files(
             )
         except ServiceError as exc:
             refused += 1
-            err.print(f"[red]refused[/] {escape(f'{path}: {exc.message}')}", soft_wrap=True)
+            err.print(f"[red]未导入[/] {escape(f'{path}：{exc.message}')}", soft_wrap=True)
             return
         imported += 1
         warned += 1 if result.warnings else 0
-        saved = f", actuals of {result.actuals} tables" if result.actuals else ""
+        saved = f"，{result.actuals} 张表的完成情况" if result.actuals else ""
         out.print(
             escape(
-                f"imported {path}: {len(result.table_ids)} tables, {result.goals} goals, "
-                f"{result.indicators} indicators{saved}, {result.warnings} warnings"
+                f"已导入 {path}：{len(result.table_ids)} 张表，{result.goals} 条目标，"
+                f"{result.indicators} 项指标{saved}，{result.warnings} 条警告"
             )
         )
         if result.actuals_held:
             err.print(
                 escape(
-                    f"note {path}: the actuals of {result.actuals_held} tables were not saved: "
-                    "actuals need approved targets (import with --approved when the file is "
-                    "the published, approved document)"
+                    f"提示 {path}：{result.actuals_held} 张表的完成情况未保存：完成情况须对应"
+                    "已批复的目标（文件是公开的批复文件时，请加 --approved 导入）"
                 ),
                 soft_wrap=True,
             )
 
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn("导入中"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("importing", total=len(files))
+        task = progress.add_task("导入中", total=len(files))
         if pool is None:
             for path in files:
                 store(path, _parse_file(str(path), format))
@@ -699,7 +709,7 @@ def import_files(
                 for future in as_completed(futures):
                     store(futures[future], future.result())
                     progress.advance(task)
-    out.print(f"{imported} imported ({warned} with warnings), {refused} refused")
+    out.print(f"已导入 {imported} 个文件（其中 {warned} 个有警告），未导入 {refused} 个")
     if refused:
         raise typer.Exit(1)
 
@@ -739,24 +749,22 @@ def export(
 
     fmt = format.lower()
     if fmt not in exports.FORMATS:
-        _fail(
-            RuntimeError(f"unknown format {format!r}; expected one of {', '.join(exports.FORMATS)}")
-        )
+        _fail(RuntimeError(f"未知格式“{format}”，可选：{'、'.join(exports.FORMATS)}"))
     if input is not None and db is not None:
-        _fail(RuntimeError("give either --db or --input, not both"))
+        _fail(RuntimeError("--db 与 --input 只能选一个"))
     archive = target.suffix.lower() == ".zip" and fmt in exports.LAYOUTS
     try:
         if archive:
             if input is not None or year is None or unit is not None:
                 _fail(
                     RuntimeError(
-                        "a .zip archive is of a whole --year in the database (--department may narrow it)"
+                        ".zip 压缩包只能导出数据库中的整个年度（--year，可用 --department 缩小范围）"
                     )
                 )
             svc = _services(db)
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
             with Progress(*columns, console=err, transient=True) as bar:
-                task = bar.add_task("exporting", total=None)
+                task = bar.add_task("导出中", total=None)
 
                 def step(name: str, done: int, total: int) -> None:
                     bar.update(task, total=total, completed=done, description=name[:30])
@@ -775,7 +783,7 @@ def export(
                     svc.uow(), tables.TableFilter(year=year, unit=unit, department=department)
                 )
             if not doc.projects and not doc.overall_targets:
-                _fail(RuntimeError("nothing to export: no table matches"))
+                _fail(RuntimeError("没有可导出的内容：没有符合条件的表"))
             title = target.stem
             if fmt == "csv":
                 parts = exports.csv_files(doc)
@@ -839,7 +847,7 @@ def actuals_import(
             data = path.read_bytes()
         except OSError as exc:
             refused += 1
-            err.print(f"[red]refused[/] {escape(str(path))}: cannot be read: {exc.strerror}")
+            err.print(f"[red]未保存[/] {escape(str(path))}：无法读取（{exc.strerror}）")
             continue
         try:
             result = performance.import_file(
@@ -848,12 +856,12 @@ def actuals_import(
         except ServiceError as exc:
             refused += 1
             message = exc.message if exc.message.startswith(str(path)) else f"{path}: {exc.message}"
-            err.print(f"[red]refused[/] {escape(message)}", soft_wrap=True)
+            err.print(f"[red]未保存[/] {escape(message)}", soft_wrap=True)
             continue
         label = performance.PERIOD_LABELS[result.period.value]
         out.print(
             escape(
-                f"saved {path}: {len(result.reports)} 张表的{label}完成情况"
+                f"已保存 {path}：{len(result.reports)} 张表的{label}完成情况"
                 f"（{sum(r.items for r in result.reports)} 项指标）"
             )
         )
@@ -886,8 +894,8 @@ def actuals_template(
     try:
         output.write_bytes(data)
     except OSError as exc:
-        _fail(RuntimeError(f"{output}: cannot be written: {exc.strerror or exc}"))
-    out.print(escape(f"wrote {output}"))
+        _fail(RuntimeError(f"{output}：无法写入（{exc.strerror or exc}）"))
+    out.print(escape(f"已写入 {output}"))
 
 
 def _settings() -> Any:
@@ -954,9 +962,9 @@ def serve(
         out.print("演示模式（--demo）：仅供试用，请勿用于正式部署")
         seed = demo_setup.seed_path()
         if not demo_setup.is_empty(svc):
-            err.print("database not empty: demo set-up skipped")
+            err.print("数据库不是空的：未载入演示数据")
         elif seed is None:
-            _fail(RuntimeError("the seed document was not found (shared/seeds or tests/fixtures)"))
+            _fail(RuntimeError("找不到种子文件（shared/seeds 或 tests/fixtures）"))
         else:
             created = demo_setup.set_up(svc, read_path(seed, name=seed.name), with_actuals=True)
             table = Table(
@@ -967,9 +975,9 @@ def serve(
             )
             for user in created:
                 table.add_row(user.username, user.role_label, user.unit or user.department or "")
-            out.print(f"imported the seed document {seed.name}, approved its tables")
+            out.print(f"已导入种子文件 {seed.name}，其中的表均已批复")
             for path in demo_setup.example_actuals():
-                out.print(f"loaded the example actuals {path.name}")
+                out.print(f"已载入示例完成情况 {path.name}")
             out.print(table)
         secret = config.secret_key or _demo_secret_key()
     else:
@@ -984,7 +992,7 @@ def serve(
             err.print(f"[bold red]无法启动：[/]{escape(problem)}", soft_wrap=True)
             raise typer.Exit(2)
         secret = config.secret_key
-    out.print(f"jixiao on http://{host}:{port}/  (database: {svc.engine.url!r})")
+    out.print(f"jixiao 已启动：http://{host}:{port}/（数据库：{svc.engine.url!r}）")
     # The app reads X-Forwarded-* itself (only from config.trusted_proxies): see create_app.
     if workers > 1:
         # Each worker process builds the app from the environment (same database, same
@@ -1041,17 +1049,15 @@ def _paired(
     from jixiao.interchange import FormatError
     from jixiao.interchange.actuals import loads_actuals
 
-    wanted = "full_year (年末)" if period == "full_year" else "half_year (运行监控)"
+    wanted = "full_year（年末）" if period == "full_year" else "half_year（运行监控）"
     if actuals_file is None:
         if _is_db_url(source):
-            _fail(RuntimeError("--actuals is needed with a database (a jixiao-actuals/1 file)"))
+            _fail(RuntimeError("使用数据库时须用 --actuals 指定完成情况文件（jixiao-actuals/1）"))
         document = _targets_document(source)
         found = [a for a in document.actuals if a.period.value == period]
         if not found:
             _fail(
-                RuntimeError(
-                    f"{source}: holds no actuals of period {wanted}; give them with --actuals"
-                )
+                RuntimeError(f"{source}：没有 {wanted} 的完成情况，请用 --actuals 指定完成情况文件")
             )
         actuals_file = Path(source)
         actuals = found[0]
@@ -1059,18 +1065,20 @@ def _paired(
         try:
             actuals = loads_actuals(actuals_file.read_bytes(), where=str(actuals_file))
         except OSError as exc:
-            _fail(RuntimeError(f"{actuals_file}: cannot be read: {exc.strerror or exc}"))
+            _fail(RuntimeError(f"{actuals_file}：无法读取（{exc.strerror or exc}）"))
         except FormatError as exc:
             _fail(RuntimeError(str(exc)))
         if actuals.period.value != period:
             _fail(
-                RuntimeError(f"{actuals_file}: period is {actuals.period.value}, expected {wanted}")
+                RuntimeError(
+                    f"{actuals_file}：完成情况的期间为 {actuals.period.value}，应为 {wanted}"
+                )
             )
         document = _targets_document(source, actuals.fiscal_year)
     try:
         pairs = pair(document.projects, actuals)
     except ActualsError as exc:
-        _fail(RuntimeError(f"{actuals_file}: " + "；".join(exc.problems) + "。未作任何计算。"))
+        _fail(RuntimeError(f"{actuals_file}：" + "；".join(exc.problems) + "。未作任何计算。"))
     # A database is filtered by the actuals' year; a file may hold another year's targets.
     other_year = [
         f"项目“{p.name}”的绩效目标为 {p.fiscal_year} 年度"
@@ -1082,7 +1090,7 @@ def _paired(
     if other_year:
         _fail(
             RuntimeError(
-                f"{actuals_file}: 完成情况为 {actuals.fiscal_year} 年度，"
+                f"{actuals_file}：完成情况为 {actuals.fiscal_year} 年度，"
                 + "；".join(other_year)
                 + "。未作任何计算。"
             )
@@ -1127,8 +1135,8 @@ def _write_files(files: list[tuple[Path, bytes]], console: Console) -> None:
         try:
             path.write_bytes(data)
         except OSError as exc:
-            _fail(RuntimeError(f"{path}: cannot be written: {exc.strerror or exc}"))
-        console.print(escape(f"wrote {path} ({len(data):,} bytes)"))
+            _fail(RuntimeError(f"{path}：无法写入（{exc.strerror or exc}）"))
+        console.print(escape(f"已写入 {path}（{len(data):,} 字节）"))
 
 
 @app.command()

@@ -35,21 +35,21 @@ def test_not_a_table_exits_1_naming_file_and_line(tmp_path: Path) -> None:
     result = jixiao("parse", str(notes), "--json")
     assert result.returncode == 1
     assert result.stdout == ""
-    assert "notes.txt, page 1, line 1" in result.stderr
+    assert "notes.txt 第 1 页 第 1 行" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_missing_file_exits_1(tmp_path: Path) -> None:
     result = jixiao("parse", str(tmp_path / "nope.txt"))
     assert result.returncode == 1
-    assert "nope.txt: does not exist" in result.stderr
+    assert "nope.txt：文件不存在" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_unknown_format_is_refused() -> None:
     result = jixiao("parse", str(SEED), "--format", "odt")
     assert result.returncode == 1
-    assert "unknown format 'odt'" in result.stderr
+    assert "未知格式“odt”" in result.stderr
     assert "docx" in result.stderr  # the formats that are known are listed
 
 
@@ -65,9 +65,9 @@ def test_warnings_go_to_stderr_and_into_the_document() -> None:
     assert result.returncode == 0
     doc = json.loads(result.stdout)
     assert [w["code"] for w in doc["warnings"]] == ["ingest.truncated"]
-    assert "warning" in result.stderr
+    assert "警告" in result.stderr
     assert "ingest.truncated" in result.stderr
-    assert "cut_off.txt, page 3, line" in result.stderr
+    assert "cut_off.txt 第 3 页 第" in result.stderr
 
 
 def test_json_output_reads_back(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_official_forms_read_back_to_the_stored_tables(db: str, tmp_path: Path, 
     out = tmp_path / f"seed.{fmt}"
     result = jixiao("export", str(out), "--format", fmt, "--db", db, "--year", "2023")
     assert result.returncode == 0, result.stderr
-    assert f"wrote {out}" in result.stdout.replace("\n", "")
+    assert f"已写入 {out}" in result.stdout.replace("\n", "")
     seed = read_path(SEED)
     back = read_path(out)
     assert (back.overall_targets, back.projects) == (seed.overall_targets, seed.projects)
@@ -103,9 +103,9 @@ def test_from_a_file_filtered_and_the_errors(tmp_path: Path) -> None:
     ok = jixiao("export", str(out), "--format", "xlsx", "--input", str(SEED), "--unit", unit)
     assert ok.returncode == 0, ok.stderr
     none = jixiao("export", str(out), "--format", "xlsx", "--input", str(SEED), "--unit", "某局")
-    assert none.returncode == 1 and "nothing to export" in none.stderr
+    assert none.returncode == 1 and "没有可导出的内容" in none.stderr
     bad = jixiao("export", str(out), "--format", "docx", "--input", str(SEED))
-    assert bad.returncode == 1 and "unknown format 'docx'" in bad.stderr
+    assert bad.returncode == 1 and "未知格式“docx”" in bad.stderr
     zipped = jixiao("export", str(tmp_path / "a.zip"), "--format", "pdf", "--input", str(SEED))
     assert zipped.returncode == 1 and "--year" in zipped.stderr
 

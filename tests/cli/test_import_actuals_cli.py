@@ -41,7 +41,7 @@ def test_a_published_self_evaluation_imports_targets_approval_and_actuals(
     url = _url(tmp_path)
     result = jixiao("import", "--approved", str(PDF), "--db", url)
     assert result.returncode == 0, result.stderr
-    assert "actuals of 3 tables" in result.stdout.replace("\n", "")
+    assert "3 张表的完成情况" in result.stdout.replace("\n", "")
     expected = read_path(PDF)
     (report,) = expected.actuals
     svc = Services.connect(url)
@@ -81,7 +81,7 @@ def test_without_approval_the_actuals_are_not_saved_and_the_user_is_told(tmp_pat
     url = _url(tmp_path)
     result = jixiao("import", str(XLSX), "--db", url)
     assert result.returncode == 0, result.stderr
-    assert "the actuals of 3 tables were not saved" in result.stderr.replace("\n", "")
+    assert "3 张表的完成情况未保存" in result.stderr.replace("\n", "")
     assert "--approved" in result.stderr
     svc = Services.connect(url)
     try:
@@ -129,5 +129,5 @@ def test_evaluate_without_actuals_needs_a_file_that_holds_them() -> None:
     seed_like = CORPUS.parent / "js-half-full" / "js-half-full.xlsx"
     result = jixiao("evaluate", str(seed_like))
     assert result.returncode == 1
-    assert "holds no actuals of period full_year" in result.stderr.replace("\n", "")
+    assert "没有 full_year（年末）的完成情况" in result.stderr.replace("\n", "")
     assert str(seed_like) in result.stderr.replace("\n", "")

@@ -25,8 +25,8 @@ def test_a_folder_in_several_formats_is_imported_in_parallel(tmp_path: Path) -> 
     result = jixiao("import", str(folder), "--db", url, "--jobs", "2")
 
     assert result.returncode == 1  # notes.txt is refused
-    assert "3 imported" in result.stdout and "1 refused" in result.stdout
-    assert f"refused {folder / 'notes.txt'}" in result.stderr.replace("\n", "")
+    assert "已导入 3 个文件" in result.stdout and "未导入 1 个" in result.stdout
+    assert f"未导入 {folder / 'notes.txt'}" in result.stderr.replace("\n", "")
     assert "picture.png" not in result.stdout + result.stderr
     expected = [
         loads((CORPUS / name / f"{name}.expected.json").read_text(encoding="utf-8"))
@@ -50,10 +50,10 @@ def test_importing_the_same_folder_again_refuses_every_file(tmp_path: Path) -> N
     assert jixiao("import", str(folder), "--db", url).returncode == 0
     again = jixiao("import", str(folder), "--db", url, "--jobs", "1")
     assert again.returncode == 1
-    assert "0 imported (0 with warnings), 1 refused" in again.stdout
+    assert "已导入 0 个文件（其中 0 个有警告），未导入 1 个" in again.stdout
 
 
 def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
     result = jixiao("import", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'j.db'}")
     assert result.returncode == 1
-    assert "no files to import" in result.stderr
+    assert "没有可导入的文件" in result.stderr

@@ -358,7 +358,7 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'j.db'}"
     result = jixiao("import", str(SEED), "--db", url)
     assert result.returncode == 0, result.stderr
-    assert "1 imported" in result.stdout
+    assert "已导入 1 个文件" in result.stdout
     return url
 
 
@@ -781,7 +781,7 @@ REFUSED: list[tuple[str, str, Callable[[Path], Path], list[str]]] = [
         "malformed-json",
         "evaluate",
         _text('{"format": "jixiao-actuals/1", "projects": ['),
-        ["broken.json", "invalid JSON"],
+        ["broken.json", "不是有效的 JSON", "应为 jixiao-actuals/1 文件"],
     ),
     ("missing-file", "evaluate", lambda folder: folder / "nope.json", ["nope.json"]),
     ("missing-file-to-monitor", "monitor", lambda folder: folder / "nope.json", ["nope.json"]),
@@ -801,7 +801,7 @@ def test_invalid_actuals_are_refused(
     assert result.returncode == 1
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("error: ")
+    assert result.stderr.startswith("错误：")
     for text in named:
         assert text in result.stderr
 

@@ -110,7 +110,7 @@ def test_not_a_table_is_a_clear_error(tmp_path: Path) -> None:
     notes.write_text("今天天气很好\n", encoding="utf-8")
     result = jixiao("review", str(notes))
     assert result.returncode == 1
-    assert "notes.txt, page 1, line 1" in result.stderr
+    assert "notes.txt 第 1 页 第 1 行" in result.stderr
     assert "Traceback" not in result.stderr
 
 

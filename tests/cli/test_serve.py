@@ -60,7 +60,7 @@ def test_serve_sets_up_demo_and_answers(tmp_path: Path) -> None:
         output = proc.communicate(timeout=30)[0]
     # The default database is an SQLite file in the user's data folder.
     assert (tmp_path / "data" / "jixiao" / "jixiao.db").is_file()
-    assert "imported the seed document" in output
+    assert "已导入种子文件" in output
     # The demo shows the whole year: approved targets, checkpoint and year-end actuals.
     assert "approved its tables" in output
     assert "loaded the example actuals seed-actuals-2023-full-year.json" in output
@@ -78,7 +78,7 @@ def test_serve_sets_up_demo_and_answers(tmp_path: Path) -> None:
     )
     assert again.returncode == 1
     assert "同一文件" in again.stderr
-    assert "0 imported (0 with warnings), 1 refused" in again.stdout
+    assert "已导入 0 个文件（其中 0 个有警告），未导入 1 个" in again.stdout
 
 
 def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "COLUMNS": "200"}
     up = _jixiao("db", "upgrade", "--db", url, env=env)
     assert up.returncode == 0, up.stderr
-    assert f"database at revision {head_revision()}" in up.stdout
+    assert f"数据库版本 {head_revision()}" in up.stdout
     assert head_revision() == "0009"
     add = _jixiao(
         "user",
@@ -101,7 +101,7 @@ def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
         env=env,
     )
     assert add.returncode == 0, add.stderr
-    assert "created user cz (财政审核)" in add.stdout
+    assert "已创建用户 cz（财政审核）" in add.stdout
     dup = _jixiao(
         "user",
         "add",
@@ -123,7 +123,7 @@ def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
     assert "2 entries verified" in verify.stdout
     bad = _jixiao("db", "upgrade", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", env=env)
     assert bad.returncode == 1
-    assert "error: database postgresql+psycopg://nobody@127.0.0.1:1/none" in bad.stderr
+    assert "错误：数据库 postgresql+psycopg://nobody@127.0.0.1:1/none" in bad.stderr
 
 
 def test_serve_with_several_workers_shares_sessions(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
 
 def test_user_commands(db: str) -> None:
     code, out, _ = run("user", "add", "boss", "--role", "admin", "--db", db, input=STRONG + "\n")
-    assert code == 0 and "created user boss (管理员)" in out
+    assert code == 0 and "已创建用户 boss（管理员）" in out
     for weak, message in (("password", "密码至少 10 个字符"), ("password123", "过于常见")):
         code, _, err = run(
             "user", "add", "weak", "--role", "finance", "--db", db, input=weak + "\n"
@@ -60,7 +60,7 @@ def test_user_commands(db: str) -> None:
     assert users.authenticate(svc.uow(), "cz", "Another-strong-8") is not None
 
     code, out, _ = run("user", "role", "cz", "congress", "--db", db)
-    assert code == 0 and "cz is now 人大监督" in out
+    assert code == 0 and "cz 的角色已改为 人大监督" in out
     code, _, err = run("user", "role", "boss", "finance", "--db", db)
     assert code == 1 and "唯一启用的管理员" in err
     code, _, err = run("user", "disable", "boss", "--db", db)

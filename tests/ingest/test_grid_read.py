@@ -795,11 +795,11 @@ def test_ragged_pages_of_one_document() -> None:
 
 
 def test_no_table_raises_ingest_error_naming_the_file() -> None:
-    with pytest.raises(IngestError, match=r"^dump\.txt: is not a performance target table"):
+    with pytest.raises(IngestError, match=r"^dump\.txt(：| 第).*不是绩效目标表"):
         read(grid([["姓名", "电话"], ["张三", "123"]]))
-    with pytest.raises(IngestError, match=r"^dump\.txt: is empty"):
+    with pytest.raises(IngestError, match=r"^dump\.txt：文件是空的"):
         read()
-    with pytest.raises(IngestError, match=r"^dump\.txt: is empty"):
+    with pytest.raises(IngestError, match=r"^dump\.txt：文件是空的"):
         read(grid([["", "  "]]))
 
 

@@ -247,7 +247,7 @@ def test_utf16_with_bom_and_binary() -> None:
     page = "<table><tr><td>三级指标</td><td>指标值</td></tr><tr><td>a</td><td>1次</td></tr></table>"
     (grid,) = html.grids(page.encode("utf-16"), "u16.html")
     assert row_texts(grid) == [["三级指标", "指标值"], ["a", "1次"]]
-    with pytest.raises(IngestError, match=r"^bin\.html: is a binary file"):
+    with pytest.raises(IngestError, match=r"^bin\.html：是二进制文件"):
         html.grids(b"<table>\x00\x01", "bin.html")
 
 
@@ -448,5 +448,5 @@ def test_pages_read_as_the_seed_projects(shape: str) -> None:
 
 
 def test_page_without_table_is_an_error() -> None:
-    with pytest.raises(IngestError, match=r"^p\.html: is an HTML page without a table"):
+    with pytest.raises(IngestError, match=r"^p\.html：是网页，但其中没有表格"):
         html.read(b"<p>x</p>", "p.html", sha256="0" * 64)

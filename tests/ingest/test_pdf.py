@@ -394,7 +394,7 @@ def test_mixed_pages_ruled_text_and_scan() -> None:
 
 def test_text_pages_that_are_no_table() -> None:
     error = _fails_to_read(data("prose"), "notice.pdf")
-    assert error.problem.startswith("is not a performance target table")
+    assert error.problem.startswith("不是绩效目标表")
     assert (error.page, error.line) == (1, 1)
     assert pdf.grids(data("prose"), "notice.pdf") == []  # no ruled table, no aligned columns
 
@@ -452,7 +452,7 @@ def _fails_to_read(raw: bytes, name: str) -> IngestError:
 
 def _fails(raw: bytes, name: str = "upload.pdf") -> IngestError:
     error = _fails_to_read(raw, name)
-    assert str(error).startswith(name + ":")
+    assert str(error).startswith(name + "：")
     with pytest.raises(IngestError):
         pdf.grids(raw, name)
     with pytest.raises(IngestError):
@@ -462,23 +462,23 @@ def _fails(raw: bytes, name: str = "upload.pdf") -> IngestError:
 
 def test_image_only_pdf_needs_ocr() -> None:
     error = _fails(data("image_only"), "scan.pdf")
-    assert "no text layer" in error.problem and "OCR" in error.problem
+    assert "没有文字层" in error.problem and "OCR" in error.problem
 
 
 def test_encrypted_pdf() -> None:
     error = _fails(data("encrypted"), "secret.pdf")
-    assert "encrypted" in error.problem and "password" in error.problem
+    assert "已加密" in error.problem and "密码" in error.problem
 
 
 @pytest.mark.parametrize(
     ("raw", "words"),
     [
-        (b"", "empty"),
-        (b"   \n", "empty"),
-        (b"hello, world", "not a PDF"),
-        (b"\x00\x01\x02" * 100, "not a PDF"),
-        (b"%PDF-1.7\n%%EOF\n", "damaged"),
-        (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n", "cut off"),
+        (b"", "文件是空的"),
+        (b"   \n", "文件是空的"),
+        (b"hello, world", "不是 PDF 文件"),
+        (b"\x00\x01\x02" * 100, "不是 PDF 文件"),
+        (b"%PDF-1.7\n%%EOF\n", "已损坏"),
+        (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n", "文件不完整"),
     ],
 )
 def test_garbage(raw: bytes, words: str) -> None:
@@ -489,7 +489,7 @@ def test_garbage(raw: bytes, words: str) -> None:
 def test_truncated_files_fail_cleanly(fraction: float) -> None:
     raw = data("seed")
     error = _fails(raw[: int(len(raw) * fraction)])
-    assert "cut off" in error.problem
+    assert "文件不完整" in error.problem
 
 
 def _read_or_fail(raw: bytes, name: str) -> Document | IngestError:
@@ -545,7 +545,7 @@ def test_damaged_page_is_skipped_with_a_warning(monkeypatch: pytest.MonkeyPatch)
         (pdf.NEEDS_OCR, 3),
     ]
     monkeypatch.setattr(pdf, "_read_page", lambda doc, index: fail_on_page_2(doc, 1))
-    assert "no page can be read" in _fails(data("mixed")).problem
+    assert "没有可读取的页面" in _fails(data("mixed")).problem
 
 
 def test_truncated_file_that_still_opens_is_reported() -> None:

@@ -107,14 +107,14 @@ def test_cut_inside_the_overall_table_warns_truncated() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"", "is empty"),
-        (b"\n\n   \n", "is empty"),
-        (b"\x00\x01\x02binary\x00", "binary file"),
-        (b"%PDF-1.7\n...", "is cut off"),
-        (b"PK\x03\x04zip", "neither an XLSX workbook nor a DOCX document"),
-        ("会议纪要\n\n今天天气很好。\n".encode(), "is not a performance target table"),
-        (b'{"format": "jixiao/1"', "invalid JSON"),
-        (b'{"format": "other"}', "not a valid jixiao/1 document"),
+        (b"", "文件是空的"),
+        (b"\n\n   \n", "文件是空的"),
+        (b"\x00\x01\x02binary\x00", "二进制文件"),
+        (b"%PDF-1.7\n...", "文件不完整"),
+        (b"PK\x03\x04zip", "既不是 XLSX 工作簿也不是 DOCX 文档"),
+        ("会议纪要\n\n今天天气很好。\n".encode(), "不是绩效目标表"),
+        (b'{"format": "jixiao/1"', "不是有效的 JSON"),
+        (b'{"format": "other"}', "不是有效的 jixiao/1 文档"),
     ],
 )
 def test_unreadable_input_is_refused_with_a_clear_message(data: bytes, message: str) -> None:
@@ -127,7 +127,7 @@ def test_not_a_table_names_the_line() -> None:
     with pytest.raises(IngestError) as caught:
         read_bytes("\n\n会议纪要\n\n今天天气很好。\n".encode(), "notes.txt")
     assert caught.value.line == 3
-    assert "notes.txt, page 1, line 3" in str(caught.value)
+    assert "notes.txt 第 1 页 第 3 行" in str(caught.value)
 
 
 def test_gb18030_text_is_read() -> None:

@@ -71,7 +71,7 @@ def test_invalid_files_name_the_field(mutate: Any, named: str) -> None:
     mutate(data)
     with pytest.raises(FormatError) as caught:
         load_actuals(data, where="actuals.json")
-    assert str(caught.value).startswith("actuals.json: not a valid jixiao-actuals/1 document")
+    assert str(caught.value).startswith("actuals.json：不是有效的 jixiao-actuals/1 文档")
     assert named in str(caught.value)
 
 
@@ -88,7 +88,9 @@ def test_unknown_project_or_indicator_is_refused_naming_each() -> None:
 
 
 def test_bad_json_and_schema() -> None:
-    with pytest.raises(FormatError, match=r"x\.json: invalid JSON"):
+    with pytest.raises(
+        FormatError, match=r"x\.json：第 1 行第 2 列不是有效的 JSON.*应为 jixiao-actuals/1 文件"
+    ):
         loads_actuals(b"{", where="x.json")
     assert actuals_schema()["properties"]["format"]["const"] == "jixiao-actuals/1"
 

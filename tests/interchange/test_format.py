@@ -130,7 +130,7 @@ def test_invalid_documents_name_the_field(mutate: Any, named: str) -> None:
     with pytest.raises(FormatError) as caught:
         load(data, where="upload.json")
     message = str(caught.value)
-    assert message.startswith("upload.json: not a valid jixiao/1 document")
+    assert message.startswith("upload.json：不是有效的 jixiao/1 文档")
     assert named in message
 
 
@@ -146,5 +146,5 @@ def test_provenance_leaves_out_unknown_parts(seed: Document) -> None:
 
 
 def test_bad_json_names_line_and_column() -> None:
-    with pytest.raises(FormatError, match=r"bad\.json: line 2, column 1: invalid JSON"):
+    with pytest.raises(FormatError, match=r"bad\.json：第 2 行第 1 列不是有效的 JSON"):
         loads('{"format": "jixiao/1",\n}', where="bad.json")

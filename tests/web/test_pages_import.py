@@ -156,3 +156,42 @@ def test_the_duplicate_notice_names_the_year_and_no_none(client: TestClient) -> 
     html = _preview(b, "seed_copy.txt", (text + "\n").encode("utf-8"))
     assert "None" not in html
     assert "年度）已在系统中" in html
+
+
+def test_the_year_is_the_users_own_not_from_someone_elses_import(
+    client: TestClient, svc: Services
+) -> None:
+    """Finance imports another unit's 2024 tables: the seed's unit and department (2023)
+    still open on 2023, finance on 2024."""
+    b = login(client, "caizheng")
+    token = _token(_preview(b, "other_unit_2024.txt", OTHER.read_bytes()))
+    assert b.post("/import/confirm", {"token": token}).status_code == 303
+    unit = login(TestClient(client.app), "danwei")
+    going = unit.get("/performance")
+    assert going.status_code == 303 and going.headers["location"].endswith("?year=2023")
+    department = login(TestClient(client.app), "zhuguan")
+    page = department.get("/oversight").text
+    assert 'name="year"' in page and re.search(r'<option value="2023"[^>]*selected', page)
+    finance = b.get("/oversight").text
+    assert re.search(r'<option value="2024"[^>]*selected', finance)
+
+
+def test_overlong_texts_are_refused_at_their_field(client: TestClient, svc: Services) -> None:
+    tid = tables.list_tables(svc.uow(), TableFilter(q="人大代表履职培训费"))[0][0].id
+    first = tables.get_table(svc.uow(), tid).indicators[0]
+    b = login(client, "danwei")
+    long_name = "培" * 12_025
+    saved = b.post(
+        f"/tables/{tid}/indicators/{first.id}",
+        {"name": long_name, "full_year": "＝1人次", "lock": str(first.lock)},
+        htmx=True,
+    )
+    assert saved.status_code == 422
+    assert "三级指标名称不能超过 300 个字符（现为 12,025 个字符）" in saved.text
+    assert 'id="edit-indicators-' in saved.text and 'aria-invalid="true"' in saved.text
+    assert tables.get_table(svc.uow(), tid).indicators[0].name == first.name
+    opinion = b.post(f"/tables/{tid}/comment", {"body": "意" * 100_000})
+    assert opinion.status_code == 422
+    assert "意见内容不能超过 5,000 个字符（现为 100,000 个字符）" in opinion.text
+    assert 'id="comment-body-error"' in opinion.text
+    assert tables.get_table(svc.uow(), tid).comments == ()

@@ -259,7 +259,7 @@ def test_import_preview_shows_problems_and_duplicates(client: TestClient) -> Non
         "/import/preview", files={"file": ("junk.pdf", b"%PDF-1.7 ...", "application/pdf")}
     )
     assert junk.status_code == 422
-    assert 'id="import-error">无法读取文件：junk.pdf: is cut off' in junk.text
+    assert 'id="import-error">无法读取文件：junk.pdf：文件不完整' in junk.text
     nothing = b.post("/import/preview", data={})
     assert nothing.status_code == 422 and "请选择要导入的文件" in nothing.text
 

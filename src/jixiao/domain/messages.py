@@ -111,3 +111,94 @@ def local_time(value: datetime | str | None, zone: tzinfo, *, seconds: bool = Fa
 def year_text(year: int | None) -> str:
     """A fiscal year in a sentence: ``2025 年度``, or ``年度未注明``."""
     return f"{year} 年度" if year else "年度未注明"
+
+
+# -- why a file cannot be imported ------------------------------------------------------
+
+#: The readers' refusals (``IngestError.problem``), each as a pattern and its Chinese
+#: wording; ``{0}`` … are the pattern's groups (a technical detail, kept as it is).
+_LAYOUT_WORDS = {
+    "cells separated by |": "以 | 分隔单元格的表格",
+    "cells separated by tabs": "以制表符分隔单元格的表格",
+    "columns aligned with spaces": "以空格对齐的列",
+    "one cell per line": "每行一个单元格的表格",
+    "cells separated by spaces": "以空格分隔单元格的表格",
+    "one cell per line ending with |": "每行一个、以 | 结尾的单元格",
+}
+INGEST_PROBLEMS: tuple[tuple[str, str], ...] = (
+    (r"is empty: no performance target table in it", "文件是空的，其中没有绩效目标表"),
+    (
+        r"is not a performance target table: found no 绩效目标表 headers.*",
+        "不是绩效目标表：没有找到绩效目标表的表头（一级指标/二级指标/三级指标，或 职能/年度目标）",
+    ),
+    (
+        r"is not a performance target table: found no table with (.*)",
+        "不是绩效目标表：没有找到{0}",
+    ),
+    (r"is not a performance target table.*", "不是绩效目标表"),
+    (r"is a binary file, not a text dump of a table", "是二进制文件，不是表格的文本"),
+    (
+        r"cannot be decoded as UTF-8, GB18030 or UTF-16 text",
+        "无法按 UTF-8、GB18030 或 UTF-16 编码读取为文本",
+    ),
+    (
+        r"is cut off \(the file ends before the PDF's %%EOF marker\) and cannot be read",
+        "文件不完整（在 PDF 结束标记 %EOF 之前就结束了），无法读取；请重新下载或上传完整文件",
+    ),
+    (r"is damaged and cannot be read as PDF \((.*)\)", "PDF 文件已损坏，无法读取（{0}）"),
+    (r"is not a PDF file \(it does not start with %PDF-\)", "不是 PDF 文件（文件开头不是 %PDF-）"),
+    (
+        r"is encrypted and needs a password to open.*",
+        "已加密，需要密码才能打开；请另存或重新打印为不加密的 PDF 后再上传",
+    ),
+    (r"cannot be read as PDF: (.*)", "无法作为 PDF 读取（{0}）"),
+    (r"is damaged: its pages cannot be counted \((.*)\)", "PDF 文件已损坏，无法统计页数（{0}）"),
+    (r"has no pages", "PDF 文件没有页面"),
+    (r"is damaged: no page can be read \((.*)\)", "PDF 文件已损坏，没有可读取的页面（{0}）"),
+    (
+        r"has no text layer \(scanned pages\?\): it needs OCR, which jixiao does not do",
+        "没有文字层（扫描件？）：需要先做文字识别（OCR），本系统不做 OCR",
+    ),
+    (r"has no text: no performance target table in it", "没有文字，其中没有绩效目标表"),
+    (r"its tables cannot be read: (.*)", "其中的表格无法读取（{0}）"),
+    (
+        r"is not a readable (XLSX|XLS) workbook \(damaged or truncated\?\): (.*)",
+        "不是可读取的 {0} 工作簿（文件损坏或不完整？）：{1}",
+    ),
+    (
+        r"is not a readable DOCX document \(damaged or truncated\?\): (.*)",
+        "不是可读取的 DOCX 文档（文件损坏或不完整？）：{0}",
+    ),
+    (
+        r"is a ZIP archive that is neither an XLSX workbook nor a DOCX document",
+        "是 ZIP 压缩包，但既不是 XLSX 工作簿也不是 DOCX 文档",
+    ),
+    (r"has more than (\d+) filled cells; not read", "非空单元格超过 {0} 个，未读取"),
+    (r"is an HTML page without a table \(<table>\)", "是网页，但其中没有表格（<table>）"),
+    (r"is a folder, not a file", "是文件夹，不是文件"),
+    (r"does not exist", "文件不存在"),
+    (r"cannot be read: (.*)", "无法读取（{0}）"),
+    (r"unknown format '([^']*)'; expected one of (.*)", "未知格式“{0}”，可选：{1}"),
+)
+
+
+def ingest_problem(problem: str) -> str:
+    """Why a file cannot be read, in Chinese (a problem already in Chinese is kept)."""
+    import re
+
+    for pattern, chinese in INGEST_PROBLEMS:
+        m = re.fullmatch(pattern, problem, flags=re.S)
+        if m:
+            groups = [_LAYOUT_WORDS.get(g, g) for g in m.groups()]
+            return chinese.format(*groups)
+    return problem
+
+
+def place_text(file: str, page: int | None = None, line: int | None = None) -> str:
+    """A place in a file as a person reads it: ``表.pdf 第 2 页 第 14 行``."""
+    parts = [file]
+    if page is not None:
+        parts.append(f"第 {page} 页")
+    if line is not None:
+        parts.append(f"第 {line} 行")
+    return " ".join(parts)

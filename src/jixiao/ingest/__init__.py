@@ -99,7 +99,9 @@ def _read_json(data: bytes, name: str, sha256: str) -> Document:
     try:
         doc = loads(data, where=name)
     except FormatError as exc:
-        raise IngestError(name, str(exc).removeprefix(f"{name}: ")) from None
+        raise IngestError(
+            name, str(exc).removeprefix(f"{name}：").removeprefix(f"{name}: ")
+        ) from None
     # A document that says where it came from keeps it (a published PDF read earlier: the
     # same source, so importing both is refused as a duplicate); otherwise it comes from
     # this JSON file.  Values keep their own provenance either way.

@@ -9,6 +9,7 @@ from dataclasses import replace
 from jixiao.domain.actuals import ActualsDocument
 from jixiao.domain.model import Diagnostic, Document, OverallTargets, Project, SourceInfo
 from jixiao.domain.provenance import Provenance
+from jixiao.ingest._vocab import clean_name
 
 YEAR_MISMATCH = "ingest.year-mismatch"
 
@@ -43,8 +44,17 @@ def finish(
     actuals: Iterable[ActualsDocument] = (),
 ) -> Document:
     """The document: a YEAR_MISMATCH warning (located at the file) for each table of another
-    year than ``fiscal_year``, appended to ``warnings``; projects completed by
-    :func:`with_publisher`."""
+    year than ``fiscal_year``, appended to ``warnings``; unit and department names cleaned of
+    the notes glued to them (:func:`~jixiao.ingest._vocab.clean_name`); projects completed
+    by :func:`with_publisher`."""
+    overall = [
+        replace(o, unit=clean_name(o.unit) or "", department=clean_name(o.department) or None)
+        for o in overall
+    ]
+    projects = [
+        replace(p, unit=clean_name(p.unit) or None, department=clean_name(p.department) or None)
+        for p in projects
+    ]
     tables = [(o.fiscal_year, o.unit) for o in overall] + [
         (p.fiscal_year, p.name) for p in projects
     ]

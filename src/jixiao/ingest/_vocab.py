@@ -91,3 +91,20 @@ JUDGEMENT_VALUE = re.compile(
 
 # Points given by an evaluation (10分, 9.5分): in pairs with an item, a score list, no target.
 POINTS = re.compile(r"\d{1,3}(?:\.\d+)?分")
+
+# A note printed beside a table's title that a unit or department name may have taken in:
+# the money unit (金额单位：元, 单位:万元, （单位：万元）) and the date filled in (填报日期：…).
+NAME_NOTE = re.compile(
+    r"\s*[（(]?\s*(?:金额)?单位\s*[:：]\s*(?:人民币)?(?:亿元|万元|千元|元)\s*[）)]?"
+    r"|\s*(?:填报|编制|报送)日期\s*[:：].*$"
+)
+# The field label in front of a name (单位名称：, 预算单位:, 主管部门：).
+NAME_LABEL = re.compile(r"^\s*(?:填报单位|预算单位|单位名称|部门名称|主管部门|实施单位)\s*[:：]\s*")
+
+
+def clean_name(text: str | None) -> str | None:
+    """A unit or department name without the notes and labels glued to it
+    (``永德县明朗中学 金额单位：元`` → ``永德县明朗中学``; ``单位:万元`` → ``""``)."""
+    if text is None:
+        return None
+    return NAME_NOTE.sub("", NAME_LABEL.sub("", text)).strip()

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from jixiao.domain.messages import ingest_problem, place_text
+
 
 class IngestError(Exception):
     """Input that is not a performance table, or cannot be read at all.
 
-    The message always names the file and, where known, the page and line.
+    The message, in Chinese, always names the file and, where known, the page and line:
+    ``表.pdf 第 2 页：不是绩效目标表…``.  The readers may word ``problem`` in English; it
+    is translated by the catalogue (:func:`jixiao.domain.messages.ingest_problem`).
     """
 
     def __init__(
         self, file: str, problem: str, *, line: int | None = None, page: int | None = None
     ) -> None:
         self.file = file
-        self.problem = problem
+        self.problem = ingest_problem(problem)  # in Chinese (domain.messages)
         self.line = line
         self.page = page
-        where = file
-        if page is not None:
-            where += f", page {page}"
-        if line is not None:
-            where += f", line {line}"
-        super().__init__(f"{where}: {problem}")
+        super().__init__(f"{place_text(file, page, line)}：{self.problem}")

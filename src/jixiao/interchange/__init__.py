@@ -69,6 +69,28 @@ __all__ = [
 SCHEMA_PATH = Path(str(resources.files("jixiao.interchange").joinpath("jixiao-1.schema.json")))
 
 
+def field_problem(err: Any) -> str:
+    """A pydantic error of a field in Chinese: what was expected (the detail kept)."""
+    kind = str(err.get("type", ""))
+    words = {
+        "missing": "缺少此项",
+        "extra_forbidden": "不应有此项",
+        "string_type": "应为文字",
+        "int_type": "应为整数",
+        "int_parsing": "应为整数",
+        "float_type": "应为数字",
+        "float_parsing": "应为数字",
+        "bool_type": "应为 true 或 false",
+        "list_type": "应为列表",
+        "dict_type": "应为对象",
+        "literal_error": "不是可选的值",
+        "enum": "不是可选的值",
+        "model_type": "应为对象",
+    }
+    what = words.get(kind, "格式不正确")
+    return f"{what}（{err.get('msg', '')}）" if kind not in ("missing", "extra_forbidden") else what
+
+
 class FormatError(ValueError):
     """A document that is not valid ``jixiao/1``; the message names every bad field."""
 
@@ -367,10 +389,10 @@ def _actuals_from_wire(w: WireActuals) -> ActualsDocument:
 
 
 def _format_error(exc: ValidationError, where: str) -> FormatError:
-    lines = [f"{where}: not a valid {FORMAT_ID} document ({exc.error_count()} problem(s)):"]
+    lines = [f"{where}：不是有效的 {FORMAT_ID} 文档（{exc.error_count()} 个问题）："]
     for err in exc.errors(include_url=False):
-        path = ".".join(str(p) for p in err["loc"]) or "(document)"
-        lines.append(f"  {path}: {err['msg']}")
+        path = ".".join(str(p) for p in err["loc"]) or "（整个文档）"
+        lines.append(f"  {path}：{field_problem(err)}")
     return FormatError("\n".join(lines))
 
 
@@ -390,12 +412,13 @@ def loads(text: str | bytes, *, where: str = "<string>") -> Document:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise FormatError(
-                f"{where}: byte {exc.start}: not UTF-8 ({FORMAT_ID} files are UTF-8 JSON)"
+                f"{where}：第 {exc.start} 字节不是 UTF-8 编码（{FORMAT_ID} 文件应为 UTF-8 编码的 JSON）"
             ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(
-            f"{where}: line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"
+            f"{where}：第 {exc.lineno} 行第 {exc.colno} 列不是有效的 JSON（{exc.msg}），"
+            f"应为 {FORMAT_ID} 文档"
         ) from None
     return load(data, where=where)

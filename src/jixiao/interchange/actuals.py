@@ -33,7 +33,7 @@ from jixiao.domain.actuals import (
 from jixiao.domain.model import Period
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import parse_value
-from jixiao.interchange import FormatError, location_from_dict
+from jixiao.interchange import FormatError, field_problem, location_from_dict
 from jixiao.interchange._wire import (
     WireActuals,
     WireLocation,
@@ -134,12 +134,10 @@ def load_actuals(data: Any, *, where: str = "<data>") -> ActualsDocument:
     try:
         wire = WireActuals.model_validate(data)
     except ValidationError as exc:
-        lines = [
-            f"{where}: not a valid {ACTUALS_FORMAT} document ({exc.error_count()} problem(s)):"
-        ]
+        lines = [f"{where}：不是有效的 {ACTUALS_FORMAT} 文档（{exc.error_count()} 个问题）："]
         for err in exc.errors(include_url=False):
-            path = ".".join(str(p) for p in err["loc"]) or "(document)"
-            lines.append(f"  {path}: {err['msg']}")
+            path = ".".join(str(p) for p in err["loc"]) or "（整个文档）"
+            lines.append(f"  {path}：{field_problem(err)}")
         raise FormatError("\n".join(lines)) from None
     return document_from_wire(wire)
 
@@ -147,8 +145,16 @@ def load_actuals(data: Any, *, where: str = "<data>") -> ActualsDocument:
 def loads_actuals(text: str | bytes, *, where: str = "<string>") -> ActualsDocument:
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FormatError(f"{where}: invalid JSON: {exc}") from None
+    except UnicodeDecodeError:
+        raise FormatError(
+            f"{where}：不是 UTF-8 编码的文本，应为 {ACTUALS_FORMAT} 文件（UTF-8 编码的 JSON）"
+            "或填好的完成情况模板（XLSX）"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"{where}：第 {exc.lineno} 行第 {exc.colno} 列不是有效的 JSON（{exc.msg}），"
+            f"应为 {ACTUALS_FORMAT} 文件"
+        ) from None
     return load_actuals(data, where=where)
 
 

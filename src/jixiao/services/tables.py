@@ -7,7 +7,7 @@ workflow rules, changes rows, appends audit entries, and commits — or changes 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from jixiao.domain.limits import first_too_long
 from jixiao.domain.messages import operator_name, year_text
 from jixiao.domain.model import (
     Document,
@@ -637,6 +638,24 @@ def list_tables(uow: UnitOfWork, f: TableFilter) -> tuple[list[TableSummary], in
         return summaries, int(total)
 
 
+def latest_year(uow: UnitOfWork, actor: Actor) -> int | None:
+    """The year a user's pages open on: the latest year with tables the user may see (a
+    unit's own, a department's units'), never a year only someone else's import brought."""
+    with uow:
+        query = select(func.max(TargetTableRow.fiscal_year)).join(
+            UnitRow, UnitRow.id == TargetTableRow.unit_id
+        )
+        unit, department = access.fixed_unit(actor), access.fixed_department(actor)
+        if unit is not None:
+            query = query.where(UnitRow.name == unit)
+        elif department is not None:
+            query = query.join(DepartmentRow, DepartmentRow.id == UnitRow.department_id).where(
+                DepartmentRow.name == department
+            )
+        year: int | None = uow.session.execute(query).scalar_one_or_none()
+        return year
+
+
 def filter_options(uow: UnitOfWork) -> dict[str, list[Any]]:
     """Values to offer in list filters: years, departments, units (names only, which are
     public: no reading scope)."""
@@ -955,6 +974,13 @@ def _stale(what: str, row: IndicatorRow | GoalRow, session: Session, table_id: i
     return Conflict(f"{what}{who}，您的修改未保存。请查看最新内容后重新编辑。", current)
 
 
+def _check_lengths(fields: Mapping[str, str | None]) -> None:
+    """Refuse a field longer than its limit (domain.limits), at the field."""
+    found = first_too_long(fields)
+    if found is not None:
+        raise Invalid(found[1], found[0])
+
+
 def _editable_table(uow: UnitOfWork, actor: Actor, table_id: int, kind: str) -> TargetTableRow:
     row = _get_table(uow.session, table_id, lock=True)
     _require(actor, Action.EDIT, row)
@@ -983,6 +1009,7 @@ def save_indicator(
     expected_lock: int | None = None,
 ) -> IndicatorView:
     """Create (``indicator_id`` None) or change an indicator; refuses a stale ``expected_lock``."""
+    _check_lengths(fields)
     with uow:
         table = _editable_table(uow, actor, table_id, PROJECT)
         row: IndicatorRow | None = None
@@ -1073,6 +1100,7 @@ def save_goal(
     expected_lock: int | None = None,
 ) -> GoalView:
     """Create or change a row of a unit's overall targets."""
+    _check_lengths(fields)
     with uow:
         table = _editable_table(uow, actor, table_id, OVERALL)
         row: GoalRow | None = None
@@ -1195,6 +1223,7 @@ def review(
             raise Invalid(f"审核等级必须是 优、良、中、差 之一，收到“{grade}”", "grade") from None
         if not opinion.strip():
             raise Invalid("审核意见不能为空", "opinion")
+        _check_lengths({"opinion": opinion})
         row = _transition(
             uow,
             actor,
@@ -1248,6 +1277,7 @@ def _record_approved(uow: UnitOfWork, actor: Actor, table_id: int, reason: str) 
     """:func:`record_approved` inside the caller's transaction."""
     if not reason.strip():
         raise Invalid("登记批复须说明依据（如公开文件）", "reason")
+    _check_lengths({"reason": reason})
     row = _transition(
         uow, actor, table_id, Action.RECORD_APPROVED, extra={"reason": reason.strip()}
     )
@@ -1267,6 +1297,7 @@ def adjust(uow: UnitOfWork, actor: Actor, table_id: int, reason: str) -> int:
     """Open an adjustment (调整) of an approved table: a new draft version, with a reason."""
     if not reason.strip():
         raise Invalid("调整须说明理由", "reason")
+    _check_lengths({"reason": reason})
     with uow:
         row = _get_table(uow.session, table_id, lock=True)
         _require(actor, Action.ADJUST, row)
@@ -1282,6 +1313,7 @@ def adjust(uow: UnitOfWork, actor: Actor, table_id: int, reason: str) -> int:
 def comment(uow: UnitOfWork, actor: Actor, table_id: int, body: str) -> CommentView:
     if not body.strip():
         raise Invalid("意见内容不能为空", "body")
+    _check_lengths({"body": body})
     with uow:
         row = _get_table(uow.session, table_id)
         _require(actor, Action.COMMENT, row)
@@ -1309,6 +1341,7 @@ __all__ = [
     "get_version",
     "history",
     "import_document",
+    "latest_year",
     "list_tables",
     "load_document",
     "preview_import",

@@ -18,7 +18,7 @@ from jixiao.domain.monitoring import FINDING_CODES, LIGHT_LABELS, Light
 from jixiao.domain.oversight import SIZE_CLASSES, WARNINGS
 from jixiao.domain.review import RULES
 from jixiao.domain.workflow import STATUS_LABELS, Actor, Status
-from jixiao.services import NotFound, access, exports, oversight
+from jixiao.services import NotFound, access, exports, oversight, tables
 from jixiao.web.deps import OptionalActor, Svc
 from jixiao.web.downloads import _file
 from jixiao.web.pages import (
@@ -59,14 +59,17 @@ class _Query:
 Query = Annotated[_Query, Depends()]
 
 
-def _filter(actor: Actor, years: list[int], q: _Query) -> oversight.Filter:
-    """The view's filter: the latest year by default, a 主管部门 held to its own."""
+def _filter(
+    actor: Actor, years: list[int], q: _Query, own_year: int | None = None
+) -> oversight.Filter:
+    """The view's filter: by default the latest year with tables the user may see
+    (``own_year``, else the latest of all), a 主管部门 held to its own."""
     department, unit, status = q.department, q.unit, q.status
     chosen = _int(q.year)
     if chosen is None:
         if not years:
             raise NotFound("还没有可供监督的绩效目标表")
-        chosen = years[0]
+        chosen = own_year if own_year in years else years[0]
     size_value = _int(q.size)
     if size_value is not None and not 0 <= size_value < len(SIZE_CLASSES):
         size_value = None
@@ -123,7 +126,7 @@ def dashboard(
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
-    f = _filter(reader, oversight.years(svc.uow()), q)
+    f = _filter(reader, oversight.years(svc.uow()), q, tables.latest_year(svc.uow(), reader))
     uow = svc.uow
     view = oversight.overview(uow(), f)
     level = "unit" if f.unit else "department" if f.department else "region"
@@ -197,7 +200,7 @@ def project_list(
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
-    f = _filter(reader, oversight.years(svc.uow()), q)
+    f = _filter(reader, oversight.years(svc.uow()), q, tables.latest_year(svc.uow(), reader))
     page = max(page, 1)
     rows, total = oversight.projects(
         svc.uow(), f, order=order, limit=_PAGE, offset=(page - 1) * _PAGE
@@ -229,7 +232,7 @@ def finding_list(
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
-    f = _filter(reader, oversight.years(svc.uow()), q)
+    f = _filter(reader, oversight.years(svc.uow()), q, tables.latest_year(svc.uow(), reader))
     page = max(page, 1)
     source = source if source in ("review", "monitor", "warning") else None
     rows, total = oversight.findings(
@@ -532,7 +535,7 @@ def download(
     if isinstance(reader, Response):
         return reader
     _format(fmt)
-    f = _filter(reader, oversight.years(svc.uow()), q)
+    f = _filter(reader, oversight.years(svc.uow()), q, tables.latest_year(svc.uow(), reader))
     scope = f.unit or f.department or "全部单位"
     title = f"{scope}{f.year}年度"
     header: tuple[str, ...]

@@ -343,11 +343,9 @@ def _unit_url(unit: str, year: int | None) -> str:
 def performance_index(request: Request, actor: OptionalActor, svc: Svc) -> Response:
     if actor is None:
         return _login_redirect(request)
-    options = tables.filter_options(svc.uow())
     own = access.fixed_unit(actor)
     if own:
-        year = options["years"][0] if options["years"] else None
-        return _see_other(_unit_url(own, year))
+        return _see_other(_unit_url(own, tables.latest_year(svc.uow(), actor)))
     return _page(
         request,
         "performance_index.html",
