@@ -364,7 +364,7 @@ def user_add(
     )
     where = user.unit or user.department or ""
     out.print(
-        f"已创建用户 {user.username}（{ROLE_LABELS[Role(user.role)]}{' · ' + where if where else ''})"
+        f"已创建用户 {user.username}（{ROLE_LABELS[Role(user.role)]}{' · ' + where if where else ''}）"
     )
 
 
@@ -1057,7 +1057,7 @@ def _paired(
         found = [a for a in document.actuals if a.period.value == period]
         if not found:
             _fail(
-                RuntimeError(f"{source}：没有 {wanted} 的完成情况，请用 --actuals 指定完成情况文件")
+                RuntimeError(f"{source}：没有 {wanted}的完成情况，请用 --actuals 指定完成情况文件")
             )
         actuals_file = Path(source)
         actuals = found[0]

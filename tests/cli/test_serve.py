@@ -62,7 +62,7 @@ def test_serve_sets_up_demo_and_answers(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "jixiao" / "jixiao.db").is_file()
     assert "已导入种子文件" in output
     # The demo shows the whole year: approved targets, checkpoint and year-end actuals.
-    assert "approved its tables" in output
+    assert "其中的表均已批复" in output
     assert "loaded the example actuals seed-actuals-2023-full-year.json" in output
     assert "loaded the example actuals seed-actuals-2023-half-year.json" in output
     for username in ("danwei", "zhuguan", "caizheng", "renda", "shenji", "admin"):
