@@ -63,8 +63,8 @@ def test_serve_sets_up_demo_and_answers(tmp_path: Path) -> None:
     assert "已导入种子文件" in output
     # The demo shows the whole year: approved targets, checkpoint and year-end actuals.
     assert "其中的表均已批复" in output
-    assert "loaded the example actuals seed-actuals-2023-full-year.json" in output
-    assert "loaded the example actuals seed-actuals-2023-half-year.json" in output
+    assert "已载入示例完成情况 seed-actuals-2023-full-year.json" in output
+    assert "已载入示例完成情况 seed-actuals-2023-half-year.json" in output
     for username in ("danwei", "zhuguan", "caizheng", "renda", "shenji", "admin"):
         assert username in output
     assert "jixiao-demo" in output

@@ -173,7 +173,7 @@ def test_user_add_asks_twice_without_echo_at_a_terminal(db: str) -> None:
         env,
     )
     assert "password:" in shown and "Repeat for confirmation:" in shown
-    assert "created user boss (管理员)" in shown
+    assert "已创建用户 boss（管理员）" in shown
     assert "Harbour-lights-31" not in shown  # never echoed
     svc = Services.connect(db)
     assert users.authenticate(svc.uow(), "boss", "Harbour-lights-31") is not None
