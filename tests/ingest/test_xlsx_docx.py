@@ -10,6 +10,7 @@ the workbook must give exactly the same projects and goals.
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Sequence
@@ -319,7 +320,11 @@ def test_operator_value_unit_columns_are_joined(tmp_path: Path) -> None:
     assert (p.name, p.department, p.unit) == ("乡村道路养护", "县交通运输局", "县公路管理站")
     assert (p.fiscal_year, p.start_year, p.end_year) == (2024, 2024, 2025)
     assert p.funds is not None
-    assert (p.funds.total, p.funds.fiscal, p.funds.other) == (120, 100, 20)
+    assert (p.funds.total, p.funds.fiscal, p.funds.other) == (
+        1_200_000,
+        1_000_000,
+        200_000,
+    )  # 万元 → 元
     assert _rows_of(p) == [
         ("产出指标", "数量指标", "养护道路里程", None, "≥120公里", None),
         ("产出指标", "质量指标", "道路优良率", None, "≥90%", None),
@@ -375,7 +380,11 @@ def test_long_term_and_annual_columns(tmp_path: Path) -> None:
         "某培训中心",
         2022,
     )
-    assert p.funds is not None and (p.funds.total, p.funds.fiscal, p.funds.other) == (100, 80, 20)
+    assert p.funds is not None and (p.funds.total, p.funds.fiscal, p.funds.other) == (
+        1_000_000,
+        800_000,
+        200_000,
+    )  # 万元 → 元
     assert _rows_of(p) == [
         ("产出指标", "数量指标", "培训人次", None, "≥1000人次", "≥3000人次"),
         ("产出指标", "质量指标", "考核合格率", None, "≥95%", "≥95%"),
@@ -494,7 +503,10 @@ def test_self_evaluation_imports_targets_and_actuals(tmp_path: Path) -> None:
     doc = _read(_save(wb, tmp_path / "self.xlsx"))
     (p,) = doc.projects
     assert (p.name, p.fiscal_year, p.unit) == ("信访工作经费", 2023, "无锡市人大常委会办公室")
-    assert p.funds is not None and (p.funds.total, p.funds.fiscal) == (25, 25)
+    assert p.funds is not None and (p.funds.total, p.funds.fiscal) == (
+        250_000,
+        250_000,
+    )  # 万元 → 元
     assert _rows_of(p) == [
         ("产出指标", "数量指标", "受理投诉和意见", None, "≥100件", None),
         ("产出指标", "时效指标", "受理及时率", None, "＝100%", None),
@@ -690,7 +702,8 @@ def test_number_formats_print_as_shown() -> None:
 
 
 def _assert_names_file(exc: IngestError, name: str) -> None:
-    assert str(exc).startswith(f"{name}: ")
+    # 文件名（第 N 页 第 N 行）：问题 — the file named first, in Chinese.
+    assert re.match(rf"{re.escape(name)}(?: 第 \d+ [页行])*：", str(exc)), str(exc)
     assert exc.file == name
 
 
@@ -736,10 +749,10 @@ def test_a_workbook_without_targets_is_refused(tmp_path: Path) -> None:
     assert ws is not None
     _rows(ws, [["姓名", "电话"], ["张三", "123"]])
     path = _save(wb, tmp_path / "contacts.xlsx")
-    with pytest.raises(IngestError, match="not a performance target table") as info:
+    with pytest.raises(IngestError, match="不是绩效目标表") as info:
         _read(path)
     _assert_names_file(info.value, "contacts.xlsx")
-    with pytest.raises(IngestError, match="empty") as info:
+    with pytest.raises(IngestError, match="文件是空的") as info:
         _read(_save(Workbook(), tmp_path / "blank.xlsx"))
     _assert_names_file(info.value, "blank.xlsx")
 

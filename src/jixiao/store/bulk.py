@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -290,7 +291,9 @@ class Loader:
                     copy.write_row(row)
         else:
             marks = ", ".join("?" for _ in columns)
+            # sqlite3 binds no Decimal: amounts go as their exact text, which the column's
+            # NUMERIC affinity stores as a number (as the ORM's Numeric type does).
             self.connection.exec_driver_sql(
                 f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})",
-                [tuple(row) for row in rows],
+                [tuple(str(v) if isinstance(v, Decimal) else v for v in row) for row in rows],
             )
