@@ -149,7 +149,7 @@ def test_an_isolated_reading_equals_the_in_process_one() -> None:
     with pytest.raises(IngestError) as refused:
         read_path_isolated(FIXTURES / "pdf" / "prose.pdf", name="prose.pdf")
     assert type(refused.value) is IngestError  # the reader's own refusal, as it was
-    assert str(refused.value).startswith("prose.pdf, page 1")
+    assert str(refused.value).startswith("prose.pdf 第 1 页")
 
 
 def _allocate(megabytes: int) -> str:
