@@ -54,6 +54,7 @@ from jixiao.services import actuals as reporting
 from jixiao.services import tables
 from jixiao.services.errors import Invalid
 from jixiao.services.uow import UnitOfWork
+from jixiao.services.views import extras_of
 
 __all__ = [
     "FORMATS",
@@ -198,7 +199,7 @@ def version_document(
                 level1_label=i.get("level1_label"),
                 level2_label=i.get("level2_label"),
                 source=location_from_dict(i.get("source")),
-                **tables.extras_of(i),
+                **extras_of(i),
             )
             for i in s.get("indicators") or []
         ),

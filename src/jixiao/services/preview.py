@@ -22,7 +22,13 @@ from jixiao.domain.messages import warning_label
 from jixiao.domain.model import Diagnostic, Goal, Indicator, OverallTargets, Project
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.workflow import Status
-from jixiao.services.views import GoalView, IndicatorView, PlacedWarning, TableDetail
+from jixiao.services.views import (
+    GoalView,
+    IndicatorView,
+    PlacedWarning,
+    TableDetail,
+    extras_of,
+)
 
 _CELL_ROW = re.compile(r"[A-Za-z]*(\d+)")
 
@@ -129,13 +135,7 @@ def _indicator_view(ident: int, position: int, i: Indicator) -> IndicatorView:
         long_term=i.long_term,
         source=i.source,
         lock=0,
-        weight=i.weight,
-        direction=i.direction,
-        nature=i.nature,
-        basis=i.basis,
-        explanation=i.explanation,
-        standard=i.standard,
-        remark=i.remark,
+        **extras_of(i),
     )
 
 

@@ -22,7 +22,6 @@ from jixiao.domain.model import (
     Funds,
     Goal,
     Indicator,
-    Nature,
     OverallTargets,
     Project,
     SourceInfo,
@@ -30,7 +29,7 @@ from jixiao.domain.model import (
 from jixiao.domain.money import DEFAULT_UNIT
 from jixiao.domain.scoring import ScoringScheme
 from jixiao.domain.taxonomy import taxonomy_for_year
-from jixiao.domain.values import Direction, Kind, parse_value
+from jixiao.domain.values import Kind, parse_value
 from jixiao.domain.workflow import (
     Action,
     Actor,
@@ -50,6 +49,7 @@ from jixiao.services import access, clock, preview
 from jixiao.services.errors import Conflict, Duplicate, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
 from jixiao.services.views import (
+    EXTRAS,
     CommentView,
     GoalView,
     HistoryEntry,
@@ -61,6 +61,7 @@ from jixiao.services.views import (
     TableDetail,
     TableSummary,
     VersionView,
+    extras_of,
 )
 from jixiao.store.models import (
     AuditRow,
@@ -129,32 +130,11 @@ def _indicator_dict(row: IndicatorRow) -> dict[str, Any]:
     }
 
 
-#: What else a table prints about an indicator (domain.model.Indicator), kept as printed.
-EXTRAS = ("weight", "direction", "nature", "basis", "explanation", "standard", "remark")
-
-
 def _extras_dict(row: IndicatorRow) -> dict[str, Any]:
     """The indicator's printed extras that are set (an unset one is left out, so that the
     audit trail and the versions of tables without them read as before)."""
     found = {key: getattr(row, key) for key in EXTRAS}
     return {k: v for k, v in found.items() if v not in (None, "")}
-
-
-def extras_of(data: Any) -> dict[str, Any]:
-    """The extras of an indicator as :class:`Indicator` takes them, from its row or from
-    its JSON (``_indicator_dict``, an approved version's snapshot)."""
-    found = (
-        {key: data.get(key) for key in EXTRAS}
-        if isinstance(data, dict)
-        else {key: getattr(data, key) for key in EXTRAS}
-    )
-    direction, nature = found["direction"], found["nature"]
-    return {
-        **{key: found[key] or "" for key in ("basis", "explanation", "standard", "remark")},
-        "weight": found["weight"],
-        "direction": Direction(direction) if direction else None,
-        "nature": Nature(nature) if nature else None,
-    }
 
 
 def _goal_dict(row: GoalRow) -> dict[str, Any]:

@@ -224,3 +224,24 @@ class TokenView:
         if self.expires_at is not None and self.expires_at <= datetime.now(UTC):
             return "已过期"
         return "有效"
+
+
+#: What else a table prints about an indicator (domain.model.Indicator), kept as printed.
+EXTRAS = ("weight", "direction", "nature", "basis", "explanation", "standard", "remark")
+
+
+def extras_of(data: Any) -> dict[str, Any]:
+    """The extras of an indicator as :class:`Indicator` takes them, from its row or from
+    its JSON (``_indicator_dict``, an approved version's snapshot), or a domain :class:`Indicator` (the import preview)."""
+    found = (
+        {key: data.get(key) for key in EXTRAS}
+        if isinstance(data, dict)
+        else {key: getattr(data, key) for key in EXTRAS}
+    )
+    direction, nature = found["direction"], found["nature"]
+    return {
+        **{key: found[key] or "" for key in ("basis", "explanation", "standard", "remark")},
+        "weight": found["weight"],
+        "direction": Direction(direction) if direction else None,
+        "nature": Nature(nature) if nature else None,
+    }

@@ -77,6 +77,7 @@ from jixiao.services.views import (
     PlannedTable,
     TableDetail,
     VersionView,
+    extras_of,
 )
 from jixiao.web.deps import (
     Config,
@@ -1401,7 +1402,7 @@ def _snapshot_detail(table_id: int, v: VersionView) -> TableDetail:
             long_term=value_from_dict(i.get("long_term")),
             source=location_from_dict(i.get("source")),
             lock=0,
-            **tables.extras_of(i),
+            **extras_of(i),
         )
         for k, i in enumerate(s.get("indicators") or [])
     )
