@@ -24,6 +24,8 @@ from jixiao.ingest.isolation import read_path_isolated
 from jixiao.interchange import dumps, json_schema
 
 if TYPE_CHECKING:
+    from jixiao.domain.actuals import ProjectActuals
+    from jixiao.domain.provenance import Provenance
     from jixiao.domain.review import Finding, Report, ReviewConfig
     from jixiao.services import Services
 
@@ -67,8 +69,12 @@ def _value_text(value: TargetValue | None) -> Text:
     return Text(value.text, style=style)
 
 
-def _project_table(project: Project) -> Table:
+def _project_table(project: Project, actuals: ProjectActuals | None = None) -> Table:
+    """A project's indicators as the table prints them; with ``actuals`` (a published
+    自评表 or 监控表 read with the targets), the 实际完成值 column beside them."""
     periods = [p for p in Period if any(i.value(p) is not None for i in project.indicators)]
+    reported = actuals is not None and any(a.value is not None for a in actuals.indicators)
+    done = "实际完成值" if actuals is None or actuals.period is Period.FULL_YEAR else "当前完成值"
     facts = [f"主管部门：{project.department or '—'}", f"单位：{project.unit or '—'}"]
     if project.start_year or project.end_year:
         facts.append(f"实施期：{project.start_year or '?'}–{project.end_year or '?'}")
@@ -77,15 +83,35 @@ def _project_table(project: Project) -> Table:
         caption="  ".join(facts),
         show_lines=False,
     )
-    for column in ("一级指标", "二级指标", "三级指标", *(_PERIOD_TITLES[p] for p in periods)):
+    columns = ["一级指标", "二级指标", "三级指标", *(_PERIOD_TITLES[p] for p in periods)]
+    if reported:
+        columns.append(done)
+    for column in columns:
         table.add_column(column, overflow="fold")
     last1 = last2 = None
     for ind in project.indicators:
         level1 = ind.level1 if ind.level1 != last1 else ""
         level2 = ind.level2 if (ind.level1, ind.level2) != (last1, last2) else ""
         last1, last2 = ind.level1, ind.level2
-        table.add_row(level1, level2, ind.name, *(_value_text(ind.value(p)) for p in periods))
+        cells = [_value_text(ind.value(p)) for p in periods]
+        if reported:
+            assert actuals is not None
+            item = actuals.actual(ind.name)
+            cells.append(_value_text(item.value if item is not None else None))
+        table.add_row(level1, level2, ind.name, *cells)
     return table
+
+
+def _reported(doc: Document, project: Project) -> ProjectActuals | None:
+    """The actuals ``doc`` reports for ``project`` (year end before the checkpoint)."""
+    for period in (Period.FULL_YEAR, Period.HALF_YEAR):
+        for actuals in doc.actuals:
+            if actuals.period is not period:
+                continue
+            for item in actuals.projects:
+                if item.project == project.name:
+                    return item
+    return None
 
 
 def _show(doc: Document) -> None:
@@ -106,7 +132,7 @@ def _show(doc: Document) -> None:
             )
         out.print(table)
     for project in doc.projects:
-        out.print(_project_table(project))
+        out.print(_project_table(project, _reported(doc, project)))
     out.print(
         f"{len(doc.overall_targets)} 张整体目标表，{doc.goal_count} 条目标；"
         f"{len(doc.projects)} 个项目，{doc.indicator_count} 个指标；"
@@ -190,7 +216,7 @@ def _step_line(step: Step) -> Text:
     line = Text()
     if step.where is not None:
         # The file is named once, in the heading: each line gives the place inside it.
-        place = replace(step.where, file="").label().strip()
+        place = _place(step.where)
         line.append(f"{place or '文件'}  ", style="dim")
     line.append(f"[{step.stage.label}] ", style="cyan")
     line.append(step.decision)
@@ -625,7 +651,7 @@ def import_files(
     ] = False,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="TOML file with a [scoring] table (checks the actuals)."),
+        typer.Option("--config", help="TOML file with a \\[scoring] table (checks the actuals)."),
     ] = None,
 ) -> None:
     """Import files into the database: read in parallel processes, stored one transaction
@@ -829,7 +855,7 @@ def actuals_import(
         str | None, typer.Option("--unit", help="Look projects up in this unit only.")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="TOML file with a [scoring] table.")
+        Path | None, typer.Option("--config", help="TOML file with a \\[scoring] table.")
     ] = None,
 ) -> None:
     """Save actuals into the database: each file whole or not at all, audited."""
@@ -1102,7 +1128,8 @@ ConfigFileOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
-        help="TOML file with [scoring] / [monitoring] tables (default $JIXIAO_CONFIG or ./jixiao.toml).",
+        help="TOML file with \\[scoring] / \\[monitoring] tables "
+        "(default $JIXIAO_CONFIG or ./jixiao.toml).",
     ),
 ]
 XlsxOption = Annotated[
@@ -1285,7 +1312,7 @@ def evaluate(
     pdf: PdfOption = None,
     config: ConfigFileOption = None,
 ) -> None:
-    """绩效自评: score each project (and each unit as a whole) by the scheme (DOMAIN.md §5)."""
+    """绩效自评: score each project (and each unit as a whole) by the scheme (docs/scoring.md)."""
     from jixiao.domain.scoring import ScoringError, mean_score, score_overall, score_project
     from jixiao.interchange.results import score_to_dict
     from jixiao.services import Invalid
@@ -1435,7 +1462,7 @@ def review(
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="TOML file with a [review] table (default ./jixiao.toml)."),
+        typer.Option("--config", help="TOML file with a \\[review] table (default ./jixiao.toml)."),
     ] = None,
     year: Annotated[
         int | None, typer.Option(help="With a database: only this fiscal year.")
@@ -1507,6 +1534,11 @@ def _location_json(location: object) -> dict[str, object] | None:
     return location_to_dict(location)  # type: ignore[arg-type]
 
 
+def _place(where: Provenance) -> str:
+    """A place inside the file read, without the file's name: ``第 2 页 第 14 行``."""
+    return replace(where, file="").label().strip()
+
+
 def _show_review(report: Report) -> None:
     from jixiao.domain.review import SEVERITY_LABELS, Severity
 
@@ -1514,12 +1546,16 @@ def _show_review(report: Report) -> None:
     by_table: dict[str | None, list[Finding]] = {}
     for finding in report.findings:
         by_table.setdefault(finding.project, []).append(finding)
+    several = len({f.location.file for f in report.findings if f.location is not None}) > 1
     for grade in report.grades:
         out.print(f"\n[bold]{grade.project}[/]  建议审核等级：[bold]{grade.grade.value}[/]")
         for finding in by_table.get(grade.project, []):
             where = ""
-            if finding.location is not None and finding.location.line is not None:
-                where = f"line {finding.location.line}: "
+            if finding.location is not None:
+                # The place in the source (第 2 页 第 14 行, 工作表 … 单元格 …); the file is
+                # named where more than one was read.
+                place = finding.location.label() if several else _place(finding.location)
+                where = f"{escape(place)}：" if place else ""
             label = SEVERITY_LABELS[finding.severity]
             out.print(
                 f"  {where}[{styles[finding.severity]}]{finding.code} {label}[/] "

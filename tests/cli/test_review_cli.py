@@ -54,7 +54,10 @@ def test_review_text_groups_by_project_with_lines() -> None:
     assert result.returncode == 1
     out = result.stdout
     assert "《人大之声》制作经费  建议审核等级：中" in out
-    assert "line 307: JX106 警告 指标“《人大之声》汇编制作发放合集”的半年指标值为零（≥0份）" in out
+    assert (
+        "第 6 页 第 307 行：JX106 警告 指标“《人大之声》汇编制作发放合集”的半年指标值为零（≥0份）"
+        in out
+    )
     assert out.index("代表活动经费  建议审核等级") < out.index(
         "JX301 警告 数量指标“保障参加活动的人大代表履职情况”"
     )
