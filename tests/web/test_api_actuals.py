@@ -669,3 +669,52 @@ def test_openapi_documents_the_endpoints() -> None:
     assert {"lock", "month", "actuals", "manual_scores"} <= set(schemas["ActualsIn"]["properties"])
     assert "problems" in schemas["ErrorOut"]["properties"]
     assert {"total", "grade", "indicators"} <= set(schemas["ScoreDict"]["properties"])
+
+
+def test_texts_longer_than_their_limits_are_refused_at_the_field(loaded: World) -> None:
+    """Every text of a report has a limit (domain.limits): a 2,001-character 偏差原因 or a
+    301-character 完成值 is refused in Chinese naming the indicator and the field; nothing
+    is saved.  A manual score's reason likewise."""
+    from jixiao.domain.limits import LIMITS
+
+    world = loaded
+    table_id = ids(world)[TRAINING]
+    url = f"/api/tables/{table_id}/actuals/full_year"
+    before = ok(world.get("unit", url))
+    audited = len(history(world, table_id))
+    report = before["report"]
+    most = {name: LIMITS[name][1] for name in ("value", "deviation", "measures")}
+    longest = {
+        **report,
+        "actuals": {**report["actuals"], TRAINED: "＝470人次"},
+        "reasons": {TRAINED: "原" * most["deviation"]},
+        "measures": {TRAINED: "措" * most["measures"]},
+    }
+    too_long = {
+        **report,
+        "actuals": {**report["actuals"], TRAINED: "＝470人次" + "注" * (most["value"] - 5)},
+        "reasons": {TRAINED: "原" * (most["deviation"] + 1)},
+        "measures": {TRAINED: "措" * most["measures"]},
+        "execution_reason": "执" * (LIMITS["execution_reason"][1] + 5),
+    }
+    response = world.put("unit", url, json=too_long)
+    assert error(response, 422, "Refused").startswith(f"项目“{TRAINING}”：发现 3 个问题")
+    assert response.json()["problems"] == [
+        f"项目“{TRAINING}”的执行偏差原因不能超过 2,000 个字符（现为 2,005 个字符）",
+        f"项目“{TRAINING}”指标“{TRAINED}”的完成值不能超过 300 个字符（现为 301 个字符）",
+        f"项目“{TRAINING}”指标“{TRAINED}”的偏差原因不能超过 2,000 个字符（现为 2,001 个字符）",
+    ]
+    assert ok(world.get("unit", url)) == before
+    assert len(history(world, table_id)) == audited
+
+    # At the limit it is saved.
+    saved = ok(world.put("unit", url, json={**longest, "lock": before["lock"]}))
+    assert saved["report"]["reasons"] == {TRAINED: "原" * most["deviation"]}
+
+    row = world.table(table_id)["indicators"][0]
+    score_url = f"/api/tables/{table_id}/scores/{row['id']}"
+    long_reason = world.put("finance", score_url, json={"score": 10, "reason": "理" * 1001})
+    assert error(long_reason, 422, "Invalid") == (
+        "人工评分的理由不能超过 1,000 个字符（现为 1,001 个字符）"
+    )
+    assert long_reason.json()["field"] == "reason"

@@ -427,6 +427,43 @@ def test_saving_the_form_changes_the_report_and_the_score(
     assert saves(svc, tid) == ["danwei", "danwei", *loaded]
 
 
+def test_texts_longer_than_their_limits_are_refused_at_their_fields(
+    client: TestClient, svc: Services
+) -> None:
+    """The form's texts carry their limits (maxlength) and a longer post is refused at the
+    field, in Chinese naming the indicator and the field; what was typed is kept; nothing
+    saved."""
+    tid = table_id(svc, ACTIVITIES)
+    url = f"/tables/{tid}/actuals/full_year"
+    stored = performance.report(svc.uow(), tid, "full_year")
+    before = saves(svc, tid)
+    b = login(client, "danwei")
+    html = b.get(url).text
+    first = row_ids(html)["保障参加活动的人大代表履职情况"]
+    assert re.search(rf'<input id="f-value-{first}"[^>]*maxlength="300"', html)
+    assert re.search(rf'<textarea id="f-deviation-{first}"[^>]*maxlength="2000"', html)
+    assert re.search(r'<textarea id="f-execution_reason"[^>]*maxlength="2000"', html)
+    fields = form_fields(html).fields
+    long_reason = "原" * 2001
+    refused = b.post(
+        url, dict(fields, **{f"deviation-{first}": long_reason, f"measures-{first}": "措施"})
+    )
+    assert refused.status_code == 422
+    message = (
+        "指标“保障参加活动的人大代表履职情况”的偏差原因不能超过 2,000 个字符（现为 2,001 个字符）"
+    )
+    assert problems(refused.text) == [message]
+    field = re.search(
+        rf'<textarea id="f-deviation-{first}"[^>]*aria-invalid="true">([^<]*)</textarea>'
+        r'<div class="field-error">([^<]*)</div>',
+        refused.text,
+    )
+    assert field is not None
+    assert (field.group(1), htmllib.unescape(field.group(2))) == (long_reason, message)
+    assert performance.report(svc.uow(), tid, "full_year") == stored
+    assert saves(svc, tid) == before
+
+
 def test_stale_lock_after_a_save_of_indicators_only(client: TestClient, svc: Services) -> None:
     tid = table_id(svc, ACTIVITIES)
     url = f"/tables/{tid}/actuals/full_year"

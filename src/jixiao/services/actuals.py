@@ -36,6 +36,7 @@ from jixiao.domain.actuals import (
     cell_prefix,
     value_problems,
 )
+from jixiao.domain.limits import too_long
 from jixiao.domain.model import OverallTargets, Period, Project
 from jixiao.domain.monitoring import (
     MonitoringConfig,
@@ -369,9 +370,35 @@ def _score(
     return score_project(target, actuals, scheme)
 
 
+def length_problems(actuals: ProjectActuals, where: str = "", item_word: str = "指标") -> list[str]:
+    """Texts of ``actuals`` longer than their limits (domain.limits), in Chinese, each naming
+    the indicator (or work item) and the field: a report with a 100,000-character 偏差原因
+    is refused before anything is stored."""
+    problems: list[str] = []
+    message = too_long("execution_reason", actuals.execution_reason)
+    if message is not None:
+        problems.append(f"{where}的{message}" if where else message)
+    for item in actuals.indicators:
+        texts = {
+            "value": item.value.text if item.value is not None else None,
+            "forecast": item.forecast.text if item.forecast is not None else None,
+            "deviation": item.deviation.text if item.deviation is not None else None,
+            "measures": item.measures,
+            "reason": item.manual.reason if item.manual is not None else None,
+        }
+        for field, text in texts.items():
+            message = too_long(field, text)
+            if message is not None:
+                problems.append(
+                    f"{cell_prefix(item)}{where}{item_word}“{item.indicator}”的{message}"
+                )
+    return problems
+
+
 def _problems(row: TargetTableRow, actuals: ProjectActuals, scheme: ScoringScheme) -> list[str]:
     """Everything wrong with ``actuals`` for this table (empty: it may be saved)."""
-    problems = _unmatched(row, actuals)
+    word = "工作任务" if row.kind == tables.OVERALL else "指标"
+    problems = _unmatched(row, actuals) + length_problems(actuals, _label(row), word)
     for label, amount in (
         ("全年预算数", actuals.budget),
         ("执行数", actuals.executed),
@@ -660,6 +687,9 @@ def set_manual_score(
     reason = reason.strip()
     if not reason:
         raise Invalid("人工评分须说明理由", "reason")
+    message = too_long("reason", reason)
+    if message is not None:
+        raise Invalid(f"人工评分的{message}", "reason")
     with uow:
         session = uow.session
         row = tables._get_table(session, table_id)

@@ -31,6 +31,7 @@ from jixiao.domain.actuals import (
     Likelihood,
     ProjectActuals,
 )
+from jixiao.domain.limits import LIMITS, too_long
 from jixiao.domain.model import Period
 from jixiao.domain.monitoring import LIGHT_LABELS, Light
 from jixiao.domain.values import parse_value
@@ -114,6 +115,9 @@ def _typed(
     budget_initial = _amount(form, "budget_initial", "年初预算数", errors)
     budget = _amount(form, "budget", "全年预算数", errors)
     executed = _amount(form, "executed", "执行数", errors)
+    message = too_long("execution_reason", _text(form, "execution_reason").strip())
+    if message is not None:
+        errors["execution_reason"] = message
     month = None
     if period is Period.HALF_YEAR:
         month = _int(_text(form, "month"))
@@ -126,6 +130,10 @@ def _typed(
         not_applicable = bool(text["na"])
         if not any(text.values()):
             continue
+        for name in ("value", "forecast", "deviation", "measures"):
+            message = too_long(name, text[name])
+            if message is not None:
+                errors[f"{name}-{k}"] = f"指标“{row.name}”的{message}"
         likelihood = text["likelihood"]
         category = text["category"]
         if likelihood and likelihood not in LIKELIHOODS:
@@ -227,6 +235,7 @@ def _actuals_page(
         likelihoods=LIKELIHOODS,
         categories=CATEGORIES,
         default_month=_monitoring(request).month,
+        limits={name: most for name, (_, most) in LIMITS.items()},
         **_result(svc, request, page, actor),
     )
 
