@@ -319,6 +319,10 @@ def _page(
     )
 
 
+#: The fragments that answer a change of a table's rows (saved, added, deleted).
+_ROW_FRAGMENTS = frozenset({"row_indicators.html", "row_goals.html", "_targets.html"})
+
+
 def _partial(
     request: Request,
     name: str,
@@ -327,8 +331,17 @@ def _partial(
     flash: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """An htmx fragment; ``flash`` is shown as a toast (HX-Trigger, ASCII-escaped JSON)."""
-    headers = {"HX-Trigger": json.dumps({"jx-flash": flash})} if flash else None
+    """An htmx fragment; ``flash`` is shown as a toast (HX-Trigger, ASCII-escaped JSON).
+
+    A fragment that changed a table's rows (``flash`` given, status below 400) also triggers
+    ``jx-findings``: the table page's 审核发现 panel reloads itself (the review rules see the
+    rows as saved)."""
+    events: dict[str, str] = {}
+    if flash:
+        events["jx-flash"] = flash
+        if status_code < 400 and name in _ROW_FRAGMENTS:
+            events["jx-findings"] = ""
+    headers = {"HX-Trigger": json.dumps(events)} if events else None
     return templates.TemplateResponse(
         request,
         name,
