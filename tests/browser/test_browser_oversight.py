@@ -22,8 +22,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from jixiao import synth
+from jixiao.domain.monitoring import LIGHT_LABELS, Light
 from jixiao.services import SYSTEM, Services, bulk, oversight
-from tests.browser._app import chromium, docs_shot, served_demo, shot
+from tests.browser._app import ARTIFACTS, chromium, docs_shot, served_demo, shot
 
 # a synthetic region around the seed's unit, in the seed's year and the one before
 CONFIG = synth.SynthConfig(units=24, projects_per_unit=4, years=(2022, 2023), seed=7)
@@ -68,6 +69,24 @@ def test_filter_drill_down_and_download_in_a_real_browser(
             expect(page.locator("h1")).to_contain_text(f"{YEAR} 年度绩效监督")
             page.wait_for_selector("[data-chart=groups][data-rendered]")
             page.wait_for_selector("[data-chart=lights] svg")
+            # The donut's labels keep their names and counts (a narrow panel once cut
+            # them to “红…”), the legend gives every count; both as the service counts.
+            lights = oversight.overview(svc.uow(), oversight.Filter(year=YEAR)).execution_lights
+            texts = page.eval_on_selector(
+                "[data-chart=lights] svg",
+                "e => [...e.querySelectorAll('text')].map(t => t.textContent)",
+            )
+            assert not [t for t in texts if t.endswith(("…", "..."))], texts
+            expected = {LIGHT_LABELS[light]: lights.get(light.value, 0) for light in Light}
+            assert sum(expected.values()) > 0
+            for label, count in expected.items():
+                assert f"{label} {count}" in texts, (label, texts)  # the legend
+                if count:
+                    labelled = texts.index(label)  # the slice's label: name, then count
+                    assert texts[labelled + 1] == f"{count} 个", texts
+            page.locator("[data-chart=lights]").screenshot(
+                path=str(ARTIFACTS / "oversight-lights.png")
+            )
             shot(page, "oversight-region")
             docs_shot(page, "oversight.png")  # the top of the page
 

@@ -29,11 +29,24 @@
     review: function (d) { return bar(d.map(function (x) { return x[0]; }), d.map(function (x) { return x[1]; }), GRADE_COLOURS); },
     grades: function (d) { return bar(d.map(function (x) { return x[0]; }), d.map(function (x) { return x[1]; }), GRADE_COLOURS); },
     scores: function (d) { return bar(d.map(function (x) { return x[0]; }), d.map(function (x) { return x[1]; }), ["#4a6fa5"]); },
+    // A donut whose labels keep their counts in a narrow panel: each slice's name and
+    // count on two short lines (never cut to “红…”), empty slices unlabelled, and the
+    // legend with every count (also those of empty slices).
     lights: function (d) {
+      var counts = {};
+      d.forEach(function (x) { counts[x[0]] = x[1]; });
       return {
-        textStyle: TEXT, animation: false, tooltip: { trigger: "item" }, legend: { bottom: 0 },
-        series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{b} {c}" },
-          data: d.map(function (x) { return { name: x[0], value: x[1], itemStyle: { color: LIGHT_COLOURS[x[2]] } }; }) }],
+        textStyle: TEXT, animation: false,
+        tooltip: { trigger: "item", formatter: "{b}：{c} 个（{d}%）" },
+        legend: { bottom: 0, itemGap: 12, formatter: function (name) { return name + " " + counts[name]; } },
+        series: [{ type: "pie", radius: ["30%", "52%"], center: ["50%", "44%"],
+          label: { formatter: "{b}\n{c} 个", overflow: "none", lineHeight: 16 },
+          labelLine: { length: 8, length2: 6 },
+          data: d.map(function (x) {
+            var item = { name: x[0], value: x[1], itemStyle: { color: LIGHT_COLOURS[x[2]] } };
+            if (!x[1]) { item.label = { show: false }; item.labelLine = { show: false }; }
+            return item;
+          }) }],
       };
     },
     codes: function (d) {
