@@ -17,16 +17,26 @@ refusal too.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import io
+import re
+from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
 from sqlalchemy import select
 
 from jixiao.domain.workflow import Role, Status
-from jixiao.services import Services
+from jixiao.interchange.actuals import loads_actuals
+from jixiao.services import Services, actuals, demo, oversight
 from jixiao.store.models import AuditRow
-from tests.web.test_api_support import PEOPLE, SEED_UNIT, World, make_world
+from tests.web.test_api_support import (
+    OTHER_DEPARTMENT,
+    PEOPLE,
+    SEED_DEPARTMENT,
+    SEED_UNIT,
+    World,
+    make_world,
+)
 
 ROLES = tuple(PEOPLE)  # unit, unit_other, department, department_other, finance, ...
 
@@ -173,3 +183,141 @@ def test_an_approved_version_stays_readable_while_its_table_is_adjusted(world: W
         assert world.get(who, f"/api/tables/{table_id}/versions/1").status_code == 200
     finance = world.get("finance", f"/tables/{table_id}/versions/1").text
     assert "当前为第 2 版（草稿）" in finance
+
+
+# -- the oversight dashboard: every figure within the reader's scope -----------------------
+
+#: Whose tables each role's oversight figures cover, written out from the read policy as
+#: the filter 财政 (who reads every table) would choose to see the same tables.  A unit is
+#: sent to its own page.
+OVERSIGHT_SCOPE: dict[str, dict[str, str] | None] = {
+    "unit": None,
+    "unit_other": None,
+    "department": {"department": SEED_DEPARTMENT},
+    "department_other": {"department": OTHER_DEPARTMENT},
+    "finance": {},
+    "congress": {"status": "approved"},  # drafts, reviews and adjustments count nowhere
+    "audit": {"status": "approved"},
+    "admin": {},
+}
+
+#: Every oversight view whose figures are computed over many tables: (name, path, query).
+OVERSIGHT_VIEWS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("dashboard", "/oversight", {}),
+    ("dashboard of a department", "/oversight", {"department": SEED_DEPARTMENT}),
+    ("dashboard of a unit", "/oversight", {"unit": SEED_UNIT}),
+    ("findings page", "/oversight/findings", {}),
+    ("warnings page", "/oversight/findings", {"source": "warning"}),
+    ("overview.csv", "/oversight/overview.csv", {}),
+    ("overview of a unit.csv", "/oversight/overview.csv", {"unit": SEED_UNIT}),
+    ("departments.csv", "/oversight/departments.csv", {}),
+    ("units.csv", "/oversight/units.csv", {"department": SEED_DEPARTMENT}),
+    ("codes.csv", "/oversight/codes.csv", {}),
+    ("findings.csv", "/oversight/findings.csv", {}),
+    ("warnings.csv", "/oversight/warnings.csv", {}),
+    ("yoy.csv", "/oversight/yoy.csv", {}),
+    ("overview.xlsx", "/oversight/overview.xlsx", {}),
+    *(
+        (f"projects page by {order}", "/oversight/projects", {"order": order})
+        for order in oversight.ORDERS
+    ),
+    *(
+        (f"projects.csv by {order}", "/oversight/projects.csv", {"order": order})
+        for order in oversight.ORDERS
+    ),
+)
+
+_FILTER_FORM = re.compile(r'<form class="filters.*?</form>', re.S)
+_DRILL_BASE = re.compile(r'<script type="application/json" id="drill-base">.*?</script>', re.S)
+_QUERY = re.compile(r'\?[^"\']*(["\'])')
+
+
+@pytest.fixture
+def watched(svc: Services, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The seed approved with its example checkpoint and year-end actuals, then half of
+    its projects adjusted (调整): drafts again, with lights, scores and warnings that count
+    for whoever may read drafts."""
+    world = make_world(svc, monkeypatch)
+    for table_id in (world.overall, *world.projects):
+        world.bring_to(table_id, Status.APPROVED)
+    reporter = world.actor("unit")
+    for path in demo.example_actuals():
+        report = loads_actuals(path.read_bytes(), where=path.name)
+        actuals.save_document(svc.uow(), reporter, report, where=path.name)
+    for table_id in world.projects[1::2]:  # the second has red lights and warnings
+        world.bring_to(table_id, Status.DRAFT)
+    return world
+
+
+def _figures(response: httpx.Response) -> object:
+    """What a view shows, without the parts that name the filter itself (the filter
+    form, the query strings of its links): a page's content, or a download's cells."""
+    assert response.status_code == 200, (response.url, response.text[:300])
+    kind = response.headers["content-type"]
+    if "spreadsheet" in kind:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+        assert sheet is not None
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    if kind.startswith("text/html"):
+        main = response.text.split('<main class="wrap main">', 1)[1].split("</main>", 1)[0]
+        main = _DRILL_BASE.sub("", _FILTER_FORM.sub("", main))
+        return _QUERY.sub(r"\1", main)
+    return response.text
+
+
+def _view(world: World, who: str, path: str, query: dict[str, str]) -> httpx.Response:
+    url = f"{path}?{urlencode(query)}" if query else path
+    return world.get(who, url, follow_redirects=False)
+
+
+def test_oversight_figures_count_only_the_tables_a_role_may_read(watched: World) -> None:
+    """Every count, sum, ranking, list, chart and download of the oversight dashboard, as
+    each role sees it, equals what 财政 sees when it chooses the tables that role may read:
+    人大 and 审计 approved tables only (a draft in any figure of theirs fails), a
+    主管部门 its own department's, all states.  Drafts must change the figures, so that
+    a leak would show."""
+    unchanged = set()
+    for what, path, query in OVERSIGHT_VIEWS:
+        everything = _figures(_view(watched, "finance", path, query))
+        approved = _figures(_view(watched, "finance", path, {**query, "status": "approved"}))
+        if everything == approved:
+            unchanged.add(what)
+        for who, scope in OVERSIGHT_SCOPE.items():
+            seen = _view(watched, who, path, query)
+            if scope is None:
+                assert seen.status_code == 303, (what, who)
+                assert seen.headers["location"] == "/performance", (what, who)
+                continue
+            held = {**query, **scope}
+            assert _figures(seen) == _figures(_view(watched, "finance", path, held)), (what, who)
+    # The adjusted projects (4 of the seed's 8, with lights, scores and warnings) change
+    # every view's figures — but the ranking by funds, which no seed project states — so
+    # the comparison above tells a leak from a correct answer.
+    assert unchanged == {"projects page by funds", "projects.csv by funds"}
+
+
+def test_oversight_shows_congress_and_audit_no_draft(watched: World) -> None:
+    draft = watched.projects[1]
+    for who in ("congress", "audit"):
+        for what, path, query in OVERSIGHT_VIEWS:
+            body = _view(watched, who, path, query)
+            assert body.status_code == 200, (what, who)
+            if body.headers["content-type"].startswith("text/html"):
+                assert f"/oversight/tables/{draft}" not in body.text, (what, who)
+        listed = _view(watched, who, "/oversight/projects.csv", {"order": "id"}).text
+        ids = {int(line.split(",", 1)[0]) for line in listed.splitlines()[1:]}
+        assert ids == set(watched.projects[::2]), who  # the approved ones, no adjusted one
+        drafts = _view(watched, who, "/oversight/overview.csv", {"status": "draft"}).text
+        assert drafts.splitlines()[1].split(",")[1] == "0", who  # no project
+        page = _view(watched, who, "/oversight", {}).text
+        assert '<option value="draft"' not in page, who  # nothing to choose there
+    finance = _view(watched, "finance", "/oversight/projects.csv", {"order": "id"}).text
+    assert f"\n{draft}," in finance
+
+
+def test_oversight_of_another_department_shows_nothing(watched: World) -> None:
+    for who, found in (("department_other", 0), ("department", 8)):
+        listed = _view(watched, who, "/oversight/projects.csv", {"unit": SEED_UNIT}).text
+        assert len(listed.splitlines()) == 1 + found, who

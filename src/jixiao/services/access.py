@@ -192,6 +192,14 @@ def fixed_unit(actor: Actor) -> str | None:
     return actor.unit if actor.role is Role.UNIT else None
 
 
+def visible_statuses(actor: Actor | None) -> frozenset[Status] | None:
+    """The workflow states of the tables ``actor`` may read (None: every state).  The
+    oversight views count, rank and list only these, as the single-table reads allow."""
+    if actor is not None and actor.role in _APPROVED_ONLY:
+        return frozenset({Status.APPROVED})
+    return None
+
+
 def table_scope(actor: Actor | None) -> ColumnElement[bool]:
     """The tables ``actor`` may read, as a condition on ``target_table`` (needs no join):
     the listing, downloads and counts use it; ``None`` (the command line) reads all."""
@@ -238,4 +246,5 @@ __all__ = [
     "may",
     "require",
     "table_scope",
+    "visible_statuses",
 ]

@@ -31,9 +31,9 @@ from jixiao.domain.scoring import ScoringError, ScoringScheme, score_overall, sc
 from jixiao.domain.values import TargetValue
 from jixiao.domain.workflow import Actor
 from jixiao.interchange import location_from_dict, value_from_dict
+from jixiao.services import access, tables
 from jixiao.services import actuals as performance
 from jixiao.services import review as reviewing
-from jixiao.services import tables
 from jixiao.services.errors import Invalid, NotFound
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.models import (
@@ -76,6 +76,7 @@ __all__ = [
     "refresh",
     "refresh_missing",
     "refresh_status",
+    "scoped",
     "settings",
     "table_detail",
     "year_over_year",
@@ -372,16 +373,23 @@ def refresh_missing(
 @dataclass(frozen=True, slots=True)
 class Filter:
     """What a view is about: a year, and optionally a department, a unit, a project size
-    (index in SIZE_CLASSES) and a workflow status."""
+    (index in SIZE_CLASSES) and a workflow status.
+
+    ``statuses`` is the reader's scope, not a choice: the workflow states of the tables
+    the reader may see (None: every state).  :func:`scoped` sets it (and holds a 主管部门
+    to its department) from the actor; every view counts, sums, ranks and lists within it.
+    """
 
     year: int
     department: str | None = None
     unit: str | None = None
     size: int | None = None
     status: str | None = None
+    statuses: frozenset[str] | None = None
 
     def query(self) -> dict[str, str]:
-        """The filter as URL query parameters (empty ones left out)."""
+        """The filter as URL query parameters (empty ones left out; the scope is the
+        reader's and never goes into a URL)."""
         found = {
             "year": str(self.year),
             "department": self.department or "",
@@ -392,9 +400,27 @@ class Filter:
         return {k: v for k, v in found.items() if v}
 
 
+def scoped(f: Filter, actor: Actor | None) -> Filter:
+    """``f`` held to what ``actor`` may read (the read policy of :mod:`access`): a
+    主管部门 to its own department, 人大 and 审计 to approved tables (a draft, a table
+    under review or being adjusted counts in no figure of theirs).  None: the command
+    line, every table."""
+    if actor is None:
+        return f
+    held = access.fixed_department(actor)
+    visible = access.visible_statuses(actor)
+    return replace(
+        f,
+        department=held if held is not None else f.department,
+        statuses=None if visible is None else frozenset(s.value for s in visible),
+    )
+
+
 def _conditions(f: Filter) -> list[ColumnElement[bool]]:
     fact = TableFactRow
     found: list[ColumnElement[bool]] = [fact.fiscal_year == f.year, fact.kind == tables.PROJECT]
+    if f.statuses is not None:
+        found.append(fact.status.in_(sorted(f.statuses)))
     if f.department:
         found.append(
             fact.department_id
@@ -513,8 +539,9 @@ _SUM_KEYS = tuple(_sums())
 
 
 def _summable(f: Filter) -> bool:
-    """Whether the per-unit summary answers the filter (size and status split a unit)."""
-    return f.size is None and not f.status
+    """Whether the per-unit summary answers the filter (size, status and a reader held to
+    some statuses split a unit: the summary sums every table of it)."""
+    return f.size is None and not f.status and f.statuses is None
 
 
 def _summary_conditions(f: Filter) -> list[ColumnElement[bool]]:
@@ -826,7 +853,7 @@ def _finding_conditions(f: Filter) -> list[ColumnElement[bool]]:
             == select(DepartmentRow.id).where(DepartmentRow.name == f.department).scalar_subquery()
         )
     where.append(finding.kind == tables.PROJECT)
-    if f.unit or f.size is not None or f.status:
+    if f.unit or f.size is not None or f.status or f.statuses is not None:
         tables_of = select(TableFactRow.table_id).where(*_conditions(f))
         where.append(finding.table_id.in_(tables_of))
     return where

@@ -620,10 +620,13 @@ def list_tables(uow: UnitOfWork, f: TableFilter) -> tuple[list[TableSummary], in
 
 def latest_year(uow: UnitOfWork, actor: Actor) -> int | None:
     """The year a user's pages open on: the latest year with tables the user may see (a
-    unit's own, a department's units'), never a year only someone else's import brought."""
+    unit's own, a department's units', 人大's and 审计's approved ones), never a year only
+    someone else's import (or drafts) brought."""
     with uow:
-        query = select(func.max(TargetTableRow.fiscal_year)).join(
-            UnitRow, UnitRow.id == TargetTableRow.unit_id
+        query = (
+            select(func.max(TargetTableRow.fiscal_year))
+            .join(UnitRow, UnitRow.id == TargetTableRow.unit_id)
+            .where(access.table_scope(actor))
         )
         unit, department = access.fixed_unit(actor), access.fixed_department(actor)
         if unit is not None:

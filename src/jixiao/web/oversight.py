@@ -63,7 +63,8 @@ def _filter(
     actor: Actor, years: list[int], q: _Query, own_year: int | None = None
 ) -> oversight.Filter:
     """The view's filter: by default the latest year with tables the user may see
-    (``own_year``, else the latest of all), a 主管部门 held to its own."""
+    (``own_year``, else the latest of all), held to what the user may read
+    (:func:`oversight.scoped`: a 主管部门 its own units, 人大 and 审计 approved tables)."""
     department, unit, status = q.department, q.unit, q.status
     chosen = _int(q.year)
     if chosen is None:
@@ -73,16 +74,14 @@ def _filter(
     size_value = _int(q.size)
     if size_value is not None and not 0 <= size_value < len(SIZE_CLASSES):
         size_value = None
-    held = access.fixed_department(actor)
-    if held is not None:
-        department = held  # a department sees its own units only
-    return oversight.Filter(
+    chosen_filter = oversight.Filter(
         year=chosen,
         department=department or None,
         unit=unit or None,
         size=size_value,
         status=status if status in {s.value for s in Status} else None,
     )
+    return oversight.scoped(chosen_filter, actor)
 
 
 def _reader(request: Request, actor: Actor | None) -> Actor | Response:
@@ -105,7 +104,11 @@ def _context(svc: Svc, actor: Actor, f: oversight.Filter) -> dict[str, Any]:
         "years": oversight.years(svc.uow()),
         "departments": oversight.departments(svc.uow()),
         "sizes": [label for label, _ in SIZE_CLASSES],
-        "statuses": [(s.value, STATUS_LABELS[s]) for s in Status],
+        "statuses": [
+            (s.value, STATUS_LABELS[s])
+            for s in Status
+            if f.statuses is None or s.value in f.statuses
+        ],
         "url": _url,
         "code_label": _code_label,
         "light_labels": {light.value: LIGHT_LABELS[light] for light in Light},
