@@ -21,9 +21,11 @@ limit) or :class:`~jixiao.ingest.errors.IngestError` as the reader raised it.  E
 reading is logged (logger ``jixiao.ingest.isolation``) with its time and the child's peak
 resident memory (``extra``: ``peak_rss_mb``, ``seconds``, ``outcome``).
 
-The limits come from the environment: ``JIXIAO_PARSE_MEMORY_MB`` (1024),
-``JIXIAO_PARSE_CPU_SECONDS`` (60), ``JIXIAO_PARSE_SECONDS`` (90),
-``JIXIAO_PARSE_WORKERS`` (2), ``JIXIAO_MAX_FILE_MB`` (64, files read from disk).
+The limits in force when a caller passes none come from :func:`use_limits`: the service
+layer installs its settings there (``parse_memory_mb`` 1024, ``parse_cpu_seconds`` 60,
+``parse_seconds`` 90, ``parse_workers`` 2, ``max_file_mb`` 64 — ``JIXIAO_PARSE_*`` /
+``JIXIAO_MAX_FILE_MB`` or jixiao.toml, see docs/deploy.md); without it, the defaults of
+:class:`ProcessLimits`.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import signal
 import threading
 import time
@@ -51,6 +52,7 @@ __all__ = [
     "read_bytes_isolated",
     "read_path_isolated",
     "run",
+    "use_limits",
     "warm_up",
 ]
 
@@ -58,19 +60,6 @@ log = logging.getLogger(__name__)
 
 _MAX_HEADER = 1 << 20
 _MAX_VALUE = 1 << 30
-
-
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{name}={raw!r} is not a number") from None
-    if value <= 0:
-        raise ValueError(f"{name}={raw!r} must be above zero")
-    return value
 
 
 @dataclass(frozen=True)
@@ -84,15 +73,19 @@ class ProcessLimits:
     file_mb: int = 64
 
     @classmethod
-    def from_environment(cls) -> ProcessLimits:
-        d = cls()
-        return cls(
-            memory_mb=int(_env_number("JIXIAO_PARSE_MEMORY_MB", d.memory_mb)),
-            cpu_seconds=max(1, int(_env_number("JIXIAO_PARSE_CPU_SECONDS", d.cpu_seconds))),
-            wall_seconds=_env_number("JIXIAO_PARSE_SECONDS", d.wall_seconds),
-            concurrent=max(1, int(_env_number("JIXIAO_PARSE_WORKERS", d.concurrent))),
-            file_mb=int(_env_number("JIXIAO_MAX_FILE_MB", d.file_mb)),
-        )
+    def in_force(cls) -> ProcessLimits:
+        """The limits installed with :func:`use_limits` (else the defaults)."""
+        return _source()
+
+
+_source: Callable[[], ProcessLimits] = ProcessLimits
+
+
+def use_limits(source: Callable[[], ProcessLimits]) -> None:
+    """Where the limits come from when a caller passes none (called on every reading, so
+    a changed setting takes effect without a restart of the command)."""
+    global _source
+    _source = source
 
 
 @dataclass(frozen=True)
@@ -235,7 +228,7 @@ def run(
 ) -> Outcome:
     """``target(*args)`` (a module-level function returning text) in a limited child
     process; ``name`` is the file named in refusals."""
-    limits = limits or ProcessLimits.from_environment()
+    limits = limits or ProcessLimits.in_force()
     started = time.monotonic()
     slots = _slot(limits.concurrent)
     if not slots.acquire(timeout=limits.wall_seconds):
@@ -351,7 +344,7 @@ def read_bytes_isolated(
 
 def read_file(path: str | Path, name: str, limits: ProcessLimits | None = None) -> bytes:
     """A file's bytes, refused beyond ``limits.file_mb`` before it is read whole."""
-    limits = limits or ProcessLimits.from_environment()
+    limits = limits or ProcessLimits.in_force()
     cap = limits.file_mb << 20
     try:
         with open(path, "rb") as stream:
@@ -376,5 +369,5 @@ def read_path_isolated(
 ) -> Document:
     """:func:`jixiao.ingest.read_path` in a limited child process (same result)."""
     label = name or str(path)
-    limits = limits or ProcessLimits.from_environment()
+    limits = limits or ProcessLimits.in_force()
     return read_bytes_isolated(read_file(path, label, limits), label, format=format, limits=limits)

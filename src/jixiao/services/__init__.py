@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from jixiao.domain.workflow import Actor, Role
+from jixiao.ingest import isolation
 from jixiao.services import (
     access,
     actuals,
@@ -26,6 +27,7 @@ from jixiao.services import (
     trail,
     users,
 )
+from jixiao.services import settings as configuration
 from jixiao.services.errors import (
     Conflict,
     Duplicate,
@@ -36,6 +38,10 @@ from jixiao.services.errors import (
 )
 from jixiao.services.uow import UnitOfWork
 from jixiao.store import db
+
+# Every untrusted file is read with the parse limits of the settings (JIXIAO_PARSE_* or
+# jixiao.toml), whoever reads it: the server, the command line, the services.
+isolation.use_limits(configuration.process_limits)
 
 __all__ = [
     "SYSTEM",

@@ -8,6 +8,7 @@ docs/deploy.md.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -19,6 +20,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from jixiao.ingest.isolation import ProcessLimits
 from jixiao.services.errors import Invalid
 
 #: Names of the settings in messages (Chinese, for the operator).
@@ -33,6 +35,15 @@ _LABELS = {
     "login_max_failures": "每个用户的失败次数上限 login_max_failures",
     "login_max_failures_address": "每个地址的失败次数上限 login_max_failures_address",
     "login_window_minutes": "失败计数与锁定时长 login_window_minutes",
+    "parse_memory_mb": "解析进程内存上限 parse_memory_mb",
+    "parse_cpu_seconds": "解析进程 CPU 时间上限 parse_cpu_seconds",
+    "parse_seconds": "解析时间上限 parse_seconds",
+    "parse_workers": "同时解析的文件数 parse_workers",
+    "max_file_mb": "从磁盘读取的文件大小上限 max_file_mb",
+    "audit_key": "审计密钥 audit_key",
+    "audit_key_file": "审计密钥文件 audit_key_file",
+    "audit_anchor": "审计锚定文件 audit_anchor",
+    "data_dir": "数据目录 data_dir",
 }
 
 
@@ -76,6 +87,27 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_max_failures_address: int = Field(default=20, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
+    # Reading an untrusted file (jixiao.ingest.isolation): what one child process may cost.
+    parse_memory_mb: int = Field(default=1024, ge=64, le=1 << 20)
+    parse_cpu_seconds: int = Field(default=60, ge=1, le=24 * 3600)
+    parse_seconds: float = Field(default=90.0, gt=0, le=24 * 3600)
+    parse_workers: int = Field(default=2, ge=1, le=256)
+    max_file_mb: int = Field(default=64, ge=1, le=1 << 20)
+    # The audit trail (services/trail.py): the key and the anchor, outside the database.
+    audit_key: SecretStr | None = Field(
+        default=None, description="The HMAC key itself (else audit_key_file, else data_dir)."
+    )
+    audit_key_file: Path | None = Field(default=None, description="A file holding the key.")
+    audit_anchor: Path | None = Field(
+        default=None,
+        description="The append-only anchor file (default: beside an SQLite database, "
+        "else in data_dir).",
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        description="Where audit.key and a server database's anchor are kept by default "
+        "(default: an SQLite database's folder, else the user's data folder).",
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -111,6 +143,16 @@ class Settings(BaseSettings):
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
 
+    def process_limits(self) -> ProcessLimits:
+        """What reading one untrusted file may cost (the isolated child's limits)."""
+        return ProcessLimits(
+            memory_mb=self.parse_memory_mb,
+            cpu_seconds=self.parse_cpu_seconds,
+            wall_seconds=self.parse_seconds,
+            concurrent=self.parse_workers,
+            file_mb=self.max_file_mb,
+        )
+
 
 MIN_SECRET = 32
 
@@ -129,6 +171,12 @@ def load(**overrides: Any) -> Settings:
             + "；".join(problems),
             "config",
         ) from None
+
+
+def process_limits() -> ProcessLimits:
+    """The parse limits in force (environment, then jixiao.toml, then the defaults): what
+    :mod:`jixiao.ingest.isolation` reads files with (installed by :mod:`jixiao.services`)."""
+    return load().process_limits()
 
 
 def production_problem(settings: Settings) -> str | None:

@@ -5,6 +5,8 @@
   itself), else the file ``$JIXIAO_AUDIT_KEY_FILE``, else ``audit.key`` in the data folder
   (``$JIXIAO_DATA_DIR``; for an SQLite database the folder it lives in; else the user's
   data folder), created with 256 random bits, readable by its owner only, on first use.
+  Each is a setting of :mod:`jixiao.services.settings` (``audit_key``, ``audit_key_file``,
+  ``data_dir``, ``audit_anchor``): the environment variable or jixiao.toml's ``[server]``.
 * **The anchor** is an append-only file of signed heads (sequence number and hash of the
   chain's last entry) outside the database: every committed unit of work that audited
   something appends its head, and ``jixiao audit checkpoint`` appends one too.  ``jixiao
@@ -37,6 +39,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import Table
 
 from jixiao.domain.audit import canonical, sign
+from jixiao.services import settings as configuration
 from jixiao.store.models import (
     ActualItemRow,
     ActualReportRow,
@@ -72,11 +75,17 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def data_dir(url: str) -> Path:
-    """Where the key (and a server database's anchor) are kept by default."""
-    env = os.environ.get(DATA_DIR_ENV)
-    if env:
-        return Path(env)
+def _settings(settings: configuration.Settings | None) -> configuration.Settings:
+    return settings if settings is not None else configuration.load()
+
+
+def data_dir(url: str, settings: configuration.Settings | None = None) -> Path:
+    """Where the key (and a server database's anchor) are kept by default: the setting
+    ``data_dir`` (``$JIXIAO_DATA_DIR`` or jixiao.toml), else an SQLite database's folder,
+    else the user's data folder."""
+    chosen = _settings(settings).data_dir
+    if chosen is not None:
+        return chosen
     sqlite = _sqlite_file(url)
     if sqlite is not None:
         return sqlite.resolve().parent
@@ -98,41 +107,46 @@ def _read_or_create_key(path: Path) -> bytes:
     return path.read_bytes().strip()
 
 
-def key_for(url: str) -> bytes:
-    """The audit key: ``$JIXIAO_AUDIT_KEY``, ``$JIXIAO_AUDIT_KEY_FILE`` or the data
-    folder's ``audit.key`` (created when missing)."""
-    env = os.environ.get(KEY_ENV)
-    if env:
-        return env.encode("utf-8")
-    named = os.environ.get(KEY_FILE_ENV)
-    if named:
-        key = Path(named).read_bytes().strip()
+def key_for(url: str, settings: configuration.Settings | None = None) -> bytes:
+    """The audit key: the setting ``audit_key`` (``$JIXIAO_AUDIT_KEY``), else the file
+    ``audit_key_file`` (``$JIXIAO_AUDIT_KEY_FILE``), else the data folder's ``audit.key``
+    (created when missing); each setting also from jixiao.toml."""
+    chosen = _settings(settings)
+    if chosen.audit_key is not None and chosen.audit_key.get_secret_value():
+        return chosen.audit_key.get_secret_value().encode("utf-8")
+    named = chosen.audit_key_file
+    if named is not None:
+        key = named.read_bytes().strip()
         if not key:
             raise ValueError(f"the audit key file {named} is empty")
         return key
-    return _read_or_create_key(data_dir(url) / "audit.key")
+    return _read_or_create_key(data_dir(url, chosen) / "audit.key")
 
 
-def anchor_for(url: str) -> Path | None:
-    """The anchor file of the database at ``url`` (None for an in-memory database)."""
-    env = os.environ.get(ANCHOR_ENV)
-    if env:
-        return Path(env)
+def anchor_for(url: str, settings: configuration.Settings | None = None) -> Path | None:
+    """The anchor file of the database at ``url``: the setting ``audit_anchor``
+    (``$JIXIAO_AUDIT_ANCHOR`` or jixiao.toml), else beside an SQLite database, else in the
+    data folder (None for an in-memory database)."""
+    chosen = _settings(settings)
+    if chosen.audit_anchor is not None:
+        return chosen.audit_anchor
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         sqlite = _sqlite_file(url)
         return None if sqlite is None else sqlite.with_name(sqlite.name + ".audit-anchor")
     where = parsed.set(password=None).render_as_string(hide_password=True)
     name = hashlib.sha256(where.encode("utf-8")).hexdigest()[:16]
-    return data_dir(url) / f"audit-anchor-{name}.jsonl"
+    return data_dir(url, chosen) / f"audit-anchor-{name}.jsonl"
 
 
-def config_for(engine: Engine) -> TrailConfig:
+def config_for(engine: Engine, settings: configuration.Settings | None = None) -> TrailConfig:
+    """The key and anchor of the database behind ``engine``, as the settings say."""
     url = engine.url.render_as_string(hide_password=False)
     if _sqlite_file(url) is None and make_url(url).get_backend_name() == "sqlite":
         # An in-memory database lives as long as the process: so does its key.
         return TrailConfig(secrets.token_bytes(32), None)
-    return TrailConfig(key_for(url), anchor_for(url))
+    chosen = _settings(settings)
+    return TrailConfig(key_for(url, chosen), anchor_for(url, chosen))
 
 
 # -- the anchor -------------------------------------------------------------------------
