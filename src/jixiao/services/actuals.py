@@ -63,7 +63,7 @@ from jixiao.interchange import (
     value_from_dict,
     value_to_dict,
 )
-from jixiao.services import access, tables
+from jixiao.services import access
 from jixiao.services import review as reviewing
 from jixiao.services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
@@ -75,6 +75,15 @@ from jixiao.store.models import (
     TargetTableRow,
     UnitRow,
     utcnow,
+)
+from jixiao.store.tables import (
+    OVERALL,
+    PROJECT,
+    overall_of,
+    project_of,
+    ref_of,
+    row_name,
+    target_rows,
 )
 
 PERIOD_LABELS = {"half_year": "运行监控（半年）", "full_year": "绩效自评（全年）"}
@@ -132,24 +141,16 @@ def parse_period(text: str | Period) -> Period:
 # -- rows and domain objects --------------------------------------------------------------
 
 
-def _target_rows(row: TargetTableRow) -> list[IndicatorRow] | list[GoalRow]:
-    return row.goals if row.kind == tables.OVERALL else row.indicators
-
-
-def _row_name(item: IndicatorRow | GoalRow) -> str:
-    return item.work if isinstance(item, GoalRow) else item.name
-
-
 def _owner(row: TargetTableRow) -> str:
     """Whom the actuals name: the project, or the unit for an overall table."""
-    return row.unit.name if row.kind == tables.OVERALL else row.name
+    return row.unit.name if row.kind == OVERALL else row.name
 
 
 def _target(row: TargetTableRow) -> Project:
     """What actuals are checked and scored against (an overall table as its work items)."""
-    if row.kind == tables.OVERALL:
-        return overall_project(tables.domain_overall(row))
-    return tables.domain_project(row)
+    if row.kind == OVERALL:
+        return overall_project(overall_of(row))
+    return project_of(row)
 
 
 def _report(session: Session, table_id: int, period: Period) -> ActualReportRow | None:
@@ -202,7 +203,7 @@ def stored_actuals(uow: UnitOfWork, table_ids: Sequence[int]) -> tuple[ActualsDo
                 actuals = _domain_report(row, report)
                 key = (row.fiscal_year, period)
                 doc = out.get(key) or ActualsDocument(row.fiscal_year, period, month=report.month)
-                if row.kind == tables.OVERALL:
+                if row.kind == OVERALL:
                     doc = replace(doc, overall=(*doc.overall, actuals))
                 else:
                     doc = replace(doc, projects=(*doc.projects, actuals))
@@ -241,7 +242,7 @@ def _domain_item(name: str, item: ActualItemRow) -> IndicatorActual:
 def _domain_report(row: TargetTableRow, report: ActualReportRow) -> ProjectActuals:
     """The stored report as domain actuals, its items in the order of the table's rows."""
     items = {_key(i): i for i in report.items}
-    found = [(t, items.get(t.id)) for t in _target_rows(row)]
+    found = [(t, items.get(t.id)) for t in target_rows(row)]
     return ProjectActuals(
         project=_owner(row),
         period=Period(report.period),
@@ -249,7 +250,7 @@ def _domain_report(row: TargetTableRow, report: ActualReportRow) -> ProjectActua
         executed=report.executed,
         budget_initial=report.budget_initial,
         execution_reason=report.execution_reason,
-        indicators=tuple(_domain_item(_row_name(t), i) for t, i in found if i is not None),
+        indicators=tuple(_domain_item(row_name(t), i) for t, i in found if i is not None),
         source=location_from_dict(report.source),
     )
 
@@ -258,7 +259,7 @@ def _report_dict(report: ActualReportRow | None, row: TargetTableRow) -> dict[st
     """A report as the audit trail keeps it: everything, items by name."""
     if report is None:
         return None
-    names = {t.id: _row_name(t) for t in _target_rows(row)}
+    names = {t.id: row_name(t) for t in target_rows(row)}
     return {
         "period": report.period,
         "month": report.month,
@@ -287,7 +288,7 @@ def _report_dict(report: ActualReportRow | None, row: TargetTableRow) -> dict[st
 
 
 def _label(row: TargetTableRow) -> str:
-    if row.kind == tables.OVERALL:
+    if row.kind == OVERALL:
         return f"单位“{row.unit.name}”（部门整体）"
     return f"项目“{row.name}”"
 
@@ -295,9 +296,9 @@ def _label(row: TargetTableRow) -> str:
 def _unmatched(row: TargetTableRow, actuals: ProjectActuals) -> list[str]:
     """Actuals for rows the table does not have (or more of a name than it has)."""
     counts: dict[str, int] = {}
-    for target in _target_rows(row):
-        counts[_row_name(target)] = counts.get(_row_name(target), 0) + 1
-    what = "工作任务" if row.kind == tables.OVERALL else "指标"
+    for target in target_rows(row):
+        counts[row_name(target)] = counts.get(row_name(target), 0) + 1
+    what = "工作任务" if row.kind == OVERALL else "指标"
     seen: dict[str, int] = {}
     problems = []
     for item in actuals.indicators:
@@ -317,8 +318,8 @@ def _slots(
     Call after :func:`_unmatched` found nothing.
     """
     rows: dict[str, list[IndicatorRow | GoalRow]] = {}
-    for target in _target_rows(row):
-        rows.setdefault(_row_name(target), []).append(target)
+    for target in target_rows(row):
+        rows.setdefault(row_name(target), []).append(target)
     used: dict[str, int] = {}
     out = []
     for item in actuals.indicators:
@@ -345,16 +346,16 @@ def _with_kept_scores(
         items.append(item)
     # A row the new report leaves out keeps its manual score (with no value of its own).
     given = {item.indicator for item in actuals.indicators}
-    for target in _target_rows(row):
+    for target in target_rows(row):
         kept = stored.get(target.id)
-        if kept is not None and _row_name(target) not in given:
+        if kept is not None and row_name(target) not in given:
             manual = ManualScore(kept.manual_score or 0.0, kept.manual_reason or "")
-            items.append(IndicatorActual(_row_name(target), None, manual=manual))
+            items.append(IndicatorActual(row_name(target), None, manual=manual))
     return replace(actuals, indicators=tuple(items))
 
 
 def _domain_target(row: TargetTableRow) -> Project | OverallTargets:
-    return tables.domain_overall(row) if row.kind == tables.OVERALL else tables.domain_project(row)
+    return overall_of(row) if row.kind == OVERALL else project_of(row)
 
 
 def _score(
@@ -397,7 +398,7 @@ def length_problems(actuals: ProjectActuals, where: str = "", item_word: str = "
 
 def _problems(row: TargetTableRow, actuals: ProjectActuals, scheme: ScoringScheme) -> list[str]:
     """Everything wrong with ``actuals`` for this table (empty: it may be saved)."""
-    word = "工作任务" if row.kind == tables.OVERALL else "指标"
+    word = "工作任务" if row.kind == OVERALL else "指标"
     problems = _unmatched(row, actuals) + length_problems(actuals, _label(row), word)
     for label, amount in (
         ("全年预算数", actuals.budget),
@@ -506,7 +507,7 @@ def _tables(
         .options(selectinload(TargetTableRow.indicators), selectinload(TargetTableRow.goals))
     )
     query = query.where(_in_year(year))
-    if kind == tables.OVERALL:
+    if kind == OVERALL:
         query = query.where(UnitRow.name.in_(wanted))
     else:
         query = query.where(TargetTableRow.name.in_(wanted))
@@ -579,12 +580,10 @@ def save_in(
         unit = actor.unit
     year = doc.fiscal_year
     session = uow.session
-    entries = [(tables.PROJECT, p) for p in doc.projects] + [
-        (tables.OVERALL, u) for u in doc.overall
-    ]
+    entries = [(PROJECT, p) for p in doc.projects] + [(OVERALL, u) for u in doc.overall]
     found = {
         kind: _tables(session, kind, year, (a.project for k, a in entries if k == kind), unit)
-        for kind in (tables.PROJECT, tables.OVERALL)
+        for kind in (PROJECT, OVERALL)
     }
     problems: list[str] = []
     denied: list[str] = []
@@ -596,14 +595,14 @@ def save_in(
     in_year = f"{year} 年度" if year is not None else "未注明年度"
     scope = f"单位“{unit}”的" if unit else ""
     for kind, actuals in entries:
-        what = "项目" if kind == tables.PROJECT else "单位"
+        what = "项目" if kind == PROJECT else "单位"
         if (kind, actuals.project) in seen:
             problems.append(f"{what}“{actuals.project}”出现了不止一次")
             continue
         seen.add((kind, actuals.project))
         rows = found[kind].get(actuals.project, [])
         if not rows:
-            table = "项目绩效目标表" if kind == tables.PROJECT else "部门整体绩效目标表"
+            table = "项目绩效目标表" if kind == PROJECT else "部门整体绩效目标表"
             problems.append(f"{what}“{actuals.project}”没有{scope}{in_year}{table}")
             continue
         if len(rows) > 1:
@@ -611,7 +610,7 @@ def save_in(
             problems.append(f"项目“{actuals.project}”在多个单位都有（{units}），请按单位分别导入")
             continue
         row = rows[0]
-        decision = access.allowed(actor, Action.REPORT, tables._table_ref(row))
+        decision = access.allowed(actor, Action.REPORT, ref_of(row))
         if not decision:
             denied.append(f"{_label(row)}：{decision.reason}")
             continue
@@ -645,8 +644,8 @@ def save_report(
     scheme = scheme or ScoringScheme()
     with uow:
         session = uow.session
-        row = tables._get_table(session, table_id)
-        tables._require(actor, Action.REPORT, row)
+        row = uow.tables.get(table_id)
+        access.require(actor, Action.REPORT, ref_of(row))
         report = _report(session, row.id, actuals.period)
         if expected_lock is not None and report is not None and report.lock != expected_lock:
             raise Conflict(
@@ -692,20 +691,20 @@ def set_manual_score(
         raise Invalid(f"人工评分的{message}", "reason")
     with uow:
         session = uow.session
-        row = tables._get_table(session, table_id)
-        tables._require(actor, Action.RESCORE, row)
+        row = uow.tables.get(table_id)
+        access.require(actor, Action.RESCORE, ref_of(row))
         report = _report(session, row.id, Period.FULL_YEAR)
         if report is None:
             raise Invalid(f"{_label(row)}尚未填报全年实际完成情况，不能人工评分", "score")
-        target = next((t for t in _target_rows(row) if t.id == row_id), None)
+        target = next((t for t in target_rows(row) if t.id == row_id), None)
         if target is None:
             raise NotFound(f"{_label(row)}没有编号为 {row_id} 的指标")
         item = next((i for i in report.items if _key(i) == row_id), None)
         if item is None:
-            item = _item_row(target, IndicatorActual(_row_name(target), None))
+            item = _item_row(target, IndicatorActual(row_name(target), None))
             report.items.append(item)
         before = {
-            "name": _row_name(target),
+            "name": row_name(target),
             "score": item.manual_score,
             "reason": item.manual_reason,
         }
@@ -724,7 +723,7 @@ def set_manual_score(
             item.id,
             table_id=row.id,
             before=before,
-            after={"name": _row_name(target), "score": score, "reason": reason},
+            after={"name": row_name(target), "score": score, "reason": reason},
         )
         report.updated_by = actor.username
         uow.commit()
@@ -740,7 +739,7 @@ def report(
     """A table's stored actuals for the period (None when nothing was reported)."""
     wanted = parse_period(period)
     with uow:
-        row = tables._get_table(uow.session, table_id)
+        row = uow.tables.get(table_id)
         _may_read(actor, row)
         found = _report(uow.session, table_id, wanted)
         return None if found is None else _domain_report(row, found)
@@ -784,14 +783,14 @@ def form(uow: UnitOfWork, table_id: int, period: str | Period, actor: Actor | No
     """What the actuals page shows: each target row with its reported actual."""
     wanted = parse_period(period)
     with uow:
-        row = tables._get_table(uow.session, table_id)
+        row = uow.tables.get(table_id)
         _may_read(actor, row)
         stored = _report(uow.session, table_id, wanted)
         domain = _domain_report(row, stored) if stored is not None else None
         by_key = {_key(i): i for i in stored.items} if stored is not None else {}
-        names = {t.id: _row_name(t) for t in _target_rows(row)}
+        names = {t.id: row_name(t) for t in target_rows(row)}
         rows = []
-        for target in _target_rows(row):
+        for target in target_rows(row):
             item = by_key.get(target.id)
             actual = _domain_item(names[target.id], item) if item is not None else None
             if isinstance(target, GoalRow):
@@ -818,7 +817,7 @@ def form(uow: UnitOfWork, table_id: int, period: str | Period, actor: Actor | No
                         actual,
                     )
                 )
-        ref = tables._table_ref(row)
+        ref = ref_of(row)
         return ActualsForm(
             table_id=row.id,
             kind=row.kind,
@@ -881,7 +880,7 @@ def evaluate_table(
     actor: Actor | None = None,
 ) -> TableEvaluation:
     with uow:
-        row = tables._get_table(uow.session, table_id)
+        row = uow.tables.get(table_id)
         _may_read(actor, row)
         return _evaluation(row, uow.session, scheme or ScoringScheme())
 
@@ -915,7 +914,7 @@ class UnitEvaluation:
 
 def _may_read(actor: Actor | None, row: TargetTableRow) -> None:
     if actor is not None:
-        access.require(actor, access.Read.TABLE, tables._table_ref(row))
+        access.require(actor, access.Read.TABLE, ref_of(row))
 
 
 def _unit_tables(
@@ -956,14 +955,12 @@ def evaluate_unit(
     scheme = scheme or ScoringScheme()
     with uow:
         rows = _unit_tables(uow.session, unit, year, actor)
-        overall = next((r for r in rows if r.kind == tables.OVERALL), None)
+        overall = next((r for r in rows if r.kind == OVERALL), None)
         return UnitEvaluation(
             unit=unit,
             fiscal_year=year,
             overall=_evaluation(overall, uow.session, scheme) if overall is not None else None,
-            projects=tuple(
-                _evaluation(r, uow.session, scheme) for r in rows if r.kind == tables.PROJECT
-            ),
+            projects=tuple(_evaluation(r, uow.session, scheme) for r in rows if r.kind == PROJECT),
         )
 
 
@@ -985,9 +982,9 @@ def monitor_table(
 ) -> ProjectMonitor | None:
     """The checkpoint monitoring of a project table (None when nothing was reported)."""
     with uow:
-        row = tables._get_table(uow.session, table_id)
+        row = uow.tables.get(table_id)
         _may_read(actor, row)
-        if row.kind != tables.PROJECT:
+        if row.kind != PROJECT:
             raise Invalid("运行监控按项目进行，部门整体绩效目标表没有监控表", "table")
         stored = _report(uow.session, row.id, Period.HALF_YEAR)
         if stored is None:
@@ -995,7 +992,7 @@ def monitor_table(
         config = config or MonitoringConfig()
         if stored.month is not None and config.month != stored.month:
             config = replace(config, month=stored.month)
-        return monitor_project(tables.domain_project(row), _domain_report(row, stored), config)
+        return monitor_project(project_of(row), _domain_report(row, stored), config)
 
 
 def monitor_unit(
@@ -1007,7 +1004,7 @@ def monitor_unit(
 ) -> UnitMonitoring:
     config = config or MonitoringConfig()
     with uow:
-        rows = [r for r in _unit_tables(uow.session, unit, year, actor) if r.kind == tables.PROJECT]
+        rows = [r for r in _unit_tables(uow.session, unit, year, actor) if r.kind == PROJECT]
         monitors: list[tuple[int, ProjectMonitor]] = []
         missing: list[tuple[int, str]] = []
         for row in rows:
@@ -1018,9 +1015,7 @@ def monitor_unit(
             monitors.append(
                 (
                     row.id,
-                    monitor_project(
-                        tables.domain_project(row), _domain_report(row, stored), config
-                    ),
+                    monitor_project(project_of(row), _domain_report(row, stored), config),
                 )
             )
         summaries = summarize([(unit, m) for _, m in monitors], config)
@@ -1062,9 +1057,9 @@ def template(
         rows = _unit_tables(uow.session, unit, year, actor)
         targets: list[Project] = []
         filled: dict[str, ProjectActuals] = {}
-        for row in sorted(rows, key=lambda r: r.kind != tables.OVERALL):
+        for row in sorted(rows, key=lambda r: r.kind != OVERALL):
             target = _target(row)
-            if row.kind == tables.OVERALL:
+            if row.kind == OVERALL:
                 target = replace(target, name=overall_name(unit))
             targets.append(target)
             stored = _report(uow.session, row.id, wanted)
@@ -1256,11 +1251,11 @@ def previous_actuals(session: Session, row: TargetTableRow) -> dict[str, Any]:
 
     For rule JX310 (a target below last year's actual).
     """
-    if row.kind != tables.PROJECT or row.fiscal_year is None:
+    if row.kind != PROJECT or row.fiscal_year is None:
         return {}
     last = session.execute(
         select(TargetTableRow).where(
-            TargetTableRow.kind == tables.PROJECT,
+            TargetTableRow.kind == PROJECT,
             TargetTableRow.unit_id == row.unit_id,
             TargetTableRow.name == row.name,
             TargetTableRow.fiscal_year == row.fiscal_year - 1,
@@ -1284,7 +1279,7 @@ def previous_by_project(uow: UnitOfWork, table_ids: Mapping[str, int]) -> dict[s
     with uow:
         for name, table_id in table_ids.items():
             row = uow.session.get(TargetTableRow, table_id)
-            if row is not None and row.kind == tables.PROJECT:
+            if row is not None and row.kind == PROJECT:
                 values = previous_actuals(uow.session, row)
                 if values:
                     found[name] = values

@@ -29,7 +29,7 @@ from jixiao.domain.oversight import TableFacts, table_facts
 from jixiao.domain.values import TargetValue
 from jixiao.domain.workflow import Action, Actor, Status
 from jixiao.interchange import value_to_dict
-from jixiao.services import tables
+from jixiao.services import access, tables
 from jixiao.services.errors import Invalid
 from jixiao.services.oversight import (
     Settings,
@@ -175,7 +175,7 @@ def load(
     computes the facts in that many processes while this one writes the rows (windows of
     a thousand tables); 0 computes them here.
     """
-    tables._require(actor, Action.IMPORT)
+    access.require(actor, Action.IMPORT)
     result = LoadResult()
     # What exists before the load (the caller's tables among it) is kept out of the
     # collector's sight until the end: full collections would walk it again and again,

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jixiao.domain.model import Document, Goal, Indicator, OverallTargets, Project
+from jixiao.domain.model import Document, OverallTargets
 from jixiao.domain.workflow import Actor
 from jixiao.export._font import subset_fonts
 from jixiao.export.html import workbook_html
@@ -48,13 +48,13 @@ from jixiao.export.opendata import (
 )
 from jixiao.export.pdf import FOOTER_TEXT, workbook_pdf
 from jixiao.export.targets import LAYOUT_TEXT, targets_workbook
-from jixiao.interchange import dumps, location_from_dict, value_from_dict
+from jixiao.interchange import dumps
 from jixiao.interchange.cells import write_only_row
 from jixiao.services import actuals as reporting
 from jixiao.services import tables
 from jixiao.services.errors import Invalid
 from jixiao.services.uow import UnitOfWork
-from jixiao.services.views import extras_of
+from jixiao.store.tables import overall_of, project_of, table_of
 
 __all__ = [
     "FORMATS",
@@ -121,9 +121,9 @@ def table_document(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -
     ``actor`` may read it; None: the command line)."""
     tables.require_read(uow, actor, table_id)
     with uow:
-        row = tables._get_table(uow.session, table_id)
-        overall = (tables.domain_overall(row),) if row.kind == tables.OVERALL else ()
-        projects = (tables.domain_project(row),) if row.kind == tables.PROJECT else ()
+        row = uow.tables.get(table_id)
+        overall = (overall_of(row),) if row.kind == tables.OVERALL else ()
+        projects = (project_of(row),) if row.kind == tables.PROJECT else ()
         doc = Document(row.fiscal_year, overall_targets=overall, projects=projects)
     return replace(
         doc,
@@ -158,53 +158,10 @@ def version_document(
 ) -> Document:
     """An approved version of a table (as kept when it was approved) as a document."""
     v = tables.get_version(uow, table_id, number, actor)
-    s = v.snapshot
-    if s.get("kind") == tables.OVERALL:
-        overall = OverallTargets(
-            unit=s.get("unit", ""),
-            fiscal_year=s.get("fiscal_year"),
-            department=s.get("department"),
-            goals=tuple(
-                Goal(
-                    seq=g.get("seq", ""),
-                    function=g.get("function", ""),
-                    work=g.get("work", ""),
-                    goal=g.get("goal", ""),
-                    target=value_from_dict(g.get("target")),
-                    source=location_from_dict(g.get("source")),
-                )
-                for g in s.get("goals") or []
-            ),
-        )
-        return Document(overall.fiscal_year, overall_targets=(overall,))
-    funds = s.get("funds") or {}
-    project = Project(
-        name=s.get("name", ""),
-        department=s.get("department"),
-        unit=s.get("unit"),
-        fiscal_year=s.get("fiscal_year"),
-        start_year=s.get("start_year"),
-        end_year=s.get("end_year"),
-        funds=tables.funds_from_dict(funds),
-        annual_goal=s.get("annual_goal") or "",
-        long_term_goal=s.get("long_term_goal") or "",
-        indicators=tuple(
-            Indicator(
-                level1=i.get("level1", ""),
-                level2=i.get("level2", ""),
-                name=i.get("name", ""),
-                half_year=value_from_dict(i.get("half_year")),
-                full_year=value_from_dict(i.get("full_year")),
-                long_term=value_from_dict(i.get("long_term")),
-                level1_label=i.get("level1_label"),
-                level2_label=i.get("level2_label"),
-                source=location_from_dict(i.get("source")),
-                **extras_of(i),
-            )
-            for i in s.get("indicators") or []
-        ),
-    )
-    return Document(project.fiscal_year, projects=(project,))
+    table = table_of(v.snapshot)
+    if isinstance(table, OverallTargets):
+        return Document(table.fiscal_year, overall_targets=(table,))
+    return Document(table.fiscal_year, projects=(table,))
 
 
 _HISTORY_HEADER = ("序号", "时间", "操作人", "操作", "对象", "对象编号", "修改前", "修改后")

@@ -26,6 +26,7 @@ from jixiao.store.models import (
     InquiryRow,
     TargetTableRow,
 )
+from jixiao.store.tables import ref_of
 
 __all__ = [
     "STATUS_LABELS",
@@ -92,7 +93,7 @@ def may_follow_up(actor: Actor, table: TableRef, inquiry: Inquiry) -> bool:
 
 
 def _ref(row: InquiryRow, uow: UnitOfWork) -> access.InquiryRef:
-    table = tables._table_ref(tables._get_table(uow.session, row.table_id))
+    table = ref_of(uow.tables.get(row.table_id))
     return access.InquiryRef(table=table, asked_role=Role(row.asked_role))
 
 
@@ -109,8 +110,8 @@ def ask(
     subject = _text(subject, "subject", "询问主题", _MAX_SUBJECT)
     body = _text(body, "body", "询问内容", _MAX_BODY)
     with uow:
-        row = tables._get_table(uow.session, table_id)
-        access.require(actor, access.Read.ASK, tables._table_ref(row))
+        row = uow.tables.get(table_id)
+        access.require(actor, access.Read.ASK, ref_of(row))
         indicator_id = goal_id = None
         item = None
         if position is not None:
@@ -238,9 +239,9 @@ def _domain(row: InquiryRow, table: TargetTableRow, positions: dict[int, int]) -
 def for_table(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> list[Inquiry]:
     """A table's inquiries with their threads, newest first (when ``actor`` may read it)."""
     with uow:
-        table = tables._get_table(uow.session, table_id)
+        table = uow.tables.get(table_id)
         if actor is not None:
-            access.require(actor, access.Read.TABLE, tables._table_ref(table))
+            access.require(actor, access.Read.TABLE, ref_of(table))
         rows: list[IndicatorRow | GoalRow] = list(
             table.goals if table.kind == tables.OVERALL else table.indicators
         )

@@ -47,6 +47,7 @@ from jixiao.store.models import (
     UnitRow,
     UnitSummaryRow,
 )
+from jixiao.store.tables import overall_of, project_of, row_name, target_rows
 
 __all__ = [
     "ORDERS",
@@ -205,16 +206,14 @@ def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Sett
         )
         if before is not None and before.id in previous_full:
             previous = (
-                tables.domain_project(before),
+                project_of(before),
                 performance._domain_report(before, previous_full[before.id]),
             )
         half_report = half.get(row.id)
         monitoring = config.monitoring
         if half_report is not None and half_report.month and half_report.month != monitoring.month:
             monitoring = replace(monitoring, month=half_report.month)
-        target = (
-            tables.domain_overall(row) if row.kind == tables.OVERALL else tables.domain_project(row)
-        )
+        target = overall_of(row) if row.kind == tables.OVERALL else project_of(row)
         facts = table_facts(
             target,
             half=performance._domain_report(row, half_report) if half_report else None,
@@ -1092,12 +1091,12 @@ def indicator_detail(
     tables.require_read(uow, actor, table_id)
     with uow:
         s = uow.session
-        row = tables._get_table(s, table_id)
-        items = performance._target_rows(row)
+        row = uow.tables.get(table_id)
+        items = target_rows(row)
         if not 0 <= position < len(items):
             raise NotFound(f"绩效目标表 {table_id} 没有第 {position + 1} 行")
         item = items[position]
-        name = performance._row_name(item)
+        name = row_name(item)
         if isinstance(item, GoalRow):
             targets = [("目标值", value_from_dict(item.target))]
             level1, level2 = item.function, item.goal
@@ -1107,9 +1106,7 @@ def indicator_detail(
                 for p in ("half_year", "full_year", "long_term")
             ]
             level1, level2 = item.level1_label or item.level1, item.level2_label or item.level2
-        target = (
-            tables.domain_overall(row) if row.kind == tables.OVERALL else tables.domain_project(row)
-        )
+        target = overall_of(row) if row.kind == tables.OVERALL else project_of(row)
         reported: list[ReportedValue] = []
         light: str | None = None
         basis = ""
@@ -1224,7 +1221,7 @@ def table_detail(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> 
     tables.require_read(uow, actor, table_id)
     with uow:
         s = uow.session
-        row = tables._get_table(s, table_id)
+        row = uow.tables.get(table_id)
         department = s.execute(
             select(DepartmentRow.name).where(DepartmentRow.id == row.unit.department_id)
         ).scalar_one_or_none()
@@ -1239,7 +1236,7 @@ def table_detail(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> 
             .order_by(TableFindingRow.position, TableFindingRow.id),
         )
         rows: list[TableRowFacts] = []
-        items: list[IndicatorRow | GoalRow] = list(performance._target_rows(row))
+        items: list[IndicatorRow | GoalRow] = list(target_rows(row))
         for k, item in enumerate(items):
             mine = [x for x in found if x.position == k]
             if isinstance(item, GoalRow):
@@ -1253,7 +1250,7 @@ def table_detail(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> 
                     k,
                     levels[0],
                     levels[1],
-                    performance._row_name(item),
+                    row_name(item),
                     value.text if value is not None else None,
                     sum(1 for x in mine if x.source != WARNING_SOURCE),
                     sum(1 for x in mine if x.source == WARNING_SOURCE),

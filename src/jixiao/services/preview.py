@@ -22,13 +22,7 @@ from jixiao.domain.messages import warning_label
 from jixiao.domain.model import Diagnostic, Goal, Indicator, OverallTargets, Project
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.workflow import Status
-from jixiao.services.views import (
-    GoalView,
-    IndicatorView,
-    PlacedWarning,
-    TableDetail,
-    extras_of,
-)
+from jixiao.services.views import PlacedWarning, TableDetail, goal_view, indicator_view
 
 _CELL_ROW = re.compile(r"[A-Za-z]*(\d+)")
 
@@ -121,38 +115,6 @@ def place_warnings(
     return on_rows, on_tables, loose
 
 
-def _indicator_view(ident: int, position: int, i: Indicator) -> IndicatorView:
-    return IndicatorView(
-        id=ident,
-        position=position,
-        level1=i.level1,
-        level2=i.level2,
-        name=i.name,
-        level1_label=i.level1_label,
-        level2_label=i.level2_label,
-        half_year=i.half_year,
-        full_year=i.full_year,
-        long_term=i.long_term,
-        source=i.source,
-        lock=0,
-        **extras_of(i),
-    )
-
-
-def _goal_view(ident: int, position: int, g: Goal) -> GoalView:
-    return GoalView(
-        id=ident,
-        position=position,
-        seq=g.seq,
-        function=g.function,
-        work=g.work,
-        goal=g.goal,
-        target=g.target,
-        source=g.source,
-        lock=0,
-    )
-
-
 def row_id(table: int, row: int) -> int:
     """The id a previewed row carries in the page (there is none in the database yet)."""
     return (table + 1) * 100_000 + row
@@ -190,7 +152,7 @@ def detail(
             source=table.source,
             source_file=table.source.file if table.source else None,
             indicators=tuple(
-                _indicator_view(row_id(index, k), k, i) for k, i in enumerate(table.indicators)
+                indicator_view(row_id(index, k), k, 0, i) for k, i in enumerate(table.indicators)
             ),
         )
     return TableDetail(
@@ -211,5 +173,5 @@ def detail(
         lock=0,
         source=table.source,
         source_file=table.source.file if table.source else None,
-        goals=tuple(_goal_view(row_id(index, k), k, g) for k, g in enumerate(table.goals)),
+        goals=tuple(goal_view(row_id(index, k), k, 0, g) for k, g in enumerate(table.goals)),
     )

@@ -22,6 +22,7 @@ from jixiao.services import tables
 from jixiao.services.errors import Invalid, NotFound
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.models import TargetTableRow
+from jixiao.store.tables import overall_of, project_of
 
 
 def config_path(path: Path | None = None) -> Path | None:
@@ -101,12 +102,12 @@ def review_table(
         if row is None:
             raise NotFound(f"绩效目标表 {table_id} 不存在")
         if row.kind == tables.OVERALL:
-            found = review_overall(tables.domain_overall(row), config)
+            found = review_overall(overall_of(row), config)
             grade, reasons = suggest_grade(found, config)
         else:
             from jixiao.services.actuals import previous_actuals
 
-            project = tables.domain_project(row)
+            project = project_of(row)
             found = review_project(project, config, previous_actuals(uow.session, row))
             has_outputs = any(i.level1 == OUTPUT for i in project.indicators)
             grade, reasons = suggest_grade(found, config, has_outputs=has_outputs)

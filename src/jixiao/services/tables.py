@@ -19,14 +19,10 @@ from jixiao.domain.limits import first_too_long
 from jixiao.domain.messages import operator_name, year_text
 from jixiao.domain.model import (
     Document,
-    Funds,
-    Goal,
-    Indicator,
     OverallTargets,
     Project,
     SourceInfo,
 )
-from jixiao.domain.money import DEFAULT_UNIT
 from jixiao.domain.scoring import ScoringScheme
 from jixiao.domain.taxonomy import taxonomy_for_year
 from jixiao.domain.values import Kind, parse_value
@@ -42,14 +38,12 @@ from jixiao.interchange import (
     dumps,
     location_from_dict,
     location_to_dict,
-    value_from_dict,
     value_to_dict,
 )
 from jixiao.services import access, clock, preview
 from jixiao.services.errors import Conflict, Duplicate, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
 from jixiao.services.views import (
-    EXTRAS,
     CommentView,
     GoalView,
     HistoryEntry,
@@ -61,7 +55,8 @@ from jixiao.services.views import (
     TableDetail,
     TableSummary,
     VersionView,
-    extras_of,
+    goal_view,
+    indicator_view,
 )
 from jixiao.store.models import (
     AuditRow,
@@ -77,21 +72,39 @@ from jixiao.store.models import (
     UserRow,
     utcnow,
 )
+from jixiao.store.tables import OVERALL as OVERALL  # the kinds, for web and CLI
+from jixiao.store.tables import PROJECT as PROJECT
+from jixiao.store.tables import (
+    funds_from_dict,
+    goal_dict,
+    goal_of,
+    goal_row,
+    indicator_dict,
+    indicator_of,
+    indicator_row,
+    overall_of,
+    project_of,
+    ref_of,
+    row_funds,
+    table_dict,
+)
 
-OVERALL, PROJECT = "overall", "project"
 PERIODS = ("half_year", "full_year", "long_term")
 
 
 # -- helpers ----------------------------------------------------------------------------
 
 
-def _table_ref(row: TargetTableRow) -> TableRef:
-    department = row.unit.department.name if row.unit.department else row.department
-    return TableRef(unit=row.unit.name, department=department, status=Status(row.status))
-
-
 def _require(actor: Actor, action: access.AnyAction, row: TargetTableRow | None = None) -> None:
-    access.require(actor, action, _table_ref(row) if row is not None else None)
+    access.require(actor, action, ref_of(row) if row is not None else None)
+
+
+def _indicator_view(i: IndicatorRow) -> IndicatorView:
+    return indicator_view(i.id, i.position, i.lock, indicator_of(i))
+
+
+def _goal_view(g: GoalRow) -> GoalView:
+    return goal_view(g.id, g.position, g.lock, goal_of(g))
 
 
 def require_read(
@@ -100,105 +113,10 @@ def require_read(
     """The table's reference when ``actor`` may read it (``None``: the command line);
     else NotFound or PermissionDenied."""
     with uow:
-        ref = _table_ref(_get_table(uow.session, table_id))
+        ref = ref_of(uow.tables.get(table_id))
     if actor is not None:
         access.require(actor, action, ref)
     return ref
-
-
-def _get_table(session: Session, table_id: int, *, lock: bool = False) -> TargetTableRow:
-    query = select(TargetTableRow).where(TargetTableRow.id == table_id)
-    if lock:
-        query = query.with_for_update(of=TargetTableRow)
-    row = session.execute(query).unique().scalar_one_or_none()
-    if row is None:
-        raise NotFound(f"绩效目标表 {table_id} 不存在")
-    return row
-
-
-def _indicator_dict(row: IndicatorRow) -> dict[str, Any]:
-    return {
-        "level1": row.level1,
-        "level2": row.level2,
-        "name": row.name,
-        "level1_label": row.level1_label,
-        "level2_label": row.level2_label,
-        "half_year": row.half_year,
-        "full_year": row.full_year,
-        "long_term": row.long_term,
-        **_extras_dict(row),
-    }
-
-
-def _extras_dict(row: IndicatorRow) -> dict[str, Any]:
-    """The indicator's printed extras that are set (an unset one is left out, so that the
-    audit trail and the versions of tables without them read as before)."""
-    found = {key: getattr(row, key) for key in EXTRAS}
-    return {k: v for k, v in found.items() if v not in (None, "")}
-
-
-def _goal_dict(row: GoalRow) -> dict[str, Any]:
-    return {
-        "seq": row.seq,
-        "function": row.function,
-        "work": row.work,
-        "goal": row.goal,
-        "target": row.target,
-    }
-
-
-def row_funds(row: TargetTableRow) -> Funds | None:
-    """A stored table's funds (元, with the unit printed), or None."""
-    amounts = (row.funds_total, row.funds_fiscal, row.funds_carryover, row.funds_other)
-    if all(x is None for x in amounts):
-        return None
-    total, fiscal, carryover, other = amounts
-    return Funds(total, fiscal, carryover, other, unit=row.funds_unit or DEFAULT_UNIT)
-
-
-def funds_to_dict(funds: Funds | None) -> dict[str, Any]:
-    """Funds as JSON (a version's snapshot): numbers in the printed unit, with the unit."""
-    if funds is None:
-        return {"total": None, "fiscal": None, "carryover": None, "other": None}
-    return {**funds.printed_amounts(), "unit": funds.unit}
-
-
-def funds_from_dict(data: Any) -> Funds | None:
-    """Funds from :func:`funds_to_dict` (snapshots written before amounts carried their unit
-    are in 万元)."""
-    if not isinstance(data, dict):
-        return None
-    amounts = {k: data.get(k) for k in ("total", "fiscal", "carryover", "other")}
-    if all(v is None for v in amounts.values()):
-        return None
-    return Funds.printed(data.get("unit") or DEFAULT_UNIT, **amounts)
-
-
-def _table_dict(row: TargetTableRow) -> dict[str, Any]:
-    """The whole table as JSON: what an approved version keeps and the audit records."""
-    data: dict[str, Any] = {
-        "kind": row.kind,
-        "name": row.name,
-        "unit": row.unit.name,
-        "department": row.department,
-        "fiscal_year": row.fiscal_year,
-        "status": row.status,
-        "version": row.version,
-    }
-    if row.kind == PROJECT:
-        data.update(
-            start_year=row.start_year,
-            end_year=row.end_year,
-            funds=funds_to_dict(row_funds(row)),
-            indicators=[_indicator_dict(i) for i in row.indicators],
-        )
-        if row.annual_goal:
-            data["annual_goal"] = row.annual_goal
-        if row.long_term_goal:
-            data["long_term_goal"] = row.long_term_goal
-    else:
-        data["goals"] = [_goal_dict(g) for g in row.goals]
-    return data
 
 
 def _status_dict(row: TargetTableRow) -> dict[str, Any]:
@@ -362,40 +280,6 @@ def _unit(session: Session, name: str, department: str | None) -> UnitRow:
     return unit
 
 
-def _indicator_row(position: int, ind: Indicator) -> IndicatorRow:
-    return IndicatorRow(
-        position=position,
-        level1=ind.level1,
-        level2=ind.level2,
-        name=ind.name,
-        level1_label=ind.level1_label,
-        level2_label=ind.level2_label,
-        half_year=value_to_dict(ind.half_year),
-        full_year=value_to_dict(ind.full_year),
-        long_term=value_to_dict(ind.long_term),
-        weight=ind.weight,
-        direction=ind.direction.value if ind.direction is not None else None,
-        nature=ind.nature.value if ind.nature is not None else None,
-        basis=ind.basis,
-        explanation=ind.explanation,
-        standard=ind.standard,
-        remark=ind.remark,
-        source=location_to_dict(ind.source),
-    )
-
-
-def _goal_row(position: int, goal: Goal) -> GoalRow:
-    return GoalRow(
-        position=position,
-        seq=goal.seq,
-        function=goal.function,
-        work=goal.work,
-        goal=goal.goal,
-        target=value_to_dict(goal.target),
-        source=location_to_dict(goal.source),
-    )
-
-
 def import_document(
     uow: UnitOfWork,
     actor: Actor,
@@ -479,9 +363,9 @@ def import_document(
                     row.funds_carryover = project.funds.carryover
                     row.funds_other = project.funds.other
                     row.funds_unit = project.funds.unit
-                row.indicators = [_indicator_row(k, i) for k, i in enumerate(project.indicators)]
+                row.indicators = [indicator_row(k, i) for k, i in enumerate(project.indicators)]
             else:
-                row.goals = [_goal_row(k, g) for k, g in enumerate(item.table.goals)]
+                row.goals = [goal_row(k, g) for k, g in enumerate(item.table.goals)]
             session.add(row)
             session.flush()
             ids.append(row.id)
@@ -491,7 +375,7 @@ def import_document(
                 "table",
                 row.id,
                 table_id=row.id,
-                after={"source": source_name, **_table_dict(row)},
+                after={"source": source_name, **table_dict(row)},
             )
         reports = [a for a in doc.actuals if a.projects or a.overall] if with_actuals else []
         saved = held = 0
@@ -689,7 +573,7 @@ def unit_years(uow: UnitOfWork, reader: Actor | None = None) -> list[UnitYear]:
 def _actions(actor: Actor | None, row: TargetTableRow) -> frozenset[Action]:
     if actor is None:
         return frozenset()
-    ref = _table_ref(row)
+    ref = ref_of(row)
     table_actions = (
         Action.EDIT,
         Action.SUBMIT,
@@ -708,9 +592,9 @@ def get_table(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> Tab
     """The table as ``actor`` may read it (``None``: the command line, no actions)."""
     with uow:
         s = uow.session
-        row = _get_table(s, table_id)
+        row = uow.tables.get(table_id)
         if actor is not None:
-            access.require(actor, access.Read.TABLE, _table_ref(row))
+            access.require(actor, access.Read.TABLE, ref_of(row))
         reviews = s.execute(
             select(ReviewRow).where(ReviewRow.table_id == table_id).order_by(ReviewRow.id)
         ).scalars()
@@ -757,89 +641,6 @@ def get_table(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> Tab
         )
 
 
-def _indicator_view(i: IndicatorRow) -> IndicatorView:
-    return IndicatorView(
-        id=i.id,
-        position=i.position,
-        level1=i.level1,
-        level2=i.level2,
-        name=i.name,
-        level1_label=i.level1_label,
-        level2_label=i.level2_label,
-        half_year=value_from_dict(i.half_year),
-        full_year=value_from_dict(i.full_year),
-        long_term=value_from_dict(i.long_term),
-        source=location_from_dict(i.source),
-        lock=i.lock,
-        **extras_of(i),
-    )
-
-
-def _goal_view(g: GoalRow) -> GoalView:
-    return GoalView(
-        id=g.id,
-        position=g.position,
-        seq=g.seq,
-        function=g.function,
-        work=g.work,
-        goal=g.goal,
-        target=value_from_dict(g.target),
-        source=location_from_dict(g.source),
-        lock=g.lock,
-    )
-
-
-def domain_project(row: TargetTableRow) -> Project:
-    funds = row_funds(row)
-    return Project(
-        name=row.name,
-        department=row.department,  # as printed (the unit's may come from elsewhere)
-        unit=row.unit.name,
-        fiscal_year=row.fiscal_year,
-        start_year=row.start_year,
-        end_year=row.end_year,
-        funds=funds,
-        annual_goal=row.annual_goal,
-        long_term_goal=row.long_term_goal,
-        indicators=tuple(
-            Indicator(
-                level1=i.level1,
-                level2=i.level2,
-                name=i.name,
-                half_year=value_from_dict(i.half_year),
-                full_year=value_from_dict(i.full_year),
-                long_term=value_from_dict(i.long_term),
-                level1_label=i.level1_label,
-                level2_label=i.level2_label,
-                source=location_from_dict(i.source),
-                **extras_of(i),
-            )
-            for i in row.indicators
-        ),
-        source=location_from_dict(row.source),
-    )
-
-
-def domain_overall(row: TargetTableRow) -> OverallTargets:
-    return OverallTargets(
-        unit=row.unit.name,
-        fiscal_year=row.fiscal_year,
-        department=row.department,  # as printed (the unit's may come from elsewhere)
-        goals=tuple(
-            Goal(
-                seq=g.seq,
-                function=g.function,
-                work=g.work,
-                goal=g.goal,
-                target=value_from_dict(g.target),
-                source=location_from_dict(g.source),
-            )
-            for g in row.goals
-        ),
-        source=location_from_dict(row.source),
-    )
-
-
 def load_document(uow: UnitOfWork, f: TableFilter) -> tuple[Document, dict[str, int]]:
     """The tables matching ``f`` as one domain document, and each table's id by name."""
     summaries, _ = list_tables(uow, f)
@@ -853,8 +654,8 @@ def load_document(uow: UnitOfWork, f: TableFilter) -> tuple[Document, dict[str, 
         )
         by_id = {r.id: r for r in rows}
         ordered = [by_id[i] for i in ids if i in by_id]
-        overall = tuple(domain_overall(r) for r in ordered if r.kind == OVERALL)
-        projects = tuple(domain_project(r) for r in ordered if r.kind == PROJECT)
+        overall = tuple(overall_of(r) for r in ordered if r.kind == OVERALL)
+        projects = tuple(project_of(r) for r in ordered if r.kind == PROJECT)
         years = {r.fiscal_year for r in ordered}
         document = Document(
             fiscal_year=years.pop() if len(years) == 1 else None,
@@ -896,6 +697,36 @@ def get_version(
         if row is None:
             raise NotFound(f"绩效目标表 {table_id} 没有第 {number} 版")
         return VersionView(row.number, row.reason, row.approved_by, row.approved_at, row.snapshot)
+
+
+def version_detail(table_id: int, v: VersionView) -> TableDetail:
+    """An approved version's snapshot as a read-only TableDetail (for the same templates
+    as the table's page), read by the mapping that reads the stored rows."""
+    s = v.snapshot
+    return TableDetail(
+        id=table_id,
+        kind=s.get("kind", PROJECT),
+        name=s.get("name", ""),
+        unit=s.get("unit", ""),
+        department=s.get("department"),
+        fiscal_year=s.get("fiscal_year"),
+        start_year=s.get("start_year"),
+        end_year=s.get("end_year"),
+        funds=funds_from_dict(s.get("funds") or {}),
+        annual_goal=s.get("annual_goal") or "",
+        long_term_goal=s.get("long_term_goal") or "",
+        status=Status(s.get("status", Status.APPROVED.value)),
+        version=v.number,
+        adjust_reason=v.reason,
+        lock=0,
+        source=None,
+        source_file=None,
+        indicators=tuple(
+            indicator_view(0, k, 0, indicator_of(i))
+            for k, i in enumerate(s.get("indicators") or [])
+        ),
+        goals=tuple(goal_view(0, k, 0, goal_of(g)) for k, g in enumerate(s.get("goals") or [])),
+    )
 
 
 def history(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> list[HistoryEntry]:
@@ -952,7 +783,7 @@ def _stale(what: str, row: IndicatorRow | GoalRow, session: Session, table_id: i
         .limit(1)
     ).scalar_one_or_none()
     who = f"已被 {last.actor} 于 {local_time(last.at)} 修改" if last else "已被他人修改"
-    current = _indicator_dict(row) if isinstance(row, IndicatorRow) else _goal_dict(row)
+    current = indicator_dict(row) if isinstance(row, IndicatorRow) else goal_dict(row)
     current = {"id": row.id, "lock": row.lock, **current}
     return Conflict(f"{what}{who}，您的修改未保存。请查看最新内容后重新编辑。", current)
 
@@ -965,7 +796,7 @@ def _check_lengths(fields: Mapping[str, str | None]) -> None:
 
 
 def _editable_table(uow: UnitOfWork, actor: Actor, table_id: int, kind: str) -> TargetTableRow:
-    row = _get_table(uow.session, table_id, lock=True)
+    row = uow.tables.lock(table_id)
     _require(actor, Action.EDIT, row)
     if row.kind != kind:
         raise Invalid(
@@ -1004,7 +835,7 @@ def save_indicator(
                 raise Invalid("修改指标需要提供版本号（lock）", "lock")
             if row.lock != expected_lock:
                 raise _stale(f"指标“{row.name}”", row, uow.session, table_id)
-            before = _indicator_dict(row)
+            before = indicator_dict(row)
         name = (fields.get("name") if "name" in fields else row.name if row else "") or ""
         if not name.strip():
             raise Invalid("三级指标名称不能为空", "name")
@@ -1037,7 +868,7 @@ def save_indicator(
             row.id,
             table_id=table_id,
             before=before,
-            after=_indicator_dict(row),
+            after=indicator_dict(row),
         )
         uow.commit()
         return _indicator_view(row)
@@ -1063,7 +894,7 @@ def delete_indicator(
         row: IndicatorRow = _find(table.indicators, indicator_id, "指标")
         if row.lock != expected_lock:
             raise _stale(f"指标“{row.name}”", row, uow.session, table_id)
-        before = _indicator_dict(row)
+        before = indicator_dict(row)
         # Other rows keep their positions (gaps are fine): renumbering would change their
         # locks and make other editors' saves look stale.
         table.indicators.remove(row)
@@ -1095,7 +926,7 @@ def save_goal(
                 raise Invalid("修改目标需要提供版本号（lock）", "lock")
             if row.lock != expected_lock:
                 raise _stale(f"工作“{row.work}”", row, uow.session, table_id)
-            before = _goal_dict(row)
+            before = goal_dict(row)
         merged = {
             key: (fields.get(key) if key in fields else getattr(row, key) if row else "") or ""
             for key in ("seq", "function", "work", "goal")
@@ -1122,7 +953,7 @@ def save_goal(
             row.id,
             table_id=table_id,
             before=before,
-            after=_goal_dict(row),
+            after=goal_dict(row),
         )
         uow.commit()
         return _goal_view(row)
@@ -1136,7 +967,7 @@ def delete_goal(
         row: GoalRow = _find(table.goals, goal_id, "目标")
         if row.lock != expected_lock:
             raise _stale(f"工作“{row.work}”", row, uow.session, table_id)
-        before = _goal_dict(row)
+        before = goal_dict(row)
         table.goals.remove(row)
         uow.audit(actor.username, "delete", "goal", goal_id, table_id=table_id, before=before)
         uow.commit()
@@ -1154,7 +985,7 @@ def _transition(
     grade: Grade | None = None,
     extra: dict[str, Any] | None = None,
 ) -> TargetTableRow:
-    row = _get_table(uow.session, table_id, lock=True)
+    row = uow.tables.lock(table_id)
     _require(actor, action, row)
     before = _status_dict(row)
     row.status = next_status(action, Status(row.status), grade).value
@@ -1183,7 +1014,7 @@ def _finish_transition(
 
 def submit(uow: UnitOfWork, actor: Actor, table_id: int) -> Status:
     with uow:
-        row = _get_table(uow.session, table_id, lock=True)
+        row = uow.tables.lock(table_id)
         _require(actor, Action.SUBMIT, row)
         if not (row.indicators or row.goals):
             raise Invalid("空的绩效目标表不能提交")
@@ -1199,7 +1030,7 @@ def review(
 ) -> Status:
     """Record a review; 优/良 pass it on, 中/差 send it back to the unit (退回)."""
     with uow:
-        _require(actor, Action.REVIEW, _get_table(uow.session, table_id))
+        _require(actor, Action.REVIEW, uow.tables.get(table_id))
         try:
             grade = Grade(grade)
         except ValueError:
@@ -1238,7 +1069,7 @@ def approve(uow: UnitOfWork, actor: Actor, table_id: int) -> Status:
                 table_id=table_id,
                 number=row.version,
                 reason=row.adjust_reason,
-                snapshot=_table_dict(row),
+                snapshot=table_dict(row),
                 approved_by=actor.username,
             )
         )
@@ -1269,7 +1100,7 @@ def _record_approved(uow: UnitOfWork, actor: Actor, table_id: int, reason: str) 
             table_id=table_id,
             number=row.version,
             reason=reason.strip(),
-            snapshot=_table_dict(row),
+            snapshot=table_dict(row),
             approved_by=actor.username,
         )
     )
@@ -1282,7 +1113,7 @@ def adjust(uow: UnitOfWork, actor: Actor, table_id: int, reason: str) -> int:
         raise Invalid("调整须说明理由", "reason")
     _check_lengths({"reason": reason})
     with uow:
-        row = _get_table(uow.session, table_id, lock=True)
+        row = uow.tables.lock(table_id)
         _require(actor, Action.ADJUST, row)
         before = _status_dict(row)
         row.status = next_status(Action.ADJUST, Status(row.status)).value
@@ -1298,7 +1129,7 @@ def comment(uow: UnitOfWork, actor: Actor, table_id: int, body: str) -> CommentV
         raise Invalid("意见内容不能为空", "body")
     _check_lengths({"body": body})
     with uow:
-        row = _get_table(uow.session, table_id)
+        row = uow.tables.get(table_id)
         _require(actor, Action.COMMENT, row)
         c = CommentRow(
             table_id=table_id, author=actor.username, role=actor.role.value, body=body.strip()

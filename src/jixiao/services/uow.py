@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jixiao.domain.audit import GENESIS, AuditEntry, chain_hash
 from jixiao.services import trail
+from jixiao.services.errors import Invalid, NotFound
 from jixiao.store.models import AuditHeadRow, AuditRow
+from jixiao.store.tables import TableRepository
 
 #: Called before a commit, in the same transaction, with the tables whose targets or
 #: actuals the unit of work changed and those whose workflow status alone changed (both
@@ -49,11 +51,14 @@ class UnitOfWork:
         self._before_commit = before_commit
         self._config = config
         self.session: Session
+        #: The target tables of this transaction (get, lock, filter).
+        self.tables: TableRepository
         self.touched: set[int] = set()
         self.status_changed: set[int] = set()
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
+        self.tables = TableRepository(self.session, NotFound)
         self._head: AuditHeadRow | None = None  # locked by the first entry, kept after
         self.touched = set()
         self.status_changed = set()
@@ -72,8 +77,6 @@ class UnitOfWork:
         if isinstance(exc, DataError | OverflowError):
             # A value the database cannot hold (a number beyond its range, a NUL character
             # in text): the input's fault, said so, never a server error.
-            from jixiao.services.errors import Invalid
-
             raise Invalid(
                 "输入的数据超出数据库允许的范围，或含有不允许的字符（如 NUL 字符），未保存"
             ) from exc

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from jixiao.domain.model import Document, Funds, Nature
+from jixiao.domain.model import Document, Funds, Goal, Indicator, Nature
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Direction, Number, TargetValue
 from jixiao.domain.workflow import STATUS_LABELS, Action, Status
+from jixiao.store.tables import extras_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,22 +227,35 @@ class TokenView:
         return "有效"
 
 
-#: What else a table prints about an indicator (domain.model.Indicator), kept as printed.
-EXTRAS = ("weight", "direction", "nature", "basis", "explanation", "standard", "remark")
-
-
-def extras_of(data: Any) -> dict[str, Any]:
-    """The extras of an indicator as :class:`Indicator` takes them, from its row or from
-    its JSON (``_indicator_dict``, an approved version's snapshot), or a domain :class:`Indicator` (the import preview)."""
-    found = (
-        {key: data.get(key) for key in EXTRAS}
-        if isinstance(data, dict)
-        else {key: getattr(data, key) for key in EXTRAS}
+def indicator_view(id: int, position: int, lock: int, ind: Indicator) -> IndicatorView:
+    """A domain indicator (from its row or a version's snapshot) as the pages show it."""
+    return IndicatorView(
+        id=id,
+        position=position,
+        level1=ind.level1,
+        level2=ind.level2,
+        name=ind.name,
+        level1_label=ind.level1_label,
+        level2_label=ind.level2_label,
+        half_year=ind.half_year,
+        full_year=ind.full_year,
+        long_term=ind.long_term,
+        source=ind.source,
+        lock=lock,
+        **extras_of(ind),
     )
-    direction, nature = found["direction"], found["nature"]
-    return {
-        **{key: found[key] or "" for key in ("basis", "explanation", "standard", "remark")},
-        "weight": found["weight"],
-        "direction": Direction(direction) if direction else None,
-        "nature": Nature(nature) if nature else None,
-    }
+
+
+def goal_view(id: int, position: int, lock: int, goal: Goal) -> GoalView:
+    """A domain work item (from its row or a version's snapshot) as the pages show it."""
+    return GoalView(
+        id=id,
+        position=position,
+        seq=goal.seq,
+        function=goal.function,
+        work=goal.work,
+        goal=goal.goal,
+        target=goal.target,
+        source=goal.source,
+        lock=lock,
+    )

@@ -50,7 +50,6 @@ from jixiao.domain.workflow import (
     Status,
     TableRef,
 )
-from jixiao.interchange import location_from_dict, value_from_dict
 from jixiao.services import (
     Conflict,
     Invalid,
@@ -69,15 +68,13 @@ from jixiao.services import (
 from jixiao.services import review as reviewing
 from jixiao.services.errors import TooManyAttempts
 from jixiao.services.settings import Settings
-from jixiao.services.tables import TableFilter, funds_from_dict
+from jixiao.services.tables import TableFilter
 from jixiao.services.views import (
     GoalView,
     HistoryEntry,
     IndicatorView,
     PlannedTable,
     TableDetail,
-    VersionView,
-    extras_of,
 )
 from jixiao.web.deps import (
     Config,
@@ -1398,65 +1395,6 @@ def history_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc
     )
 
 
-def _snapshot_detail(table_id: int, v: VersionView) -> TableDetail:
-    """An approved version's snapshot as a read-only TableDetail (for the same templates)."""
-    s = v.snapshot
-    indicators = tuple(
-        IndicatorView(
-            id=0,
-            position=k,
-            level1=i.get("level1", ""),
-            level2=i.get("level2", ""),
-            name=i.get("name", ""),
-            level1_label=i.get("level1_label"),
-            level2_label=i.get("level2_label"),
-            half_year=value_from_dict(i.get("half_year")),
-            full_year=value_from_dict(i.get("full_year")),
-            long_term=value_from_dict(i.get("long_term")),
-            source=location_from_dict(i.get("source")),
-            lock=0,
-            **extras_of(i),
-        )
-        for k, i in enumerate(s.get("indicators") or [])
-    )
-    goals = tuple(
-        GoalView(
-            id=0,
-            position=k,
-            seq=g.get("seq", ""),
-            function=g.get("function", ""),
-            work=g.get("work", ""),
-            goal=g.get("goal", ""),
-            target=value_from_dict(g.get("target")),
-            source=location_from_dict(g.get("source")),
-            lock=0,
-        )
-        for k, g in enumerate(s.get("goals") or [])
-    )
-    funds = s.get("funds") or {}
-    return TableDetail(
-        id=table_id,
-        kind=s.get("kind", "project"),
-        name=s.get("name", ""),
-        unit=s.get("unit", ""),
-        department=s.get("department"),
-        fiscal_year=s.get("fiscal_year"),
-        start_year=s.get("start_year"),
-        end_year=s.get("end_year"),
-        funds=funds_from_dict(funds),
-        annual_goal=s.get("annual_goal") or "",
-        long_term_goal=s.get("long_term_goal") or "",
-        status=Status(s.get("status", Status.APPROVED.value)),
-        version=v.number,
-        adjust_reason=v.reason,
-        lock=0,
-        source=None,
-        source_file=None,
-        indicators=indicators,
-        goals=goals,
-    )
-
-
 @router.get("/tables/{table_id}/versions/{number}")
 def version_page(
     request: Request, table_id: int, number: int, actor: OptionalActor, svc: Svc
@@ -1464,7 +1402,7 @@ def version_page(
     if actor is None:
         return _login_redirect(request)
     v = tables.get_version(svc.uow(), table_id, number, actor)
-    t = _snapshot_detail(table_id, v)
+    t = tables.version_detail(table_id, v)
     # 人大 and 审计 read an approved version while its table is being adjusted (a draft
     # they do not read): the page then says nothing of the current table.
     readable = access.may(actor, access.Read.TABLE, tables.require_read(svc.uow(), None, table_id))
