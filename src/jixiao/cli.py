@@ -19,8 +19,7 @@ from jixiao.domain.messages import place_text, warning_label
 from jixiao.domain.model import Document, Period, Project
 from jixiao.domain.values import TargetValue
 from jixiao.domain.workflow import ROLE_LABELS, Role
-from jixiao.ingest import FORMATS, IngestError, Step, explain_path, read_path
-from jixiao.ingest.isolation import read_path_isolated
+from jixiao.ingest import FORMATS, IngestError, Step, explain_path, isolation, read_path
 from jixiao.interchange import dumps, json_schema
 
 if TYPE_CHECKING:
@@ -28,6 +27,20 @@ if TYPE_CHECKING:
     from jixiao.domain.provenance import Provenance
     from jixiao.domain.review import Finding, Report, ReviewConfig
     from jixiao.services import Services
+
+
+def read_path_isolated(path: str | Path, **options: Any) -> Document:
+    """A file read in the limited child process, with the parse limits of the settings
+    (``JIXIAO_PARSE_*`` / ``JIXIAO_MAX_FILE_MB`` or jixiao.toml)."""
+    from jixiao.services import Invalid
+    from jixiao.services import settings as configuration
+
+    try:
+        limits = configuration.process_limits()
+    except Invalid as exc:  # a bad setting, named
+        _fail(exc)
+    return isolation.read_path_isolated(path, limits=limits, **options)
+
 
 app = typer.Typer(
     name="jixiao",

@@ -95,3 +95,15 @@ def test_the_audit_key_and_anchor_come_from_jixiao_toml(
     assert "key-from-the-environment" not in repr(settings)
     engine = create_engine("sqlite://")
     assert trail.config_for(engine, settings).anchor is None  # in memory: nothing to anchor
+
+
+def test_jixiao_parse_reads_with_the_limits_of_jixiao_toml(toml: Path) -> None:
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    big = toml / "big.txt"
+    big.write_bytes(b"x" * (1024 * 1024 + 1))
+    done = CliRunner().invoke(app, ["parse", str(big)])
+    assert done.exit_code == 1
+    assert "文件超过 1 MB（上限），未读取" in done.output
