@@ -90,9 +90,13 @@ EXPECTED: dict[str, Expected] = {
     "24": Expected(11, 99),
     # sheet 6-1: 6 projects in the wide layout (三级指标/指标值 pairs under 产出/效益/满意度).
     "25": Expected(6, None, open="the wide layout's project rows are not split into projects"),
-    # 项目绩效表: 18 项目名称 rows, each followed by its indicator rows (58 in all).
-    "26": Expected(18, 58, open="a project named on a row of its own, indicators below it"),
-    "27": Expected(1, 3, open="a project named on a row of its own, indicators below it"),
+    # 项目绩效表: 18 项目名称 rows, each followed by its indicator rows: 40 (the 58 counted
+    # first were the sheet's rows under the header: the 18 项目名称 rows print "-" in their
+    # 二级指标 / 三级指标 / 指标值 cells and hold no indicator).  Unit subtotal rows (单位 |
+    # 金额) and 总计 are no project.
+    "26": Expected(18, 40),
+    # the same template: 财政国库业务费, its 项目名称 row ("-" indicator cells) and 2 rows.
+    "27": Expected(1, 2),
     "28": Expected(15, 38),  # 项目支出绩效目标表: 15 项目名称 cells, 38 rows
     "29": Expected(28, 93),  # 项目支出绩效目标表: 28 项目名称 cells, 93 rows
     "30": Expected(13, 89),  # 部门预算项目绩效目标申报表: 13 vertically merged 项目名称 cells

@@ -87,7 +87,7 @@ from jixiao.ingest._document import finish, most_common_year
 from jixiao.ingest._explain import Stage, active, note
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import clean, fold, join_wrapped
-from jixiao.ingest._vocab import CATEGORY_HEADER, CHECKBOX, LEVEL_LABEL, POINTS
+from jixiao.ingest._vocab import CATEGORY_HEADER, CHECKBOX, LEVEL_LABEL, POINTS, PROJECT_INFO
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.text_blocks import (
     AMBIGUOUS_ROWS,
@@ -194,8 +194,12 @@ _ROLE_LABELS = {
     _Role.FUNCTION: "职能",
     _Role.WORK: "工作任务",
     _Role.GOAL: "年度目标",
+    _Role.PROJECT: "项目名称（各项目一块）",
+    _Role.OWNER: "单位名称",
+    _Role.FUNDS: "预算数",
     _Role.NOTE: "说明（不导入）",
     _Role.IGNORED: "不使用",
+    _Role.REPEATED: "前一块的重复列（不导入）",
     _Role.UNKNOWN: "未知列（不导入）",
 }
 _PERIOD_LABELS = {
@@ -250,7 +254,7 @@ _PERIOD_WORDS = re.compile(r"^(?:\d{4}年)?(?:半年|全年|年度|中长期|长
 _NAME_WEAK_WORDS = re.compile(r"绩效指标$|^指标$")
 _OWNER_WORDS = re.compile(r"^(?:单位名称|部门名称|预算单位|实施单位|项目单位|预算部门|主管部门)$")
 _FUNDS_WORDS = re.compile(
-    r"^(?:项目)?(?:年度)?(?:预算数|预算金额|预算资金|资金总额|预算总额|资金合计)"
+    r"^(?:项目)?(?:年度)?(?:预算数|预算金额|预算资金|资金总额|预算总额|资金合计|金额)"
     r"(?:\((?:万元|元)\))?$"
 )
 
@@ -265,6 +269,8 @@ def _classify(text: str) -> tuple[_Role, Period | None] | None:
     f = fold(text).rstrip(":：")
     if not f or len(f) > _HEADER_MAX or _SENTENCE.search(f) or _resolve_any(f) is not None:
         return None  # header words are short; prose and taxonomy labels are data
+    if PROJECT_INFO.search(f):
+        return _Role.IGNORED, None  # what a list of projects says of each project (项目简介 …)
     if _NOTE_WORDS.search(f):
         return _Role.NOTE, None
     if _ACTUAL_WORDS.search(f):
@@ -525,7 +531,9 @@ _GOAL_HEADING = re.compile(
     r"^(?:项目)?(?:年度|中长期|长期|总体|预期|整体)?(?:总体|主要)?(?:绩效)?(?:目标|任务)(?:\(.*\))?$"
 )
 _NOTE_ROW = re.compile(r"^\s*(?:注|说明|备注|填表说明|填报说明)\s*\d?\s*[:：．.、]")
-_SUMMARY = re.compile(r"^(?:合计|总计|小计|总分|得分合计|分值合计|总体得分|综合得分|合\s*计)$")
+_SUMMARY = re.compile(
+    r"^(?:合计|总计|小计|总分|得分合计|分值合计|总体得分|综合得分|合\s*计)[:：]?$"
+)
 # The grade under a self-evaluation's total (自评等级 | 优): a result computed from the total.
 _GRADE_ROW = re.compile(r"^(?:自评|评价|绩效|综合)?(?:等级|评级|评价等级)$")
 # A section under the indicators that is not part of them (jixiao's monitoring sheets list
@@ -1085,6 +1093,7 @@ class _Header:
 
 _CORE_PROJECT = frozenset({_Role.LEVEL1, _Role.LEVEL2, _Role.NAME})
 _CORE_OVERALL = frozenset({_Role.FUNCTION, _Role.WORK})
+_LEVEL_ROLES = frozenset({_Role.LEVEL1, _Role.LEVEL2})
 
 
 def _header_kind(roles: set[_Role]) -> str | None:
@@ -1137,9 +1146,15 @@ def _is_header_row(row: _Row) -> str | None:
     if not words:
         return None
     unknown = sum(1 for _, role, _ in words if role is _Role.UNKNOWN)
-    if unknown > max(1, (len(words) - unknown) // 3):
+    roles = {role for _, role, _ in words}
+    known = len(words) - unknown
+    # Case ``project list with described projects``: a header that names the whole indicator
+    # core (a level, 三级指标, 指标值) is one even beside as many columns of its own words
+    # (项目简介 | 项目依据的政策描述 | 使用范围 …).
+    full_core = _Role.NAME in roles and _Role.TARGET in roles and roles & _LEVEL_ROLES
+    if unknown > (known if full_core else max(1, known // 3)):
         return None
-    return _header_kind({role for _, role, _ in words})
+    return _header_kind(roles)
 
 
 def _score_pairs(texts: Sequence[str]) -> bool:
@@ -1218,8 +1233,24 @@ def _finish_columns(cols: list[_Col], kind: str) -> tuple[_Col, ...]:
             role = _Role.IGNORED
         out.append(replace(c, role=role, period=period))
     if kind == "project":
-        out = _category_column(_side_by_side_blocks(out))
+        out = _owner_column(_category_column(_side_by_side_blocks(out)))
     return tuple(out)
+
+
+def _owner_column(cols: list[_Col]) -> list[_Col]:
+    """Case ``unit column of a project list``: a column headed only 单位 left of the
+    indicator columns names the unit each row belongs to (单位 | 项目名称 | … | 二级指标 …);
+    a 度量单位 column always follows the indicator's name."""
+    first = next(
+        (k for k, c in enumerate(cols) if c.role in (_Role.LEVEL1, _Role.LEVEL2, _Role.NAME)),
+        None,
+    )
+    if first is None:
+        return cols
+    return [
+        replace(c, role=_Role.OWNER) if k < first and fold(c.label) == "单位" else c
+        for k, c in enumerate(cols)
+    ]
 
 
 def _category_column(cols: list[_Col]) -> list[_Col]:
@@ -1436,6 +1467,7 @@ class _Table:
     # 年度目标 cells (by role), and the first row's text when the block has no project.
     block: dict[_Role, str] = field(default_factory=dict)
     block_row: tuple[str, Provenance] | None = None
+    block_at: tuple[int, int] | None = None  # (grid, row) of the block's first row
     # inheritance from the row above (empty level cells)
     cur_l1: _Value | None = None
     cur_l2: _Value | None = None
@@ -2004,6 +2036,15 @@ class _Reader:
         t = self.new_block(row, placed)
         assert t.header is not None
         self.note_columns(row, placed, left)
+        if (
+            t.block_at == (row.grid, row.index)
+            and _Role.PROJECT in t.block
+            and _no_indicator(placed)
+        ):
+            # Case ``project row``: the project named on a row of its own (项目名称, 金额,
+            # 项目完成目标 …), its indicator cells empty or dashes; its indicators follow.
+            note(Stage.PROJECTS, row.first, "项目行，没有指标", "指标列为空或占位符（-、/、无）")
+            return
 
         def first(role: _Role) -> _Placed | None:
             return next((p for p in placed if p.col.role is role), None)
@@ -2218,6 +2259,7 @@ class _Reader:
             t = self.start_table()
             t.header, t.year, t.titles = header, year, list(titles)
         t.block = {p.col.role: _text(p.cell) for p in block}
+        t.block_at = (row.grid, row.index)
         t.anchor = row.first
         keys = {_Role.PROJECT: "name", _Role.OWNER: "unit", _Role.GOAL: "goal.annual"}
         for p in block:
@@ -2227,9 +2269,11 @@ class _Reader:
                 unit = unit or self.money_unit
                 if _NUMBER_ONLY.match(fold(text).replace(",", "")) and unit:
                     text += unit
-                self.set_field("funds.total", _Value(text, row.src(p.cell)))
+                key, value = "funds.total", _Value(text, row.src(p.cell))
             else:
-                self.set_field(keys[p.col.role], _Value(text, row.src(p.cell)))
+                key, value = keys[p.col.role], _Value(text, row.src(p.cell))
+            self.set_field(key, value)
+            t.fields[key] = value  # the block's own cell, over a field printed above the list
         if _Role.PROJECT not in t.block:
             shown = [_text(p.cell) for p in block if p.own]
             t.block_row = (" | ".join(shown), row.first)
@@ -2357,6 +2401,21 @@ def _project_goal_column(col: _Col, header: _Header) -> bool:
         and col.role is _Role.IGNORED
         and _GOAL_WORDS.search(fold(col.label)) is not None
         and _TARGET_WORDS.search(fold(col.label)) is None
+    )
+
+
+_INDICATOR_ROLES = frozenset(
+    {_Role.LEVEL1, _Role.LEVEL2, _Role.NAME, _Role.NAME_WEAK, _Role.TARGET, _Role.OP, _Role.UNIT}
+)
+
+
+def _no_indicator(placed: Sequence[_Placed]) -> bool:
+    """Whether the row's own cells in the indicator columns are all placeholders (-, /, 无)
+    or there are none."""
+    return all(
+        fold(_text(p.cell)) in _PLACEHOLDER or not _text(p.cell)
+        for p in placed
+        if p.own and p.col.role in _INDICATOR_ROLES
     )
 
 
@@ -2697,7 +2756,8 @@ class _Builder:
         what = f"项目“{name}”"
         rows = [r for r in t.rows if not r.label_only and not r.tentative]
         printed = [v.text for r in rows for v in (r.l1, r.l2) if v is not None and v.text]
-        if printed and not any(_resolve_any(x) for x in printed):
+        valued = t.header is not None and t.header.has(_Role.TARGET) and any(r.values for r in rows)
+        if printed and not valued and not any(_resolve_any(x) for x in printed):
             # 一级 / 二级 / 三级 columns whose labels are no indicator categories at all (a
             # catalogue of purchased services): not a performance table.
             where = t.anchor or rows[0].source

@@ -108,3 +108,12 @@ def clean_name(text: str | None) -> str | None:
     if text is None:
         return None
     return NAME_NOTE.sub("", NAME_LABEL.sub("", text)).strip()
+
+
+# Column headings of a list of projects that describe the project itself (项目简介, 项目类型,
+# 立项依据, 项目依据的政策描述, 资金管理办法, 使用范围, 其他需要说明情况 …): known words that
+# a header row may hold beside the indicator columns; their text is not imported.
+PROJECT_INFO = re.compile(
+    r"^项目(?:简介|概况|概述|类型|类别|性质|内容|说明)$|立项依据|政策(?:依据|描述)|"
+    r"资金管理办法|^(?:资金)?使用范围$|^实施内容$|其他需要说明"
+)
