@@ -558,11 +558,12 @@ def audit_verify(db: DbOption = None) -> None:
     result = audit.verify_chain(svc.uow())
     states = audit.verify_states(svc.uow())
     if result.ok:
-        out.print(f"audit trail intact: {result.checked} entries verified")
+        out.print(f"审计记录完好：已核对 {result.checked} 条记录（密钥、链头与锚定文件）")
     else:
+        where = f"在第 {result.bad_seq} 条处" if result.bad_seq is not None else ""
         err.print(
-            f"[bold red]audit trail broken[/] at entry {result.bad_seq}: {result.problem} "
-            f"({result.checked} entries before it verified)",
+            f"[bold red]审计记录不符[/]{where}：{escape(result.problem)}"
+            f"（此前 {result.checked} 条已核对）",
             soft_wrap=True,
         )
     if states.ok:
@@ -598,10 +599,67 @@ def audit_checkpoint(
     except ValueError as exc:
         err.print(f"[bold red]错误：[/]{escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
-    where = done.anchor or "(no anchor file: in-memory database)"
-    out.print(f"checkpoint: entry {done.seq} anchored in {where}")
+    if done.anchor is None:
+        out.print(f"审计链头为第 {done.seq} 条记录（内存数据库，没有锚定文件）")
+    else:
+        out.print(f"已锚定：第 {done.seq} 条记录写入锚定文件 {escape(done.anchor)}")
     if adopt:
-        out.print(f"recorded the present state of {done.adopted} tables")
+        out.print(f"已登记 {done.adopted} 张表的当前状态")
+
+
+@audit_app.command("rekey")
+def audit_rekey(
+    db: DbOption = None,
+    new_key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--new-key-file",
+            help="Put the new key in this file (created, mode 0600; an existing file's "
+            "content is used as the new key). Needed when the key is set as audit_key "
+            "(JIXIAO_AUDIT_KEY); otherwise the key file in use is replaced.",
+        ),
+    ] = None,
+) -> None:
+    """Rotate the audit key: verify the chain under the old key, sign it (and every table
+    state) again with a new key, start a new anchor; all or nothing.  Stop the server
+    first: it signs with the key it read at start."""
+    from jixiao.services import ServiceError, audit, trail
+    from jixiao.services import settings as configuration
+
+    svc = _services(db)
+    url = svc.engine.url.render_as_string(hide_password=False)
+    try:
+        in_use = trail.key_file_for(url, configuration.load())
+    except ServiceError as exc:
+        _fail(exc)
+    target = new_key_file or in_use
+    if target is None:
+        _fail(
+            RuntimeError(
+                "审计密钥由 audit_key（JIXIAO_AUDIT_KEY）直接给出，无法替换："
+                "请用 --new-key-file 指定新密钥文件，完成后改用 audit_key_file"
+            )
+        )
+    existing = new_key_file.read_bytes().strip() if new_key_file and new_key_file.exists() else b""
+    key = existing or trail.new_key()
+    try:
+        done = audit.rekey(svc.uow(), key, key_file=None if existing else target)
+    except ValueError as exc:
+        _fail(exc)
+    out.print(
+        f"已更换审计密钥：{done.entries} 条审计记录、{done.states} 张表的状态已用新密钥重新签名"
+    )
+    if done.key_file:
+        kept = f"（旧密钥保存为 {escape(done.old_key_file)}）" if done.old_key_file else ""
+        out.print(f"新密钥已写入 {escape(done.key_file)}{kept}")
+    if done.anchor:
+        kept = f"（旧锚定文件保存为 {escape(done.old_anchor)}）" if done.old_anchor else ""
+        out.print(f"新的锚定文件 {escape(done.anchor)}{kept}")
+    if new_key_file is not None and new_key_file != in_use:
+        out.print(
+            f"请把设置 audit_key_file 改为 {escape(str(new_key_file))}"
+            "（并去掉 audit_key / JIXIAO_AUDIT_KEY），服务器与命令行使用相同设置后再启动服务器"
+        )
 
 
 #: File name endings `jixiao import FOLDER` picks up (the content still decides the format).

@@ -120,7 +120,7 @@ def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
     assert token.returncode == 0
     assert token.stdout.startswith("jx_")
     verify = _jixiao("audit", "verify", "--db", url, env=env)
-    assert "2 entries verified" in verify.stdout
+    assert "已核对 2 条记录" in verify.stdout
     bad = _jixiao("db", "upgrade", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", env=env)
     assert bad.returncode == 1
     assert "错误：数据库 postgresql+psycopg://nobody@127.0.0.1:1/none" in bad.stderr

@@ -54,7 +54,7 @@ def test_pure_chain_verification() -> None:
     altered[2] = replace(chain[2], after={"v": 99})
     result = verify(altered)
     assert (result.ok, result.bad_seq) == (False, 3)
-    assert "altered" in result.problem
+    assert "被改动" in result.problem
     assert verify(chain[:2] + chain[3:]).bad_seq == 4
     swapped = [chain[1], chain[0], *chain[2:]]
     assert not verify(swapped).ok
@@ -86,7 +86,7 @@ def _jixiao(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_verify_passes_then_names_the_altered_entry(history: Services, db_url: str) -> None:
     ok = _jixiao("audit", "verify", "--db", db_url)
     assert ok.returncode == 0, ok.stderr
-    assert "audit trail intact: 11 entries verified" in ok.stdout
+    assert "审计记录完好：已核对 11 条记录" in ok.stdout
     with history.engine.begin() as conn:
         after = conn.execute(text("SELECT after FROM audit_log WHERE seq = 10")).scalar_one()
         data = after if isinstance(after, dict) else json.loads(after)
@@ -97,8 +97,8 @@ def test_cli_verify_passes_then_names_the_altered_entry(history: Services, db_ur
         )
     bad = _jixiao("audit", "verify", "--db", db_url)
     assert bad.returncode == 1
-    assert "audit trail broken at entry 10" in bad.stderr
-    assert "altered" in bad.stderr
+    assert "审计记录不符在第 10 条处" in bad.stderr
+    assert "被改动" in bad.stderr
 
 
 def test_removing_the_last_entry_is_detected(history: Services) -> None:
@@ -107,7 +107,7 @@ def test_removing_the_last_entry_is_detected(history: Services) -> None:
     result = audit.verify_chain(history.uow())
     assert not result.ok
     assert result.bad_seq == 11
-    assert "removed" in result.problem
+    assert "链尾的记录被删除" in result.problem
 
 
 def test_concurrent_writers_keep_one_chain(history: Services) -> None:

@@ -113,7 +113,7 @@ def test_truncation_with_the_head_rewound_is_detected(written: Services) -> None
     result = audit.verify_chain(written.uow())
     assert not result.ok
     assert result.bad_seq == 11
-    assert "truncated" in result.problem and "outside the database" in result.problem
+    assert "截断" in result.problem and "数据库外的锚定文件" in result.problem
 
 
 def test_a_rewritten_entry_with_the_chain_recomputed_is_detected(written: Services) -> None:
@@ -130,13 +130,13 @@ def test_a_rewritten_entry_with_the_chain_recomputed_is_detected(written: Servic
     _rechain(written, target["seq"], None)
     without = audit.verify_chain(written.uow())
     assert (without.ok, without.bad_seq) == (False, 10)
-    assert "altered" in without.problem
+    assert "被改动" in without.problem
     # ... and with a stolen key, the anchor outside the database still disagrees.
     _rechain(written, target["seq"], written.audit_trail().key)
     stolen = audit.verify_chain(written.uow())
     assert not stolen.ok
     assert stolen.bad_seq == 10
-    assert "rewritten and recomputed" in stolen.problem
+    assert "改写并重新计算" in stolen.problem
 
 
 def test_an_altered_anchor_line_is_reported(written: Services) -> None:
@@ -148,13 +148,14 @@ def test_an_altered_anchor_line_is_reported(written: Services) -> None:
     anchor.write_text("\n".join([*lines[:-1], json.dumps(data)]) + "\n")
     result = audit.verify_chain(written.uow())
     assert not result.ok
-    assert "not signed with the audit key" in result.problem
+    assert "签名与审计密钥不符" in result.problem
+    assert str(anchor.parent) not in result.problem  # the file's name, not the server's path
 
 
 def test_cli_reports_an_indicator_edited_with_sql(written: Services, db_url: str) -> None:
     ok = _jixiao("audit", "verify", "--db", db_url)
     assert ok.returncode == 0, ok.stderr
-    assert "audit trail intact: 11 entries verified" in ok.stdout
+    assert "审计记录完好：已核对 11 条记录" in ok.stdout
     assert "9 张表已核对" in ok.stdout
     with written.engine.begin() as conn:
         table_id, name = conn.execute(
@@ -172,7 +173,7 @@ def test_cli_reports_an_indicator_edited_with_sql(written: Services, db_url: str
         )
     bad = _jixiao("audit", "verify", "--db", db_url)
     assert bad.returncode == 1
-    assert "audit trail intact" in bad.stdout  # the chain itself is whole
+    assert "审计记录完好" in bad.stdout  # the chain itself is whole
     assert f"绩效目标表 {table_id}“{name}”" in bad.stderr
     assert "在 jixiao 之外被修改" in bad.stderr
     report = audit.verify_states(written.uow())
@@ -207,8 +208,8 @@ def test_checkpoint_anchors_the_head_and_adopts_unrecorded_tables(
     before = len(anchor.read_text().splitlines())
     done = _jixiao("audit", "checkpoint", "--adopt", "--db", db_url)
     assert done.returncode == 0, done.stderr
-    assert "checkpoint: entry 11 anchored" in done.stdout
-    assert "recorded the present state of 9 tables" in done.stdout
+    assert "已锚定：第 11 条记录写入锚定文件" in done.stdout
+    assert "已登记 9 张表的当前状态" in done.stdout
     assert len(anchor.read_text().splitlines()) == before + 1
     assert audit.verify_states(written.uow()).ok
     last = [json.loads(line) for line in anchor.read_text().splitlines()][-1]
@@ -250,3 +251,87 @@ def test_events_are_kept_in_the_chain(written: Services) -> None:
     assert audit.verify_chain(written.uow()).ok
     with pytest.raises(ValueError, match="unknown audit event"):
         audit.record_event(written.uow(), "x", "delete_everything")
+
+
+def test_rekey_signs_the_chain_again_with_a_new_key(
+    written: Services, db_url: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``jixiao audit rekey``: the chain verified under the old key, every entry, the head
+    and the table states signed with a new one written to the key file, a new anchor
+    started; the old key no longer verifies, the new one does, in a new process too."""
+    old = written.audit_trail()
+    assert old.anchor is not None
+    key_file = tmp_path / "rekey" / "audit.key"
+    key_file.parent.mkdir()
+    key_file.write_bytes(old.key + b"\n")
+    monkeypatch.setenv("JIXIAO_AUDIT_KEY_FILE", str(key_file))
+    monkeypatch.delenv("JIXIAO_AUDIT_KEY", raising=False)
+    before = _rows(written)
+    done = _jixiao("audit", "rekey", "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    assert "已更换审计密钥：12 条审计记录、9 张表的状态已用新密钥重新签名" in done.stdout
+    new = key_file.read_bytes().strip()
+    assert len(new) == 64 and new != old.key
+    kept = list(key_file.parent.glob("audit.key.before-rekey-*"))
+    assert [k.read_bytes().strip() for k in kept] == [old.key]
+    after = _rows(written)
+    assert [r["hash"] for r in after[:11]] != [r["hash"] for r in before]
+    assert [r["after"] for r in after[:11]] == [r["after"] for r in before]  # content kept
+    assert (after[-1]["seq"], after[-1]["action"]) == (12, "rekey")
+    anchored = [json.loads(line) for line in old.anchor.read_text().splitlines()]
+    assert [a["seq"] for a in anchored] == [12]  # a new anchor, the old one kept aside
+    assert list(old.anchor.parent.glob(old.anchor.name + ".before-rekey-*"))
+
+    renewed = Services(written.engine)  # reads the key again, as a restarted server
+    assert renewed.audit_trail().key == new
+    assert audit.verify_chain(renewed.uow()).ok
+    assert audit.verify_states(renewed.uow()).ok
+    assert not audit.verify_chain(written.uow()).ok  # the old key no longer verifies
+    ok = _jixiao("audit", "verify", "--db", db_url)
+    assert ok.returncode == 0, ok.stderr
+    assert "审计记录完好：已核对 12 条记录" in ok.stdout
+    # the services keep writing under the new key
+    audit.record_event(renewed.uow(), "danwei", "login", detail={"address": "10.0.0.1"})
+    assert audit.verify_chain(renewed.uow()).ok
+
+
+def test_rekey_is_all_or_nothing(
+    written: Services, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken chain is not signed again: nothing changes, in the database or beside it."""
+    config = written.audit_trail()
+    assert config.anchor is not None
+    anchor_before = config.anchor.read_bytes()
+    actor = _rows(written)[3]["actor"]
+    with written.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = 'someone' WHERE seq = 4"))
+    before = _rows(written)
+    key_file = tmp_path / "new.key"
+    with pytest.raises(ValueError, match="审计记录在第 4 条处不符"):
+        audit.rekey(written.uow(), trail.new_key(), key_file=key_file)
+    assert _rows(written) == before
+    assert config.anchor.read_bytes() == anchor_before
+    assert not key_file.exists() and not list(tmp_path.glob("*.rekey"))
+    assert not list(config.anchor.parent.glob("*.rekey"))
+
+    # a failure after the files were prepared (here: the commit) removes them too
+    with written.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = :a WHERE seq = 4"), {"a": actor})
+    assert audit.verify_chain(written.uow()).ok
+
+    class Refused(Exception):
+        pass
+
+    def refuse(*_: Any, **__: Any) -> None:
+        raise Refused
+
+    with monkeypatch.context() as patched:
+        patched.setattr("sqlalchemy.orm.Session.commit", refuse)
+        with pytest.raises(Refused):
+            audit.rekey(written.uow(), trail.new_key(), key_file=key_file)
+    assert not key_file.exists() and not list(tmp_path.glob("*.rekey"))
+    assert not list(config.anchor.parent.glob("*.rekey"))
+    assert config.anchor.read_bytes() == anchor_before
+    assert audit.verify_chain(written.uow()).ok  # still the old key's chain
+    with pytest.raises(ValueError, match="与当前密钥相同"):
+        audit.rekey(written.uow(), config.key)

@@ -84,25 +84,26 @@ class VerifyResult:
 
 def verify(entries: Iterable[AuditEntry], key: bytes | None = None) -> VerifyResult:
     """Check a chain in sequence order (keyed with ``key``); the first broken entry is
-    named."""
+    named (the problem in Chinese, for the operator's report)."""
     prev = GENESIS
     expected_seq = 1
     checked = 0
     for entry in entries:
         if entry.seq != expected_seq:
             return VerifyResult(
-                False, checked, entry.seq, f"entry {expected_seq} is missing (found {entry.seq})"
+                False,
+                checked,
+                entry.seq,
+                f"缺少第 {expected_seq} 条记录（其后是第 {entry.seq} 条）",
             )
         if entry.prev_hash != prev:
-            return VerifyResult(
-                False, checked, entry.seq, "its link to the previous entry does not match"
-            )
+            return VerifyResult(False, checked, entry.seq, "与上一条记录的链接不符")
         if not same(chain_hash(prev, entry.content(), key), entry.hash):
             return VerifyResult(
                 False,
                 checked,
                 entry.seq,
-                "its content does not match its hash (altered, or written without the key)",
+                "内容与其哈希不符（被改动，或不是用审计密钥写入的）",
             )
         prev = entry.hash
         expected_seq += 1

@@ -3,13 +3,15 @@ and record the events that are not writes (logins, failed logins, token use, dow
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 
-from jixiao.domain.audit import AuditEntry, VerifyResult, same, verify
+from jixiao.domain.audit import GENESIS, AuditEntry, VerifyResult, chain_hash, same, verify
 from jixiao.services import trail
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.models import AuditHeadRow, AuditRow, AuditStateRow, TargetTableRow
@@ -55,8 +57,7 @@ def verify_chain(uow: UnitOfWork) -> VerifyResult:
                 False,
                 result.checked,
                 result.checked + 1,
-                f"the chain ends at entry {result.checked} but its head says {head_seq}: "
-                "entries were removed from its end",
+                f"审计链止于第 {result.checked} 条，但链头记为第 {head_seq} 条：链尾的记录被删除",
             )
         if config is not None:
             problem = _anchor_problem(config, entries)
@@ -73,23 +74,18 @@ def _anchor_problem(
     last = len(entries)
     anchored = list(trail.read_anchor(config))
     for bad in (a for a in anchored if not a.ok):
-        return None, (
-            f"anchor line {bad.line} of {config.anchor} is not signed with the audit key "
-            "(the anchor file was altered)"
-        )
+        where = config.anchor.name if config.anchor is not None else ""
+        return None, (f"锚定文件 {where} 第 {bad.line} 行的签名与审计密钥不符（锚定文件被改动）")
     furthest = max((a.seq for a in anchored), default=0)
     if furthest > last:
         return furthest, (
-            f"the anchor outside the database records entry {furthest}, but the chain ends "
-            f"at entry {last}: entries were removed from its end (truncated)"
+            f"数据库外的锚定文件记录到第 {furthest} 条，但审计链止于第 {last} 条："
+            "链尾的记录被删除（截断）"
         )
     for a in sorted(anchored, key=lambda a: a.seq):
         found = by_seq.get(a.seq)
         if found is None or not same(found, a.hash):
-            return a.seq, (
-                f"entry {a.seq} differs from its hash anchored outside the database "
-                "(the chain was rewritten and recomputed)"
-            )
+            return a.seq, (f"第 {a.seq} 条与数据库外锚定的哈希不符（审计链被改写并重新计算）")
     return None
 
 
@@ -186,10 +182,10 @@ def checkpoint(uow: UnitOfWork, *, adopt: bool = False) -> Checkpoint:
     states, or a bulk load) as they are now."""
     config = uow.config
     if config is None:
-        raise ValueError("checkpoint needs the audit key")
+        raise ValueError("内存数据库没有审计密钥，无法锚定")
     checked = verify_chain(uow)
     if not checked.ok:
-        raise ValueError(f"the audit trail is broken at entry {checked.bad_seq}: {checked.problem}")
+        raise ValueError(f"审计记录在第 {checked.bad_seq} 条处不符：{checked.problem}，未锚定")
     adopted = 0
     with uow:
         s = uow.session
@@ -203,6 +199,140 @@ def checkpoint(uow: UnitOfWork, *, adopt: bool = False) -> Checkpoint:
     if seq:
         trail.append_anchor(config, seq, hash_, datetime.now(UTC).isoformat(timespec="seconds"))
     return Checkpoint(seq, hash_, str(config.anchor) if config.anchor else None, adopted)
+
+
+@dataclass(frozen=True, slots=True)
+class Rekeyed:
+    entries: int  # entries of the chain signed again (the rekey entry included)
+    states: int  # table states signed again
+    anchor: str | None  # the new anchor file
+    old_anchor: str | None  # where the old anchor was kept
+    key_file: str | None  # the file now holding the new key (None: the caller keeps it)
+    old_key_file: str | None  # where the old key was kept
+
+
+def rekey(
+    uow: UnitOfWork,
+    new_key: bytes,
+    *,
+    actor: str = "system",
+    key_file: Path | None = None,
+) -> Rekeyed:
+    """Rotate the audit key: verify the chain (and every recorded table state's
+    signature) under the old key, sign every entry, the head and the states again with
+    ``new_key``, add a ``rekey`` entry, and start a new anchor with the new head.
+
+    All or nothing: the database is changed in one transaction; the new anchor (and, with
+    ``key_file``, the new key) are written beside the old ones first and swapped in only
+    after the commit, the old ones kept as ``….before-rekey-<time>``.  Anything wrong
+    before the commit leaves the database and the files as they were (``ValueError``, in
+    Chinese).  Writers must be stopped: a running server keeps signing with the old key."""
+    config = uow.config
+    if config is None:
+        raise ValueError("内存数据库没有审计密钥，无需更换")
+    new_key = new_key.strip()
+    if len(new_key) < 32:
+        raise ValueError("新的审计密钥太短（至少 32 个字符）")
+    if same(new_key.decode("ascii", "replace"), config.key.decode("ascii", "replace")):
+        raise ValueError("新的审计密钥与当前密钥相同，未更换")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    pending: list[tuple[Path, Path, Path]] = []  # (written, final, old kept as)
+    try:
+        with uow:
+            s = uow.session
+            head = s.execute(
+                select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+            ).scalar_one_or_none()
+            entries = _entries(uow)
+            checked = verify(entries, config.key)
+            head_seq = head.seq if head is not None else 0
+            if not checked.ok:
+                raise ValueError(
+                    f"审计记录在第 {checked.bad_seq} 条处不符（{checked.problem}），未更换密钥"
+                )
+            if head_seq != checked.checked:
+                raise ValueError(
+                    f"审计链止于第 {checked.checked} 条，但链头记为第 {head_seq} 条，未更换密钥"
+                )
+            problem = _anchor_problem(config, entries)
+            if problem is not None:
+                raise ValueError(f"审计链与锚定文件不符（{problem[1]}），未更换密钥")
+            states = list(s.execute(select(AuditStateRow)).scalars())
+            for state in states:
+                expected = trail.state_mac(config.key, state.table_id, state.seq, state.digest)
+                if not same(state.mac, expected):
+                    raise ValueError(
+                        f"绩效目标表 {state.table_id} 的审计状态记录签名不符，未更换密钥"
+                    )
+            rows = list(s.execute(select(AuditRow).order_by(AuditRow.seq)).scalars())
+            prev = GENESIS
+            for row, entry in zip(rows, entries, strict=True):
+                row.prev_hash = prev
+                row.hash = chain_hash(prev, entry.content(), new_key)
+                prev = row.hash
+            seq = len(rows) + 1
+            at = datetime.now(UTC).isoformat(timespec="microseconds")
+            after = {"entries": len(rows), "states": len(states)}
+            content = AuditEntry(
+                seq, at, actor, "rekey", "audit", "key", None, None, after, prev, ""
+            ).content()
+            digest = chain_hash(prev, content, new_key)
+            s.add(
+                AuditRow(
+                    seq=seq,
+                    at=at,
+                    actor=actor,
+                    action="rekey",
+                    entity="audit",
+                    entity_id="key",
+                    table_id=None,
+                    before=None,
+                    after=after,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            if head is None:
+                s.add(AuditHeadRow(id=1, seq=seq, hash=digest))
+            else:
+                head.seq, head.hash = seq, digest
+            for state in states:
+                state.mac = trail.state_mac(new_key, state.table_id, state.seq, state.digest)
+            s.flush()
+            if config.anchor is not None:
+                written = config.anchor.with_name(config.anchor.name + ".rekey")
+                line = trail.anchor_line(new_key, seq, digest, at)
+                trail.write_private(written, line.encode("ascii"))
+                kept = config.anchor.with_name(f"{config.anchor.name}.before-rekey-{stamp}")
+                pending.append((written, config.anchor, kept))
+            if key_file is not None:
+                written = key_file.with_name(key_file.name + ".rekey")
+                trail.write_private(written, new_key + b"\n")
+                kept = key_file.with_name(f"{key_file.name}.before-rekey-{stamp}")
+                pending.append((written, key_file, kept))
+            s.commit()
+    except BaseException:
+        for new_file, _, _ in pending:
+            new_file.unlink(missing_ok=True)
+        raise
+    kept_as: dict[Path, Path | None] = {}
+    for new_file, final, old_file in pending:
+        if final.exists():
+            os.replace(final, old_file)
+            kept_as[final] = old_file
+        else:
+            kept_as[final] = None
+        os.replace(new_file, final)
+    old_anchor = kept_as.get(config.anchor) if config.anchor is not None else None
+    old_key = kept_as.get(key_file) if key_file is not None else None
+    return Rekeyed(
+        entries=seq,
+        states=len(states),
+        anchor=str(config.anchor) if config.anchor is not None else None,
+        old_anchor=str(old_anchor) if old_anchor is not None else None,
+        key_file=str(key_file) if key_file is not None else None,
+        old_key_file=str(old_key) if old_key is not None else None,
+    )
 
 
 def record_event(
@@ -233,10 +363,12 @@ def record_event(
 __all__ = [
     "EVENTS",
     "Checkpoint",
+    "Rekeyed",
     "StateProblem",
     "StateReport",
     "checkpoint",
     "record_event",
+    "rekey",
     "verify_chain",
     "verify_states",
 ]

@@ -123,6 +123,32 @@ def key_for(url: str, settings: configuration.Settings | None = None) -> bytes:
     return _read_or_create_key(data_dir(url, chosen) / "audit.key")
 
 
+def key_file_for(url: str, settings: configuration.Settings | None = None) -> Path | None:
+    """The file the audit key is read from (None: the key is the setting ``audit_key``)."""
+    chosen = _settings(settings)
+    if chosen.audit_key is not None and chosen.audit_key.get_secret_value():
+        return None
+    if chosen.audit_key_file is not None:
+        return chosen.audit_key_file
+    return data_dir(url, chosen) / "audit.key"
+
+
+def new_key() -> bytes:
+    """A fresh audit key: 256 random bits, as hex (what ``audit.key`` holds)."""
+    return secrets.token_hex(32).encode("ascii")
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file readable by its owner only (replacing a stale one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
 def anchor_for(url: str, settings: configuration.Settings | None = None) -> Path | None:
     """The anchor file of the database at ``url``: the setting ``audit_anchor``
     (``$JIXIAO_AUDIT_ANCHOR`` or jixiao.toml), else beside an SQLite database, else in the
@@ -278,9 +304,12 @@ __all__ = [
     "append_anchor",
     "config_for",
     "data_dir",
+    "key_file_for",
     "key_for",
+    "new_key",
     "read_anchor",
     "record_states",
     "state_mac",
     "table_state",
+    "write_private",
 ]
