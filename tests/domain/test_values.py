@@ -6,12 +6,15 @@ import math
 from dataclasses import fields
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import (
     GRADE_SCALES,
+    QUALITATIVE_DEGREE_WORDS,
+    QUALITATIVE_HEAD_WORDS,
+    QUALITATIVE_SUBJECT_WORDS,
     Comparison,
     Direction,
     Kind,
@@ -216,6 +219,31 @@ QUALITATIVE_CASES: list[tuple[str, Op, str]] = [
     ("≤较低", Op.LE, "较低"),
     ("较好以上", Op.GE, "较好"),
     ("不低于较好", Op.GE, "较好"),
+    # result words as printed in self-evaluations
+    ("已完成", Op.EQ, "完成"),
+    ("达成预期指标", Op.EQ, "达成"),
+    ("全部完成", Op.EQ, "完成"),
+    # phrases of degree and quality words: the phrase is the grade (on no scale)
+    ("准确", Op.EQ, "准确"),
+    ("达标", Op.EQ, "达标"),
+    ("提升", Op.EQ, "提升"),
+    ("明显增强", Op.EQ, "明显增强"),
+    ("明显提升", Op.EQ, "明显提升"),
+    ("逐步改善", Op.EQ, "逐步改善"),
+    ("有效减轻", Op.EQ, "有效减轻"),
+    ("进一步提高", Op.EQ, "进一步提高"),
+    ("按计划实施", Op.EQ, "按计划实施"),
+    ("程度较高", Op.EQ, "程度较高"),
+    ("能力持续提升", Op.EQ, "能力持续提升"),
+    ("长期", Op.EQ, "长期"),
+    ("是否按时完成", Op.EQ, "是否按时完成"),
+    (" 明显 提升 ", Op.EQ, "明显提升"),
+    ("≥明显提升", Op.GE, "明显提升"),
+    # a whole scale printed as the target
+    ("高中低", Op.EQ, "高中低"),
+    ("优良中低差", Op.EQ, "优良中低差"),
+    ("高/中/低", Op.EQ, "高/中/低"),
+    ("优、良、中、差", Op.EQ, "优、良、中、差"),
 ]
 
 
@@ -242,6 +270,19 @@ TEXT_CASES: list[tuple[str, str]] = [
     ("＊＊", "占位符未填写"),
     ("按要求开展人大代表履职培训", "无法识别的指标值：按要求开展人大代表履职培训"),
     ("尚可", "无法识别的指标值"),
+    # names, not targets: they end in a noun (率, 度) or are nouns
+    ("群众满意度", "无法识别的指标值"),
+    ("培训覆盖率", "无法识别的指标值"),
+    ("准确率", "无法识别的指标值"),
+    ("服务质量", "无法识别的指标值"),
+    ("满意度提升", "无法识别的指标值"),
+    ("提高普及率", "无法识别的指标值"),
+    ("资金使用规范", "无法识别的指标值"),
+    ("进一步明显提升质量进一步明显提升", "无法识别的指标值"),  # too long for a phrase
+    ("高/", "无法识别的指标值"),
+    ("≥**人", "占位符未填写"),
+    ("≥**人次", "占位符未填写"),
+    ("≤XX天", "占位符未填写"),
     ("≥", "缺少数值"),
     ("80%-90%", "数值范围暂不支持"),
     ("80-90%", "数值范围暂不支持"),
@@ -476,6 +517,8 @@ COMPARE_CASES: list[tuple[str, str, bool | None, float | None]] = [
     ("低", "≤较低", True, 1.0),
     ("较高", "≤较低", False, 1 / 3),
     ("差", "中", False, 0.0),  # 差 shares the 优良中差 scale with 中
+    ("明显提升", "明显提升", True, 1.0),  # the same phrase, on no scale
+    ("明显 提升", "≥明显提升", True, 1.0),
     # dates
     ("2025年11月", "2025年12月底前", True, 1.0),
     ("2025年12月31日", "2025年12月底前", True, 1.0),
@@ -508,6 +551,9 @@ NOT_COMPARABLE_CASES: list[tuple[str, str, str]] = [
     ("90%", "≥**%", "目标值无法识别：占位符未填写：≥**%"),
     ("合格", "较好", "等级不属于同一评价标准：合格 与 较好"),
     ("满意", "是", "等级不属于同一评价标准：满意 与 是"),
+    ("逐步改善", "明显提升", "等级不属于同一评价标准：逐步改善 与 明显提升"),
+    ("较好", "明显提升", "等级不属于同一评价标准：较好 与 明显提升"),
+    ("明显提升", "＞明显提升", "等级不属于同一评价标准：明显提升 与 明显提升"),
 ]
 
 
@@ -681,3 +727,77 @@ def test_source_is_not_part_of_the_value() -> None:
     assert located.source == Provenance(file="seed.txt", line=3)
     assert v.source is None
     assert located.with_source(None).source is None
+
+
+# -- the qualitative grammar (定性 phrases) ---------------------------------------------------
+
+_DEGREE = sorted(QUALITATIVE_DEGREE_WORDS)
+_HEADS = sorted(QUALITATIVE_HEAD_WORDS)
+_SUBJECTS = sorted(QUALITATIVE_SUBJECT_WORDS)
+_SCALE_WORDS = sorted({w for s in GRADE_SCALES.values() for w in s})
+
+
+@st.composite
+def _phrases(draw: st.DrawFn) -> str:
+    """[a subject] degree words, then a head: the shape of a qualitative target."""
+    subject = draw(st.one_of(st.just(""), st.sampled_from(_SUBJECTS)))
+    degrees = draw(st.lists(st.sampled_from(_DEGREE), max_size=2))
+    return subject + "".join(degrees) + draw(st.sampled_from(_HEADS))
+
+
+_SYMBOLS = {"": Op.EQ, "≥": Op.GE, ">=": Op.GE, "≧": Op.GE, "≤": Op.LE, "<=": Op.LE}
+_SYMBOLS |= {"≦": Op.LE, "=": Op.EQ, "＝": Op.EQ, ">": Op.GT, "<": Op.LT}
+
+
+@settings(max_examples=400, deadline=None)
+@given(_phrases(), st.sampled_from(sorted(_SYMBOLS)))
+def test_short_phrases_of_degree_and_quality_words_are_qualitative(phrase: str, op: str) -> None:
+    v = parse_value(op + phrase)
+    if len(phrase) > 12:
+        assert v.kind is Kind.TEXT
+        return
+    assert v.kind is Kind.QUALITATIVE, v
+    assert v.op is _SYMBOLS[op]
+    assert v.grade is not None
+    # the phrase itself, or the grade it is a long form of (已完成 → 完成)
+    assert v.grade == phrase or grade_rank(phrase) is not None
+    _assert_round_trip(v)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_phrases(), st.integers(0, 999), st.sampled_from(["", "%", "人次", "次"]), st.booleans())
+def test_a_phrase_with_a_number_is_never_qualitative(
+    phrase: str, number: int, unit: str, before: bool
+) -> None:
+    text = f"{number}{unit}{phrase}" if before else f"{phrase}{number}{unit}"
+    assert parse_value(text).kind is not Kind.QUALITATIVE
+
+
+@settings(max_examples=300, deadline=None)
+@given(_phrases(), st.sampled_from(["率", "度", "性", "数", "量", "情况", "人数", "覆盖面"]))
+def test_a_phrase_ending_in_a_noun_is_a_name_not_a_value(phrase: str, noun: str) -> None:
+    assert parse_value(phrase + noun).kind is Kind.TEXT
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["高", "中", "低", "优", "良", "差", "好", "较好"]), min_size=2, max_size=5
+    ),
+    st.sampled_from(["", "/", "、"]),
+)
+def test_a_printed_scale_is_qualitative(words: list[str], sep: str) -> None:
+    text = sep.join(words)
+    assume(len(text) <= 12)  # a phrase is short
+    v = parse_value(text)
+    assert v.kind is Kind.QUALITATIVE
+    assert v.grade is not None
+    _assert_round_trip(v)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_phrases(), st.sampled_from(["*", "**", "XX", "××"]), st.sampled_from(["≥", "≤", "＝", ""]))
+def test_placeholders_stay_text_and_say_so(phrase: str, mark: str, op: str) -> None:
+    v = parse_value(f"{op}{mark}{phrase[:1]}")
+    assert v.kind is Kind.TEXT
+    assert v.reason.startswith("占位符未填写")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from jixiao.domain.actuals import Deviation, DeviationCategory, Likelihood
 from jixiao.domain.model import Document, Period, Project
 from jixiao.domain.provenance import Provenance
+from jixiao.domain.values import Kind
 from jixiao.ingest import IngestError
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._grid_read import ACTUALS_NOT_IMPORTED, read_grids
@@ -379,7 +380,11 @@ def test_empty_level_cells_inherit_from_the_row_above() -> None:
         ("满意度指标", "服务对象满意度指标", "戊"),
     ]
     assert p.indicators[3].level2_label == "环境效益"
-    assert codes(doc) == Counter({"ingest.unparsed-value": 1})  # 有效改善 kept as text
+    # 有效改善 is a qualitative target (issue 16), read without a warning
+    assert codes(doc) == Counter()
+    target = p.indicators[3].full_year
+    assert target is not None
+    assert (target.kind, target.grade) == (Kind.QUALITATIVE, "有效改善")
 
 
 def test_level_cell_merged_across_both_level_columns() -> None:

@@ -391,8 +391,10 @@ def test_long_term_and_annual_columns(tmp_path: Path) -> None:
         ("效益指标", "社会效益指标", "干部履职能力", None, "有所提升", "持续提升"),
         ("满意度指标", "服务对象满意度指标", "学员满意度", None, "≥90%", "≥90%"),
     ]
-    # Prose targets are kept as text values, each with its warning.
-    assert _codes(doc) == Counter({"ingest.unparsed-value": 2})
+    # Targets in words (持续提升, 有所提升) are qualitative (issue 16): read, no warning.
+    assert _codes(doc) == Counter()
+    words = p.indicators[2]
+    assert [v.kind.value for _, v in words.values()] == ["qualitative", "qualitative"]
 
 
 def test_value_type_column_quantitative_and_qualitative(tmp_path: Path) -> None:

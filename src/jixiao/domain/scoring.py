@@ -708,6 +708,8 @@ def _qualitative_result(actual: TargetValue, target: TargetValue) -> tuple[str, 
     if target.grade is None:
         return None
     common = [s for s in grade_scales(target.grade) if s in grade_scales(actual.grade)]
+    if not common and compare(actual, target).met:
+        return ACHIEVED, f"实际“{shown}”与目标“{target.text.strip()}”一致，视为达成"
     if not common:
         return None
     scale = GRADE_SCALES[common[0]]

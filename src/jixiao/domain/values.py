@@ -148,6 +148,15 @@ GRADE_SCALES: Mapping[str, tuple[str, ...]] = {
 
 _GRADE_ALIASES: dict[str, str] = {
     "达成年度指标": "达成",
+    "达成预期指标": "达成",
+    "达成预期目标": "达成",
+    "已达成": "达成",
+    "完成预期目标": "完成",
+    "完成预期指标": "完成",
+    "已完成": "完成",
+    "已经完成": "完成",
+    "全部完成": "完成",
+    "均已完成": "完成",
     "部分达成年度指标并具有一定效果": "部分达成",
     "部分达成年度指标": "部分达成",
     "未达成年度指标且效果较差": "未达成",
@@ -186,6 +195,91 @@ def grade_rank(grade: str) -> tuple[str, int] | None:
         return None
     word = _GRADE_WORDS[grade]
     return scales[0], GRADE_SCALES[scales[0]].index(word)
+
+
+# -- qualitative phrases (定性) ------------------------------------------------------------
+#
+# Besides the grades of a scale, tables print qualitative targets as short phrases of degree
+# and quality words: 准确, 达标, 提升, 明显增强, 逐步改善, 有效减轻, 按计划实施, 程度较高,
+# or a whole scale (高中低, 优/良/中/差).  Such a phrase is read as a qualitative value whose
+# grade is the phrase itself (on no scale: it compares only with the same phrase).  The rule
+# is a shape, not a list of targets: the phrase, without a digit, is cut entirely into words
+# of the vocabulary below, ends in a head (a change or quality word) or a grade, and is short.
+# Anything else (a name such as 群众满意度, prose) stays text.
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Degree, manner and aspect words that come before a head (明显 增强, 按计划 实施, 已 完成).
+QUALITATIVE_DEGREE_WORDS: frozenset[str] = _words(
+    "明显 显著 大幅 大幅度 大大 进一步 逐步 逐年 逐渐 日益 日趋 持续 稳步 不断 "
+    "继续 有所 有效 基本 初步 全面 较大 较大幅度 一定 得到 切实 更加 更 较 "
+    "较为 非常 十分 极大 很大 有力 大力 充分 普遍 总体 整体 均 均已 全部 已 "
+    "已经 按时 按期 如期 及时 足额 按计划 按要求 按规定 按标准 同比 定性 "
+)
+
+#: Heads: words of change (提升, 减轻) or quality (准确, 达标) that end a qualitative phrase.
+QUALITATIVE_HEAD_WORDS: frozenset[str] = _words(
+    "提升 提高 增强 增加 增长 加强 加快 改善 改进 改观 好转 向好 优化 完善 "
+    "健全 巩固 扩大 拓展 降低 减少 减轻 下降 缓解 推进 实施 落实 到位 达标 "
+    "保障 覆盖 全覆盖 提速 发挥 促进 增效 提质 见效 实现 满足 运行 运转 发放 "
+    "支付 拨付 准确 及时 有效 规范 合规 良好 稳定 正常 明显 显著 安全 可控 "
+    "高效 便捷 一致 完整 齐全 清晰 清楚 符合 适应 通过 充足 充分 严格 合理 "
+    "公开 透明 公平 公正 准时 畅通 整洁 美观 长期 长效 持久 可持续 "
+)
+
+#: Generic subjects that may open a phrase (程度 较高, 能力 持续提升), never end it.
+QUALITATIVE_SUBJECT_WORDS: frozenset[str] = _words(
+    "程度 水平 质量 效果 效率 能力 意识 素质 环境 状况 成效 形象 秩序 条件 效益 作用 "
+)
+
+#: Separators between the words of a printed scale (优/良/中/差, 高、中、低).
+_SCALE_SEPARATORS = frozenset("/、,;|")
+_PHRASE_MAX = 12
+_PHRASE_WORDS = (
+    QUALITATIVE_DEGREE_WORDS
+    | QUALITATIVE_HEAD_WORDS
+    | QUALITATIVE_SUBJECT_WORDS
+    | frozenset(_GRADE_WORDS)
+)
+_PHRASE_WORD_MAX = max(len(w) for w in _PHRASE_WORDS)
+
+
+def _phrase_words(body: str) -> list[str] | None:
+    """``body`` cut into vocabulary words (longest first), or None when it cannot be."""
+    words = _PHRASE_WORDS
+    longest = _PHRASE_WORD_MAX
+    # best[i]: a cut of body[:i] with the fewest words (None: no cut)
+    best: list[list[str] | None] = [[]] + [None] * len(body)
+    for i in range(1, len(body) + 1):
+        for size in range(min(longest, i), 0, -1):
+            piece = body[i - size : i]
+            before = best[i - size]
+            if before is None:
+                continue
+            if piece in words or (piece in _SCALE_SEPARATORS and before):
+                cut = [*before, piece]
+                if best[i] is None or len(cut) < len(best[i] or ()):
+                    best[i] = cut
+    return best[len(body)]
+
+
+def _qualitative_phrase(body: str) -> str | None:
+    """The grade of a qualitative phrase (the phrase itself), or None when it is not one."""
+    if not 2 <= len(body) <= _PHRASE_MAX or body[-1] in _SCALE_SEPARATORS:
+        return None
+    cut = _phrase_words(body)
+    if cut is None:
+        return None
+    words = [w for w in cut if w not in _SCALE_SEPARATORS]
+    if any(w in QUALITATIVE_SUBJECT_WORDS for w in words[1:]):
+        return None  # a subject opens the phrase, once
+    last = words[-1]
+    if last in QUALITATIVE_HEAD_WORDS or last in _GRADE_WORDS:
+        return body
+    return None
 
 
 # -- normalisation ----------------------------------------------------------------------
@@ -661,6 +755,11 @@ def _parse(text: str) -> TargetValue:
         return TargetValue(
             text=text, kind=Kind.QUALITATIVE, op=_combine(prefix, suffix), grade=grade
         )
+    phrase = _qualitative_phrase(body)
+    if phrase is not None:
+        return TargetValue(
+            text=text, kind=Kind.QUALITATIVE, op=_combine(prefix, None), grade=phrase
+        )
 
     op, value, unit = _parse_quantity(body, prefix, shown)
     return TargetValue(text=text, kind=Kind.QUANTITATIVE, op=op, value=value, unit=unit)
@@ -780,6 +879,8 @@ def _compare_grades(actual: TargetValue, target: TargetValue, op: Op) -> Compari
     target_scales = grade_scales(target.grade)
     actual_scales = set(grade_scales(actual.grade))
     common = [name for name in target_scales if name in actual_scales]
+    if not common and actual.grade == target.grade and op in (Op.EQ, Op.GE, Op.LE):
+        return Comparison(met=True, ratio=1.0)  # the same phrase (明显提升), on no scale
     if not common:
         return _not_comparable(f"等级不属于同一评价标准：{actual.grade} 与 {target.grade}")
     scale = GRADE_SCALES[common[0]]

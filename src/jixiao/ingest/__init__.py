@@ -24,7 +24,14 @@ from pathlib import Path
 
 from jixiao.domain.model import Document, SourceInfo
 from jixiao.domain.values import Kind
-from jixiao.ingest import guard, text_blocks, text_grid, text_order, text_prose
+from jixiao.ingest import (
+    guard,
+    text_blocks,
+    text_cut,
+    text_grid,
+    text_order,
+    text_prose,
+)
 from jixiao.ingest._explain import Stage, Step, active, adopt, explaining, note
 from jixiao.ingest._script import restore_printed, simplified
 from jixiao.ingest._text import TextSource, decode
@@ -147,7 +154,12 @@ def read_bytes(data: bytes, name: str, *, format: str = "auto") -> Document:
 
 def _read_text(source: TextSource, format: str, sha256: str) -> Document:
     """A text read by the layout named, or (``auto``) by the layout that makes most sense;
-    where no layout finds a readable row, the indicators the text states in prose."""
+    where no layout finds a readable row, the indicators the text states in prose.  A last
+    row cut off after its first cells is reported (:func:`text_cut.report_cut_tail`)."""
+    return text_cut.report_cut_tail(source, _read_text_layout(source, format, sha256))
+
+
+def _read_text_layout(source: TextSource, format: str, sha256: str) -> Document:
     if format != "auto":
         note(Stage.FORMAT, None, f"按文本版式 {format} 读取", "由 --format 指定")
         reader, _ = _TEXT_READERS[format]

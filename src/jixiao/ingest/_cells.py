@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.domain.taxonomy import Taxonomy
-from jixiao.domain.values import Kind, TargetValue, parse_value
+from jixiao.domain.values import Kind, TargetValue, grade_rank, parse_value
 from jixiao.ingest._text import fold, join_wrapped
 
 _OPERATOR_ONLY = re.compile(r"^(?:[=＝═≥≧≤≦<>＜＞⩾⩽]|[<>＜＞]=|[＜＞]＝|==)$")
@@ -28,6 +28,27 @@ def as_value(token: str) -> TargetValue | None:
     if value.kind is not Kind.TEXT or _STARTS_WITH_OPERATOR.match(token):
         return value
     return None
+
+
+#: Grades that report a result (达成, 部分达成, 已完成): what a self-evaluation prints as
+#: the actual, rarely a target.
+_RESULT_SCALES = frozenset({"达成", "完成"})
+
+
+def is_result_word(value: TargetValue) -> bool:
+    """A result grade (达成预期指标, 已完成): an actual more likely than a target."""
+    if value.kind is not Kind.QUALITATIVE or value.grade is None:
+        return False
+    rank = grade_rank(value.grade)
+    return rank is not None and rank[0] in _RESULT_SCALES
+
+
+def is_weak_value(value: TargetValue) -> bool:
+    """A value that tells little about its column: a result word, or a qualitative phrase on
+    no scale (明显提升, 逐步改善) that may as well be the end of a name run into it."""
+    if value.kind is not Kind.QUALITATIVE or value.grade is None:
+        return False
+    return is_result_word(value) or grade_rank(value.grade) is None
 
 
 def split_trailing_values(text: str) -> tuple[str, list[TargetValue]]:

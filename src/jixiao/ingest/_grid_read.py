@@ -82,7 +82,15 @@ from jixiao.domain.taxonomy import (
     taxonomy_for_year,
 )
 from jixiao.domain.values import Kind, TargetValue, parse_value
-from jixiao.ingest._cells import as_value, find_year, parse_amount, parse_fields, parse_money
+from jixiao.ingest._cells import (
+    as_value,
+    find_year,
+    is_result_word,
+    is_weak_value,
+    parse_amount,
+    parse_fields,
+    parse_money,
+)
 from jixiao.ingest._document import finish, most_common_year
 from jixiao.ingest._explain import Stage, active, note
 from jixiao.ingest._grid import Grid, GridCell
@@ -546,6 +554,8 @@ class _Feat:
     """What a cell's text looks like, for aligning ragged rows by content."""
 
     value: bool  # reads as a target value
+    weak: bool  # a value that may be a name's end or an actual (明显提升, 达成预期指标)
+    result: bool  # a result word (达成, 已完成): an actual more likely than a target
     op_only: bool
     number: bool  # a bare number (a weight or score)
     level: int | None  # taxonomy level (either version)
@@ -569,7 +579,8 @@ def _feat(text: str) -> _Feat:
         return found
     folded = fold(text)
     op_only = bool(_OP_TOKEN.match(folded))
-    value = not op_only and as_value(text) is not None
+    parsed = None if op_only else as_value(text)
+    value = parsed is not None
     resolved = None if value or op_only else _resolve_any(text)
     kind_word = bool(_KIND_VALUES.match(folded))
     direction_word = bool(_DIRECTION_VALUES.match(folded))
@@ -584,6 +595,8 @@ def _feat(text: str) -> _Feat:
     )
     feat = _Feat(
         value=value,
+        weak=parsed is not None and is_weak_value(parsed),
+        result=parsed is not None and is_result_word(parsed),
         op_only=op_only,
         number=bool(_NUMBER_ONLY.match(folded)),
         level=resolved.level if resolved else None,
@@ -630,7 +643,7 @@ def _score(feat: _Feat, role: _Role, context_level1: str | None) -> float:
         if feat.op_only:
             return -6.0
         if feat.value:
-            return 3.0
+            return 1.0 if feat.weak else 3.0
         if feat.kind_word or feat.direction_word:
             return -2.0
         return 0.3
@@ -649,7 +662,7 @@ def _score(feat: _Feat, role: _Role, context_level1: str | None) -> float:
     if role is _Role.DIRECTION:
         return 4.0 if feat.direction_word or feat.op_only else -4.0
     if role is _Role.ACTUAL:
-        return 1.0 if feat.value else 0.5
+        return 2.0 if feat.result else (1.0 if feat.value else 0.5)
     if role is _Role.ACTUAL_SCORE:
         return 1.5 if feat.number else -3.0
     if role is _Role.ACTUAL_TEXT:
@@ -2825,6 +2838,13 @@ class _Builder:
                     f"文档在此结束，{what}指标“{indicator.name}”的指标值不完整",
                     row.source,
                 )
+            elif last_row and (missing := _cells_cut(t.rows, k)):
+                self.warn(
+                    TRUNCATED,
+                    f"文档在此结束，{what}指标“{indicator.name}”这一行不完整"
+                    f"（比上方各行少 {missing} 项），已导入本行已有的内容",
+                    row.source,
+                )
             elif not row.values and periods:
                 self.warn(MISSING_VALUE, f"{what}指标“{indicator.name}”没有指标值", row.source)
             indicators.append(indicator)
@@ -3129,6 +3149,20 @@ def _backfill_levels(rows: Sequence[_IndRow]) -> None:
 def _fuller_before(rows: Sequence[_IndRow], k: int) -> bool:
     before = [r for r in rows[:k] if not r.label_only]
     return bool(before) and len(rows[k].values) < max(len(r.values) for r in before)
+
+
+def _cells_cut(rows: Sequence[_IndRow], k: int) -> int:
+    """How many fields every earlier indicator row prints and row ``k`` does not (its
+    values, actuals, weight, notes): a last row cut off by the end of the document."""
+    before = [r for r in rows[:k] if not r.label_only and r.name is not None]
+    if not before:
+        return 0
+
+    def keys(r: _IndRow) -> set[str]:
+        return {f"v{p}" for p in r.values} | set(r.actuals) | set(r.extra)
+
+    common = set.intersection(*(keys(r) for r in before))
+    return len(common - keys(rows[k]))
 
 
 def _title_text(t: _Table) -> str:

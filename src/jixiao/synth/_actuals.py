@@ -244,7 +244,8 @@ def _grade(target: TargetValue, steps: int) -> str:
     """The target's grade moved ``steps`` down its scale (negative: up), as a printed word."""
     assert target.grade is not None
     found = grade_rank(target.grade)
-    assert found is not None
+    if found is None:
+        return target.grade  # a phrase on no scale (明显提升): reported as the target says
     scale, rank = found
     words = GRADE_SCALES[scale]
     if scale in ("达成", "完成"):
@@ -295,7 +296,12 @@ def can_fall_short(target: TargetValue) -> bool:
         # ＝0 (accidents) targets are met; a zero or negative positive target cannot be missed.
         return target.value is not None and (target.op in (Op.LE, Op.LT) or float(target.value) > 0)
     if target.kind is Kind.QUALITATIVE:
-        return target.op in _POSITIVE and target.grade is not None
+        # a grade on a scale; a phrase on none (明显提升) has nothing to fall short to
+        return (
+            target.op in _POSITIVE
+            and target.grade is not None
+            and grade_rank(target.grade) is not None
+        )
     if target.kind is Kind.DATE:
         return target.op in (Op.LE, Op.EQ, None)
     return False
