@@ -20,6 +20,7 @@ WARNING_LABELS: dict[str, str] = {
     "ingest.unknown-label": "无法识别的指标类别",
     "ingest.level2-mismatch": "二级指标与一级指标不对应",
     "ingest.ambiguous-rows": "指标名称与指标值配对不确定",
+    "ingest.ambiguous-cells": "各格没有分隔，拆分不确定",
     "ingest.unparsed-value": "指标值无法识别",
     "ingest.year-mismatch": "年度与文件年度不一致",
     "ingest.actuals-not-imported": "部分完成情况未导入",

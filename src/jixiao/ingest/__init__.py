@@ -31,6 +31,7 @@ from jixiao.ingest import (
     text_grid,
     text_order,
     text_prose,
+    text_runtogether,
 )
 from jixiao.ingest._explain import Stage, Step, active, adopt, explaining, note
 from jixiao.ingest._script import restore_printed, simplified
@@ -45,6 +46,7 @@ _TEXT_READERS: dict[str, tuple[_TextReader, Callable[[TextSource], float]]] = {
     text_blocks.LAYOUT: (text_blocks.read, text_blocks.sniff),
     **text_grid.LAYOUTS,
     text_order.LAYOUT: (text_order.read, text_order.sniff),
+    text_runtogether.LAYOUT: (text_runtogether.read, text_runtogether.sniff),
     text_prose.LAYOUT: (text_prose.read, text_prose.sniff),
 }
 _BINARY_FORMATS = ("pdf", "xlsx", "xls", "docx", "doc", "html")
