@@ -132,3 +132,43 @@ def test_values_are_stored_as_the_interchange_writes_them() -> None:
             assert bulk._value_json(value) == dumps(value_to_dict(value))
             seen += value is not None
     assert seen > 1000
+
+
+def test_a_bulk_load_records_the_audited_state_of_every_table(svc: Services) -> None:
+    """The load signs every table's state with its audit entry, in its own transaction:
+    ``jixiao audit verify`` checks them at once (no ``checkpoint --adopt``), and a row
+    changed with SQL afterwards is reported with its table."""
+    from sqlalchemy import text
+
+    from jixiao.services import audit, trail
+    from jixiao.store.models import AuditStateRow
+
+    items = _items()
+    bulk.load(svc.uow(), SYSTEM, items, svc.facts_settings())
+    report = audit.verify_states(svc.uow())
+    assert report.ok, report.problems[:3]
+    assert report.checked == len(items)
+    assert audit.verify_chain(svc.uow()).ok
+    with svc.session() as s:
+        (load_seq,) = s.execute(
+            select(AuditRow.seq).where(AuditRow.action == "bulk-load")
+        ).scalars()
+        states = {r.table_id: r for r in s.execute(select(AuditStateRow)).scalars()}
+        assert {r.seq for r in states.values()} == {load_seq}
+        # the batched digests are the one-table digests (actuals and their items included)
+        ids = sorted(states)
+        assert trail.table_states(s, ids) == {t: trail.table_state(s, t) for t in ids}
+        table_id, name = s.execute(
+            select(TargetTableRow.id, TargetTableRow.name).order_by(TargetTableRow.id.desc())
+        ).first()  # type: ignore[misc]
+    with svc.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE actual_item SET value = NULL WHERE id = (SELECT min(i.id) FROM "
+                "actual_item i JOIN actual_report r ON r.id = i.report_id WHERE r.table_id = :t)"
+            ),
+            {"t": table_id},
+        )
+    changed = audit.verify_states(svc.uow())
+    assert [(p.table_id, p.name) for p in changed.problems] == [(table_id, name)]
+    assert "在 jixiao 之外被修改" in changed.problems[0].problem

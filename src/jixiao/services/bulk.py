@@ -1,7 +1,8 @@
 """Loading many approved project tables with their actuals at once (synthetic data sets for
 demos and benchmarks, a province's tables from another system): one transaction, rows
 written by COPY on PostgreSQL (:mod:`jixiao.store.bulk`), the oversight facts computed on
-the way, one audit entry for the whole load.
+the way, one audit entry for the whole load and the audited state of every table it
+wrote (signed in the same transaction, as any write's).
 
 The tables come as :class:`Reported` items, a project's earlier years before its later ones
 (last year's actuals feed this year's early warnings).
@@ -200,6 +201,7 @@ def load(
             pending = None
             window: list[Reported] = []
             shortfalls: Shortfalls = {}  # (computing here)
+            loaded_ids: list[int] = []
 
             def finish_window(keys: list[TableKey], futures: list[Any]) -> None:
                 for future in futures:
@@ -215,6 +217,7 @@ def load(
             def flush_window() -> None:
                 nonlocal pending
                 keys, tasks = writer.write(window)
+                loaded_ids.extend(key.table_id for key in keys)
                 window.clear()
                 if pool is None:
                     facts, seconds = _compute(tasks, config, shortfalls)
@@ -246,6 +249,9 @@ def load(
             rebuild_summaries(session, writer.loaded)
             if writer.loader.postgres:
                 session.execute(text("ANALYZE unit_summary"))
+            # Every loaded table's state is signed with the load's audit entry, in this
+            # transaction: jixiao audit verify checks them at once (no --adopt needed).
+            uow.record_states(set(loaded_ids))
             uow.audit(
                 actor.username,
                 "bulk-load",
