@@ -204,3 +204,66 @@ def test_a_file_too_large_is_not_read_whole(tmp_path: object) -> None:
     path.write_bytes(b"x" * (2 * MB))
     with pytest.raises(LimitExceeded, match=r"big\.txt：文件超过 1 MB（上限）"):
         read_path_isolated(path, name="big.txt", limits=ProcessLimits(file_mb=1))
+
+
+def _pdf_with_pages_in_an_object_stream(n: int) -> bytes:
+    """A PDF 1.5 whose catalog, page tree and ``n`` pages all sit in one compressed object
+    stream (with a cross-reference stream): no ``/Type /Page`` in the file's bytes."""
+    import struct
+
+    page_ids = range(3, 3 + n)
+    objects = [
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>"),
+        (
+            2,
+            b"<< /Type /Pages /Kids ["
+            + b" ".join(b"%d 0 R" % i for i in page_ids)
+            + b"] /Count %d >>" % n,
+        ),
+        *((i, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] >>") for i in page_ids),
+    ]
+    header, body = b"", b""
+    for number, text in objects:
+        header += b"%d %d " % (number, len(body))
+        body += text + b"\n"
+    stream_id, xref_id = 3 + n, 4 + n
+    packed = zlib.compress(header + body)
+    out = b"%PDF-1.5\n"
+    stream_at = len(out)
+    out += (
+        b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Length %d /Filter /FlateDecode >>\nstream\n"
+        % (stream_id, len(objects), len(header), len(packed))
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
+    xref_at = len(out)
+    rows = struct.pack(">BIH", 0, 0, 65535)
+    for index, (_, _) in enumerate(objects):
+        rows += struct.pack(">BIH", 2, stream_id, index)
+    rows += struct.pack(">BIH", 1, stream_at, 0) + struct.pack(">BIH", 1, xref_at, 0)
+    table = zlib.compress(rows)
+    out += (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d "
+        b"/Filter /FlateDecode >>\nstream\n"
+        % (xref_id, xref_id + 1, len(table))
+        + table
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    )
+    return out
+
+
+def test_pdf_pages_in_object_streams_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard counts ``/Type /Page`` in the raw bytes, which misses pages kept in a
+    compressed object stream; the reader counts PDFium's page tree before reading any."""
+    from jixiao.ingest import read_bytes
+
+    data = _pdf_with_pages_in_an_object_stream(11)
+    assert b"/Type /Page " not in data and b"/Type /Page>" not in data
+    guard.check(data, "objstm.pdf", FileLimits(pdf_pages=10))  # not seen in the bytes
+    monkeypatch.setattr(guard, "DEFAULT", FileLimits(pdf_pages=10))
+    with pytest.raises(LimitExceeded, match=r"objstm\.pdf：有 11 页，超过上限 10 页"):
+        read_bytes(data, "objstm.pdf")
+    with pytest.raises(IngestError) as within:  # within the limit: read, and it has no text
+        read_bytes(_pdf_with_pages_in_an_object_stream(10), "ten.pdf")
+    assert not isinstance(within.value, LimitExceeded)
+    assert "没有文字" in str(within.value)

@@ -73,7 +73,7 @@ import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
 from jixiao.domain.model import Diagnostic, Document, Project, SourceInfo
 from jixiao.domain.provenance import Provenance
-from jixiao.ingest import text_blocks
+from jixiao.ingest import guard, text_blocks
 from jixiao.ingest._document import merge_actuals, most_common_year, with_publisher
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import TextSource
@@ -894,6 +894,11 @@ def _pages(data: bytes, name: str) -> list[_Page]:
                 raise IngestError(
                     name, f"is damaged: its pages cannot be counted ({exc})"
                 ) from None
+            most = guard.DEFAULT.pdf_pages
+            if count > most:
+                # The page tree as PDFium reads it: pages kept in compressed object
+                # streams, which the guard's look at the raw bytes cannot see, count too.
+                raise guard.LimitExceeded(name, f"有 {count:,} 页，超过上限 {most:,} 页，未读取")
             for index in range(count):
                 try:
                     pages.append(_read_page(doc, index))
