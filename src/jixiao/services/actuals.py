@@ -64,7 +64,7 @@ from jixiao.interchange import (
     value_to_dict,
 )
 from jixiao.services import access
-from jixiao.services import review as reviewing
+from jixiao.services.config import config_table
 from jixiao.services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.models import (
@@ -107,7 +107,7 @@ def _refused(where: str, problems: Sequence[str]) -> Refused:
 
 def scoring_scheme(path: Path | None = None) -> ScoringScheme:
     """The ``[scoring]`` table of the configuration file (the national default without)."""
-    found, data = reviewing.config_table("scoring", path)
+    found, data = config_table("scoring", path)
     try:
         return ScoringScheme.from_mapping(data, where=str(found)) if data else ScoringScheme()
     except ScoringConfigError as exc:
@@ -116,7 +116,7 @@ def scoring_scheme(path: Path | None = None) -> ScoringScheme:
 
 def monitoring_config(path: Path | None = None, *, month: int | None = None) -> MonitoringConfig:
     """The ``[monitoring]`` table of the configuration file; ``month`` overrides its month."""
-    found, data = reviewing.config_table("monitoring", path)
+    found, data = config_table("monitoring", path)
     try:
         config = MonitoringConfig.from_mapping(data, where=str(found)) if data else None
     except MonitoringConfigError as exc:
@@ -153,7 +153,8 @@ def _target(row: TargetTableRow) -> Project:
     return project_of(row)
 
 
-def _report(session: Session, table_id: int, period: Period) -> ActualReportRow | None:
+def report_row(session: Session, table_id: int, period: Period) -> ActualReportRow | None:
+    """A table's stored report for one period, if any."""
     return session.execute(
         select(ActualReportRow).where(
             ActualReportRow.table_id == table_id, ActualReportRow.period == period.value
@@ -161,7 +162,7 @@ def _report(session: Session, table_id: int, period: Period) -> ActualReportRow 
     ).scalar_one_or_none()
 
 
-def _reports(
+def report_rows(
     session: Session, table_ids: Sequence[int], period: Period
 ) -> dict[int, ActualReportRow]:
     """The stored reports of many tables for one period, with their items, in one query."""
@@ -194,13 +195,13 @@ def stored_actuals(uow: UnitOfWork, table_ids: Sequence[int]) -> tuple[ActualsDo
         }
         out: dict[tuple[int | None, Period], ActualsDocument] = {}
         for period in (Period.HALF_YEAR, Period.FULL_YEAR):
-            reports = _reports(session, list(rows), period)
+            reports = report_rows(session, list(rows), period)
             for table_id in table_ids:
                 report = reports.get(table_id)
                 row = rows.get(table_id)
                 if report is None or row is None:
                     continue
-                actuals = _domain_report(row, report)
+                actuals = actuals_of(row, report)
                 key = (row.fiscal_year, period)
                 doc = out.get(key) or ActualsDocument(row.fiscal_year, period, month=report.month)
                 if row.kind == OVERALL:
@@ -239,7 +240,7 @@ def _domain_item(name: str, item: ActualItemRow) -> IndicatorActual:
     )
 
 
-def _domain_report(row: TargetTableRow, report: ActualReportRow) -> ProjectActuals:
+def actuals_of(row: TargetTableRow, report: ActualReportRow) -> ProjectActuals:
     """The stored report as domain actuals, its items in the order of the table's rows."""
     items = {_key(i): i for i in report.items}
     found = [(t, items.get(t.id)) for t in target_rows(row)]
@@ -589,7 +590,7 @@ def save_in(
     denied: list[str] = []
     plan: list[tuple[TargetTableRow, ActualReportRow | None, ProjectActuals]] = []
     seen: set[tuple[str, str]] = set()
-    stored = _reports(
+    stored = report_rows(
         session, [r.id for rows in found.values() for x in rows.values() for r in x], doc.period
     )
     in_year = f"{year} 年度" if year is not None else "未注明年度"
@@ -646,7 +647,7 @@ def save_report(
         session = uow.session
         row = uow.tables.get(table_id)
         access.require(actor, Action.REPORT, ref_of(row))
-        report = _report(session, row.id, actuals.period)
+        report = report_row(session, row.id, actuals.period)
         if expected_lock is not None and report is not None and report.lock != expected_lock:
             raise Conflict(
                 f"{_label(row)}的{PERIOD_LABELS[actuals.period.value]}已被"
@@ -693,7 +694,7 @@ def set_manual_score(
         session = uow.session
         row = uow.tables.get(table_id)
         access.require(actor, Action.RESCORE, ref_of(row))
-        report = _report(session, row.id, Period.FULL_YEAR)
+        report = report_row(session, row.id, Period.FULL_YEAR)
         if report is None:
             raise Invalid(f"{_label(row)}尚未填报全年实际完成情况，不能人工评分", "score")
         target = next((t for t in target_rows(row) if t.id == row_id), None)
@@ -713,7 +714,7 @@ def set_manual_score(
         session.flush()
         session.refresh(report)
         try:
-            result = _score(row, _domain_report(row, report), scheme)
+            result = _score(row, actuals_of(row, report), scheme)
         except ScoringError as exc:
             raise Invalid("；".join(exc.problems), "score") from None
         uow.audit(
@@ -741,8 +742,8 @@ def report(
     with uow:
         row = uow.tables.get(table_id)
         _may_read(actor, row)
-        found = _report(uow.session, table_id, wanted)
-        return None if found is None else _domain_report(row, found)
+        found = report_row(uow.session, table_id, wanted)
+        return None if found is None else actuals_of(row, found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -785,8 +786,8 @@ def form(uow: UnitOfWork, table_id: int, period: str | Period, actor: Actor | No
     with uow:
         row = uow.tables.get(table_id)
         _may_read(actor, row)
-        stored = _report(uow.session, table_id, wanted)
-        domain = _domain_report(row, stored) if stored is not None else None
+        stored = report_row(uow.session, table_id, wanted)
+        domain = actuals_of(row, stored) if stored is not None else None
         by_key = {_key(i): i for i in stored.items} if stored is not None else {}
         names = {t.id: row_name(t) for t in target_rows(row)}
         rows = []
@@ -850,7 +851,7 @@ class TableEvaluation:
 
 
 def _evaluation(row: TargetTableRow, session: Session, scheme: ScoringScheme) -> TableEvaluation:
-    stored = _report(session, row.id, Period.FULL_YEAR)
+    stored = report_row(session, row.id, Period.FULL_YEAR)
     target = _domain_target(row)
     if stored is None:
         return TableEvaluation(
@@ -863,7 +864,7 @@ def _evaluation(row: TargetTableRow, session: Session, scheme: ScoringScheme) ->
             None,
             ("尚未填报全年实际完成情况",),
         )
-    actuals = _domain_report(row, stored)
+    actuals = actuals_of(row, stored)
     try:
         score = _score(row, actuals, scheme, target)
     except ScoringError as exc:
@@ -986,13 +987,13 @@ def monitor_table(
         _may_read(actor, row)
         if row.kind != PROJECT:
             raise Invalid("运行监控按项目进行，部门整体绩效目标表没有监控表", "table")
-        stored = _report(uow.session, row.id, Period.HALF_YEAR)
+        stored = report_row(uow.session, row.id, Period.HALF_YEAR)
         if stored is None:
             return None
         config = config or MonitoringConfig()
         if stored.month is not None and config.month != stored.month:
             config = replace(config, month=stored.month)
-        return monitor_project(project_of(row), _domain_report(row, stored), config)
+        return monitor_project(project_of(row), actuals_of(row, stored), config)
 
 
 def monitor_unit(
@@ -1008,14 +1009,14 @@ def monitor_unit(
         monitors: list[tuple[int, ProjectMonitor]] = []
         missing: list[tuple[int, str]] = []
         for row in rows:
-            stored = _report(uow.session, row.id, Period.HALF_YEAR)
+            stored = report_row(uow.session, row.id, Period.HALF_YEAR)
             if stored is None:
                 missing.append((row.id, row.name))
                 continue
             monitors.append(
                 (
                     row.id,
-                    monitor_project(project_of(row), _domain_report(row, stored), config),
+                    monitor_project(project_of(row), actuals_of(row, stored), config),
                 )
             )
         summaries = summarize([(unit, m) for _, m in monitors], config)
@@ -1062,9 +1063,9 @@ def template(
             if row.kind == OVERALL:
                 target = replace(target, name=overall_name(unit))
             targets.append(target)
-            stored = _report(uow.session, row.id, wanted)
+            stored = report_row(uow.session, row.id, wanted)
             if stored is not None:
-                filled[target.name] = replace(_domain_report(row, stored), project=target.name)
+                filled[target.name] = replace(actuals_of(row, stored), project=target.name)
                 if month is None and stored.month is not None:
                     month = stored.month
     return write_actuals_template(
@@ -1263,11 +1264,11 @@ def previous_actuals(session: Session, row: TargetTableRow) -> dict[str, Any]:
     ).scalar_one_or_none()
     if last is None:
         return {}
-    stored = _report(session, last.id, Period.FULL_YEAR)
+    stored = report_row(session, last.id, Period.FULL_YEAR)
     if stored is None:
         return {}
     found: dict[str, Any] = {}
-    for item in _domain_report(last, stored).indicators:
+    for item in actuals_of(last, stored).indicators:
         if item.value is not None and not item.not_applicable:
             found.setdefault(item.indicator, item.value)
     return found

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from jixiao.domain.model import Document
 from jixiao.domain.workflow import ROLE_LABELS, Actor, Role
-from jixiao.services import SYSTEM, Services, tables, users
+from jixiao.interchange.actuals import loads_actuals
+from jixiao.services import SYSTEM, Services, actuals, tables, users
 from jixiao.store.models import TargetTableRow, UserRow
 
 DEMO_PASSWORD = "jixiao-demo"
@@ -91,9 +92,6 @@ def set_up(svc: Services, document: Document, *, with_actuals: bool = False) -> 
             department=user.department,
         )
     if with_actuals:
-        from jixiao.interchange.actuals import loads_actuals
-        from jixiao.services import actuals
-
         approve_all(svc, created)
         unit_user = next(u for u in created if u.role is Role.UNIT)
         reporter = Actor(unit_user.username, Role.UNIT, unit=unit_user.unit)

@@ -184,9 +184,9 @@ def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Sett
         return 0
     ids = [r.id for r in rows]
     earlier = {(r.unit_id, r.name, r.fiscal_year): r for r in _neighbours(session, rows, -1)}
-    half = performance._reports(session, ids, Period.HALF_YEAR)
-    full = performance._reports(session, ids, Period.FULL_YEAR)
-    previous_full = performance._reports(
+    half = performance.report_rows(session, ids, Period.HALF_YEAR)
+    full = performance.report_rows(session, ids, Period.FULL_YEAR)
+    previous_full = performance.report_rows(
         session, [r.id for r in earlier.values()], Period.FULL_YEAR
     )
     departments = dict(
@@ -207,7 +207,7 @@ def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Sett
         if before is not None and before.id in previous_full:
             previous = (
                 project_of(before),
-                performance._domain_report(before, previous_full[before.id]),
+                performance.actuals_of(before, previous_full[before.id]),
             )
         half_report = half.get(row.id)
         monitoring = config.monitoring
@@ -216,8 +216,8 @@ def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Sett
         target = overall_of(row) if row.kind == tables.OVERALL else project_of(row)
         facts = table_facts(
             target,
-            half=performance._domain_report(row, half_report) if half_report else None,
-            full=performance._domain_report(row, full[row.id]) if row.id in full else None,
+            half=performance.actuals_of(row, half_report) if half_report else None,
+            full=performance.actuals_of(row, full[row.id]) if row.id in full else None,
             previous=previous,
             review=config.review,
             scheme=config.scheme,
@@ -1113,10 +1113,10 @@ def indicator_detail(
         score: str | None = None
         rule = ""
         for period in (Period.HALF_YEAR, Period.FULL_YEAR):
-            stored = performance._report(s, table_id, period)
+            stored = performance.report_row(s, table_id, period)
             if stored is None:
                 continue
-            report = performance._domain_report(row, stored)
+            report = performance.actuals_of(row, stored)
             found = report.actual(name)
             if found is not None:
                 deviation = found.deviation

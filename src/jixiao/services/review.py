@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jixiao.domain.review import (
     ConfigError,
@@ -19,42 +16,12 @@ from jixiao.domain.review import (
 from jixiao.domain.taxonomy import OUTPUT
 from jixiao.domain.workflow import Actor, Grade
 from jixiao.services import tables
+from jixiao.services.actuals import previous_actuals
+from jixiao.services.config import config_table
 from jixiao.services.errors import Invalid, NotFound
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.models import TargetTableRow
 from jixiao.store.tables import overall_of, project_of
-
-
-def config_path(path: Path | None = None) -> Path | None:
-    """The configuration file in use: ``path``, else $JIXIAO_CONFIG, else ./jixiao.toml."""
-    if path is not None:
-        return path
-    env = os.environ.get("JIXIAO_CONFIG")
-    if env:
-        return Path(env)
-    local = Path("jixiao.toml")
-    return local if local.is_file() else None
-
-
-def config_table(name: str, path: Path | None = None) -> tuple[Path | None, dict[str, Any]]:
-    """The file in use and its ``[name]`` table (empty when there is no file or no table).
-
-    A file that cannot be read, is not TOML, or whose ``[name]`` is not a table is
-    :class:`Invalid`, naming the file.
-    """
-    found = config_path(path)
-    if found is None:
-        return None, {}
-    try:
-        data = tomllib.loads(found.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise Invalid(f"{found}: cannot be read: {exc.strerror or exc}", "config") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise Invalid(f"{found}: not valid TOML: {exc}", "config") from None
-    table = data.get(name, {})
-    if not isinstance(table, dict):
-        raise Invalid(f"{found}: [{name}] must be a table", "config")
-    return found, table
 
 
 def load_config(path: Path | None = None) -> ReviewConfig:
@@ -105,8 +72,6 @@ def review_table(
             found = review_overall(overall_of(row), config)
             grade, reasons = suggest_grade(found, config)
         else:
-            from jixiao.services.actuals import previous_actuals
-
             project = project_of(row)
             found = review_project(project, config, previous_actuals(uow.session, row))
             has_outputs = any(i.level1 == OUTPUT for i in project.indicators)

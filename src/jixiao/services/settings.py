@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from jixiao.ingest.isolation import ProcessLimits
+from jixiao.services.config import config_table
 from jixiao.services.errors import Invalid
 
 #: Names of the settings in messages (Chinese, for the operator).
@@ -54,8 +55,6 @@ class _ServerTable(PydanticBaseSettingsSource):
         return None, field_name, False  # unused: __call__ returns the whole table
 
     def __call__(self) -> dict[str, Any]:
-        from jixiao.services.review import config_table
-
         _, table = config_table("server")
         return dict(table)
 

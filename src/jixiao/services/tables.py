@@ -41,6 +41,7 @@ from jixiao.interchange import (
     value_to_dict,
 )
 from jixiao.services import access, clock, preview
+from jixiao.services import actuals as reporting
 from jixiao.services.errors import Conflict, Duplicate, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
 from jixiao.services.views import (
@@ -382,8 +383,6 @@ def import_document(
         if approved is not None:
             for table_id in ids:
                 _record_approved(uow, actor, table_id, approved)
-            from jixiao.services import actuals as reporting  # builds on this module
-
             for report in reports:
                 result = reporting.save_in(uow, actor, report, where=source_name, scheme=scheme)
                 saved += len(result.reports)
