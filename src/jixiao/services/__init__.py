@@ -14,7 +14,6 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from jixiao.domain.workflow import Actor, Role
 from jixiao.ingest import isolation
 from jixiao.services import (
     access,
@@ -65,7 +64,7 @@ __all__ = [
 ]
 
 #: The actor for work the system does itself (set-up, command-line administration).
-SYSTEM = Actor(username="system", role=Role.ADMIN)
+SYSTEM = access.SYSTEM
 
 
 class Services:

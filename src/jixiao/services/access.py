@@ -34,7 +34,7 @@ from jixiao.domain.workflow import (
     TableRef,
     check,
 )
-from jixiao.services.errors import PermissionDenied
+from jixiao.services.errors import Invalid, PermissionDenied
 from jixiao.store.models import DepartmentRow, TargetTableRow, UnitRow
 
 
@@ -70,6 +70,12 @@ _ASKERS = frozenset({Role.CONGRESS, Role.FINANCE, Role.AUDIT, Role.ADMIN, Role.D
 #: The actor the command line acts as (the operator on the server itself).
 SYSTEM_NAME = "system"
 
+#: The role that manages users and API tokens; one of them must stay enabled.
+MANAGER = Role.ADMIN
+
+#: The actor for work the system does itself (set-up, command-line administration).
+SYSTEM = Actor(username=SYSTEM_NAME, role=MANAGER)
+
 
 @dataclass(frozen=True, slots=True)
 class InquiryRef:
@@ -85,7 +91,35 @@ def _deny(reason: str) -> Decision:
 
 def is_system(actor: Actor) -> bool:
     """The command line's own actor (``jixiao`` run on the server), not a web user."""
-    return actor.username == SYSTEM_NAME and actor.role is Role.ADMIN
+    return actor.username == SYSTEM_NAME and actor.role is MANAGER
+
+
+def role_of(value: Role | str) -> Role:
+    """The role named ``value`` (its code, e.g. ``unit``), or :class:`Invalid` listing them."""
+    try:
+        return Role(value)
+    except ValueError:
+        choices = "、".join(f"{r.value}（{ROLE_LABELS[r]}）" for r in Role)
+        raise Invalid(f"未知角色“{value}”，可选：{choices}", "role") from None
+
+
+def check_binding(role: Role, unit: str | None, department: str | None) -> None:
+    """A 单位填报 user belongs to a unit, a 主管部门 user to a department: :class:`Invalid`
+    when the one the role needs is missing."""
+    if role is Role.UNIT and not unit:
+        raise Invalid("单位填报用户必须指定所属单位", "unit")
+    if role is Role.DEPARTMENT and not department:
+        raise Invalid("主管部门审核用户必须指定主管部门", "department")
+
+
+def bound_to_unit(role: Role) -> bool:
+    """Whether a user of ``role`` is held to a unit (单位填报)."""
+    return role is Role.UNIT
+
+
+def bound_to_department(role: Role) -> bool:
+    """Whether a user of ``role`` is held to a department (主管部门审核)."""
+    return role is Role.DEPARTMENT
 
 
 def _in_scope(actor: Actor, table: TableRef) -> Decision:
@@ -233,11 +267,16 @@ def inquiry_waits_for(actor: Actor) -> str:
 
 
 __all__ = [
+    "MANAGER",
+    "SYSTEM",
     "SYSTEM_NAME",
     "AnyAction",
     "InquiryRef",
     "Read",
     "allowed",
+    "bound_to_department",
+    "bound_to_unit",
+    "check_binding",
     "fixed_department",
     "fixed_unit",
     "inquiry_waits_for",
@@ -245,6 +284,7 @@ __all__ = [
     "is_unit_user",
     "may",
     "require",
+    "role_of",
     "table_scope",
     "visible_statuses",
 ]

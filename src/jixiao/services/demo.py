@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from jixiao.domain.model import Document
-from jixiao.domain.workflow import ROLE_LABELS, Actor, Role
+from jixiao.domain.workflow import ROLE_LABELS, Action, Actor, Role
 from jixiao.interchange.actuals import loads_actuals
-from jixiao.services import SYSTEM, Services, actuals, tables, users
+from jixiao.services import SYSTEM, Services, access, actuals, tables, users
 from jixiao.store.models import TargetTableRow, UserRow
 
 DEMO_PASSWORD = "jixiao-demo"
@@ -26,6 +26,15 @@ class DemoUser:
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.username, self.role, unit=self.unit, department=self.department)
+
+
+def _first_who_may(users_: list[DemoUser], action: Action) -> DemoUser:
+    """The first demo user whose role may ``action`` (services.access decides)."""
+    return next(u for u in users_ if access.may(u.actor, action))
 
 
 def demo_users(document: Document) -> list[DemoUser]:
@@ -54,10 +63,8 @@ def is_empty(svc: Services) -> bool:
 def approve_all(svc: Services, users_: list[DemoUser]) -> int:
     """Take every draft table through the workflow: the unit submits, finance reviews (优)
     and approves — the demo's published targets are approved targets.  Returns the count."""
-    unit_user = next(u for u in users_ if u.role is Role.UNIT)
-    finance_user = next(u for u in users_ if u.role is Role.FINANCE)
-    unit = Actor(unit_user.username, Role.UNIT, unit=unit_user.unit)
-    finance = Actor(finance_user.username, Role.FINANCE)
+    unit_user = _first_who_may(users_, Action.SUBMIT)
+    unit, finance = unit_user.actor, _first_who_may(users_, Action.APPROVE).actor
     rows, _ = tables.list_tables(svc.uow(), tables.TableFilter(unit=unit_user.unit, limit=10_000))
     for row in rows:
         tables.submit(svc.uow(), unit, row.id)
@@ -93,8 +100,7 @@ def set_up(svc: Services, document: Document, *, with_actuals: bool = False) -> 
         )
     if with_actuals:
         approve_all(svc, created)
-        unit_user = next(u for u in created if u.role is Role.UNIT)
-        reporter = Actor(unit_user.username, Role.UNIT, unit=unit_user.unit)
+        reporter = _first_who_may(created, Action.REPORT).actor
         for path in example_actuals():
             doc = loads_actuals(path.read_bytes(), where=str(path))
             actuals.save_document(svc.uow(), reporter, doc, where=path.name)

@@ -13,7 +13,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from jixiao.domain.workflow import ROLE_LABELS, Actor, Role
+from jixiao.domain.workflow import Action, Actor, Role
+from jixiao.services import access
 from jixiao.services.errors import (
     Duplicate,
     Invalid,
@@ -108,11 +109,7 @@ def add_user(
     """Create a user.  A 单位填报 user needs a unit, a 主管部门审核 user a department
     (created when new).  ``by`` is who does it, for the audit trail; ``must_change``: the
     password is an initial one, the user must choose their own at the first log-in."""
-    try:
-        role = Role(role)
-    except ValueError:
-        choices = "、".join(f"{r.value}（{ROLE_LABELS[r]}）" for r in Role)
-        raise Invalid(f"未知角色“{role}”，可选：{choices}", "role") from None
+    role = access.role_of(role)
     username = username.strip()
     if not username:
         raise Invalid("用户名不能为空", "username")
@@ -121,10 +118,7 @@ def add_user(
     if display_name is not None and len(display_name) > 200:
         raise Invalid("姓名不能超过 200 个字符", "display_name")
     check_password(password, username)
-    if role is Role.UNIT and not unit:
-        raise Invalid("单位填报用户必须指定所属单位", "unit")
-    if role is Role.DEPARTMENT and not department:
-        raise Invalid("主管部门审核用户必须指定主管部门", "department")
+    access.check_binding(role, unit, department)
     with uow:
         s = uow.session
         if s.execute(select(UserRow).where(UserRow.username == username)).first():
@@ -147,7 +141,7 @@ def add_user(
             password_hash=_hasher.hash(password),
             role=role.value,
             unit=unit_row,
-            department=dept_row if role is Role.DEPARTMENT else None,
+            department=dept_row if access.bound_to_department(role) else None,
             must_change_password=must_change,
         )
         s.add(user)
@@ -248,7 +242,7 @@ def active_admins(uow: UnitOfWork) -> int:
             uow.session.execute(
                 select(func.count())
                 .select_from(UserRow)
-                .where(UserRow.role == Role.ADMIN.value, UserRow.active.is_(True))
+                .where(UserRow.role == access.MANAGER.value, UserRow.active.is_(True))
             ).scalar_one()
         )
 
@@ -424,12 +418,14 @@ def _end_sessions(uow: UnitOfWork, user: UserRow) -> None:
 
 def _keep_an_admin(uow: UnitOfWork, user: UserRow) -> None:
     """Refuse to take away the last enabled administrator."""
-    if user.role != Role.ADMIN.value or not user.active:
+    if user.role != access.MANAGER.value or not user.active:
         return
     others = uow.session.execute(
         select(func.count())
         .select_from(UserRow)
-        .where(UserRow.role == Role.ADMIN.value, UserRow.active.is_(True), UserRow.id != user.id)
+        .where(
+            UserRow.role == access.MANAGER.value, UserRow.active.is_(True), UserRow.id != user.id
+        )
     ).scalar_one()
     if not others:
         raise Invalid(f"“{user.username}”是唯一启用的管理员，不能停用或改为其他角色", "role")
@@ -477,19 +473,12 @@ def set_role(
     department: str | None = None,
 ) -> UserView:
     """Change a user's role (and the unit or department the role needs)."""
-    try:
-        role = Role(role)
-    except ValueError:
-        choices = "、".join(f"{r.value}（{ROLE_LABELS[r]}）" for r in Role)
-        raise Invalid(f"未知角色“{role}”，可选：{choices}", "role") from None
-    if role is Role.UNIT and not unit:
-        raise Invalid("单位填报用户必须指定所属单位", "unit")
-    if role is Role.DEPARTMENT and not department:
-        raise Invalid("主管部门审核用户必须指定主管部门", "department")
+    role = access.role_of(role)
+    access.check_binding(role, unit, department)
     with uow:
         s = uow.session
         user = _user_row(uow, username)
-        if role is not Role.ADMIN:
+        if role is not access.MANAGER:
             _keep_an_admin(uow, user)
         before = {
             "role": user.role,
@@ -502,7 +491,7 @@ def set_role(
                 select(DepartmentRow).where(DepartmentRow.name == department)
             ).scalar_one_or_none() or DepartmentRow(name=department)
         unit_row = None
-        if role is Role.UNIT and unit:
+        if access.bound_to_unit(role) and unit:
             unit_row = (
                 s.execute(select(UnitRow).where(UnitRow.name == unit)).unique().scalar_one_or_none()
             )
@@ -510,7 +499,7 @@ def set_role(
                 unit_row = UnitRow(name=unit, department=dept_row)
         user.role = role.value
         user.unit = unit_row
-        user.department = dept_row if role is Role.DEPARTMENT else None
+        user.department = dept_row if access.bound_to_department(role) else None
         _end_sessions(uow, user)  # pages cached for the old role must not stay open
         uow.audit(
             by,
@@ -521,7 +510,7 @@ def set_role(
             after={
                 "role": role.value,
                 "unit": unit if unit_row else None,
-                "department": department if role is Role.DEPARTMENT else None,
+                "department": department if access.bound_to_department(role) else None,
             },
         )
         uow.commit()
@@ -614,7 +603,9 @@ def revoke_token(uow: UnitOfWork, who: Actor, token_id: int) -> TokenView:
     exist (they may not learn which tokens there are)."""
     with uow:
         row = uow.session.get(ApiTokenRow, token_id)
-        if row is None or (row.user.username != who.username and who.role is not Role.ADMIN):
+        if row is None or (
+            row.user.username != who.username and not access.may(who, Action.MANAGE_USERS)
+        ):
             raise NotFound(f"令牌 {token_id} 不存在")
         if row.revoked_at is None:
             row.revoked_at = datetime.now(UTC)

@@ -159,7 +159,7 @@ class _NotAdmin(ServiceError):
     status = 403
 
     def __init__(self) -> None:
-        super().__init__(f"只有{ROLE_LABELS[Role.ADMIN]}可以管理用户")
+        super().__init__(f"只有{ROLE_LABELS[access.MANAGER]}可以管理用户")
 
 
 def _users_page(
