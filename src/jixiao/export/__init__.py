@@ -20,12 +20,13 @@ Public API::
         sheets 汇总 (one row per UnitSummary) and one 项目绩效监控表 per ProjectMonitor
     sheet_titles(names, reserved=()) -> list[str]      valid, unique Excel sheet titles
     LIGHT_FILLS                                         fill colour of each Light
+    subset_fonts(text, folder) -> (regular, bold)       the CJK fonts cut to ``text`` (PDF)
 
 The layout of each sheet (which row and column holds which number) is documented in
 :mod:`jixiao.export.self_evaluation` and :mod:`jixiao.export.monitoring`.
 """
 
-from jixiao.export._font import FontMissing
+from jixiao.export._font import FontMissing, subset_fonts
 from jixiao.export._sheet import sheet_titles
 from jixiao.export.monitoring import LIGHT_FILLS, monitoring_workbook
 from jixiao.export.self_evaluation import overall_sheet, project_sheet, self_evaluation_workbook
@@ -38,4 +39,5 @@ __all__ = [
     "project_sheet",
     "self_evaluation_workbook",
     "sheet_titles",
+    "subset_fonts",
 ]

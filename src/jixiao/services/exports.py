@@ -33,7 +33,7 @@ from pathlib import Path
 
 from jixiao.domain.model import Document, OverallTargets
 from jixiao.domain.workflow import Actor
-from jixiao.export._font import subset_fonts
+from jixiao.export import subset_fonts
 from jixiao.export.html import workbook_html
 from jixiao.export.opendata import (
     GOAL_FIELDS,
