@@ -19,7 +19,7 @@ from jixiao.domain.messages import place_text, warning_label
 from jixiao.domain.model import Document, Period, Project
 from jixiao.domain.values import TargetValue
 from jixiao.domain.workflow import ROLE_LABELS, Role
-from jixiao.ingest import FORMATS, IngestError, Step, explain_path, isolation, read_path
+from jixiao.ingest import FORMATS, IngestError, Step, isolation, read_path
 from jixiao.interchange import dumps, json_schema
 
 if TYPE_CHECKING:
@@ -209,12 +209,25 @@ def parse(
 def _explain(file: Path, format: str) -> None:
     """``parse --explain``: the importer's decisions, stage by stage, in file order, one
     line each: ``place  [stage] decision — grounds``."""
-    doc, steps, refused = explain_path(file, format=format)
+    from jixiao.services import Invalid
+    from jixiao.services import settings as configuration
+
+    try:
+        # In the limited child process, like every reading of a file (a hostile file
+        # explained costs the child its life, not this process its memory).
+        doc, steps, refused = isolation.explain_path_isolated(
+            file, format=format, name=file.name, limits=configuration.process_limits()
+        )
+    except Invalid as exc:  # a bad setting, named
+        _fail(exc)
+    except IngestError as exc:  # beyond the limits of the process
+        refused, steps, doc = exc, [], None
     out.print(f"[bold]{escape(file.name)}：导入过程（{len(steps)} 步）[/]")
     for step in steps:
         out.print(_step_line(step), soft_wrap=True)
     if refused is not None:
-        err.print(f"[bold red]未导入：[/]{escape(str(refused))}", soft_wrap=True)
+        shown = str(refused).replace(file.name, str(file), 1)
+        err.print(f"[bold red]未导入：[/]{escape(shown)}", soft_wrap=True)
         raise typer.Exit(1)
     assert doc is not None
     indicators = sum(len(p.indicators) for p in doc.projects)

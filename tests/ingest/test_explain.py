@@ -119,3 +119,31 @@ def test_cli_prints_the_trace(tmp_path: Path, refuse: bool) -> None:
         assert done.returncode == 0, done.stderr
         assert "第 6 行  [逐行读取] 合计行，不是指标" in done.stdout
         assert "共 1 个项目、4 个指标" in done.stdout
+
+
+def test_explain_reads_in_the_limited_child_process(tmp_path: Path) -> None:
+    """``parse --explain`` reads the file in the child process with the parse limits (the
+    same trace as in-process); a wall-clock limit no child can meet refuses it, which a
+    reading in the command's own process would never do."""
+    from jixiao.ingest import explain_path
+    from jixiao.ingest.isolation import ProcessLimits, explain_path_isolated
+
+    path = _write(tmp_path, TABLE)
+    doc, steps, refused = explain_path_isolated(path, name="table.txt")
+    here, here_steps, here_refused = explain_path(path, name="table.txt")
+    assert refused is None and here_refused is None
+    assert doc == here
+    assert steps == here_steps and steps
+    _, _, refused = explain_path_isolated(_write(tmp_path, "会议纪要\n今天天气很好。\n"))
+    assert refused is not None and "table.txt" in str(refused)
+    done = subprocess.run(
+        [sys.executable, "-m", "jixiao", "parse", str(path), "--explain"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "JIXIAO_PARSE_SECONDS": "0.001"},
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "时间上限" in done.stderr and str(path) in done.stderr
+    assert ProcessLimits.in_force().wall_seconds == 90  # this process's settings untouched

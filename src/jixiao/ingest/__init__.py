@@ -39,7 +39,15 @@ from jixiao.ingest._text import TextSource, decode
 from jixiao.ingest._vocab import misread_name
 from jixiao.ingest.errors import IngestError
 
-__all__ = ["FORMATS", "IngestError", "Step", "explain_path", "read_bytes", "read_path"]
+__all__ = [
+    "FORMATS",
+    "IngestError",
+    "Step",
+    "explain_bytes",
+    "explain_path",
+    "read_bytes",
+    "read_path",
+]
 
 _TextReader = Callable[..., Document]
 _TEXT_READERS: dict[str, tuple[_TextReader, Callable[[TextSource], float]]] = {
@@ -287,6 +295,18 @@ def explain_path(
     with explaining() as steps:
         try:
             doc = read_path(path, format=format, name=name)
+        except IngestError as exc:
+            return None, steps, exc
+    return doc, steps, None
+
+
+def explain_bytes(
+    data: bytes, name: str, *, format: str = "auto"
+) -> tuple[Document | None, list[Step], IngestError | None]:
+    """:func:`explain_path` of bytes already read (what the isolated child runs)."""
+    with explaining() as steps:
+        try:
+            doc = read_bytes(data, name, format=format)
         except IngestError as exc:
             return None, steps, exc
     return doc, steps, None

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.domain.model import Document
+from jixiao.ingest._explain import Stage, Step
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.guard import LimitExceeded
 
@@ -49,6 +50,7 @@ __all__ = [
     "Outcome",
     "ProcessLimits",
     "also_preload",
+    "explain_path_isolated",
     "read_bytes_isolated",
     "read_path_isolated",
     "run",
@@ -371,3 +373,64 @@ def read_path_isolated(
     label = name or str(path)
     limits = limits or ProcessLimits.in_force()
     return read_bytes_isolated(read_file(path, label, limits), label, format=format, limits=limits)
+
+
+# -- explaining a reading (jixiao parse --explain) ----------------------------------------
+
+
+def _explain_document(data: bytes, name: str, format: str) -> str:
+    from jixiao.ingest import explain_bytes
+    from jixiao.interchange import dumps, location_to_dict
+
+    doc, steps, refused = explain_bytes(data, name, format=format)
+    return json.dumps(
+        {
+            "document": dumps(doc, indent=None) if doc is not None else None,
+            "steps": [[s.stage.value, location_to_dict(s.where), s.decision, s.why] for s in steps],
+            "refused": (
+                [refused.file, refused.problem, refused.line, refused.page, type(refused).__name__]
+                if refused is not None
+                else None
+            ),
+        },
+        ensure_ascii=False,
+    )
+
+
+def explain_path_isolated(
+    path: str | Path,
+    *,
+    format: str = "auto",
+    name: str | None = None,
+    limits: ProcessLimits | None = None,
+) -> tuple[Document | None, list[Step], IngestError | None]:
+    """:func:`jixiao.ingest.explain_path` in a limited child process (same result): the
+    document (None when refused), the steps, the refusal.  A file beyond the limits of the
+    process itself raises :class:`LimitExceeded` as :func:`read_path_isolated` does."""
+    from jixiao.interchange import FormatError, loads, location_from_dict
+
+    label = name or str(path)
+    limits = limits or ProcessLimits.in_force()
+    data = read_file(path, label, limits)
+    outcome = run(_explain_document, data, label, format, name=label, limits=limits)
+    found = json.loads(outcome.value)
+    steps = [
+        Step(Stage(stage), location_from_dict(where), decision, why)
+        for stage, where, decision, why in found["steps"]
+    ]
+    refused: IngestError | None = None
+    if found["refused"] is not None:
+        file, problem, line, page, kind = found["refused"]
+        error = LimitExceeded if kind == LimitExceeded.__name__ else IngestError
+        refused = (
+            LimitExceeded(file, problem)
+            if error is LimitExceeded
+            else IngestError(file, problem, line=line, page=page)
+        )
+    doc = None
+    if found["document"] is not None:
+        try:
+            doc = loads(found["document"], where=label)
+        except FormatError as exc:  # pragma: no cover - the child wrote it with dumps
+            raise IngestError(label, f"解析结果无法读回：{exc}") from None
+    return doc, steps, refused
