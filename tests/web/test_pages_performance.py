@@ -16,6 +16,7 @@ import html as htmllib
 import io
 import json
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, unquote
@@ -24,12 +25,14 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
 
 from jixiao.domain.monitoring import LIGHT_LABELS, Light
 from jixiao.domain.workflow import Actor, Role
 from jixiao.ingest import read_path
 from jixiao.services import SYSTEM, Services, demo, tables, users
 from jixiao.services import actuals as performance
+from jixiao.store.models import ActualReportRow, TargetTableRow
 from jixiao.web.app import create_app
 from tests.conftest import SEED
 from tests.web.test_pages import (
@@ -462,6 +465,60 @@ def test_texts_longer_than_their_limits_are_refused_at_their_fields(
     assert (field.group(1), htmllib.unescape(field.group(2))) == (long_reason, message)
     assert performance.report(svc.uow(), tid, "full_year") == stored
     assert saves(svc, tid) == before
+
+
+def test_amounts_in_the_tables_unit_exact_and_never_in_scientific_notation(
+    client: TestClient, svc: Services
+) -> None:
+    """A table printed in 元 takes its report's amounts in 元: shown exactly as stored, typed
+    with grouping commas, kept exact (元 in the store, with the unit); the unit's page
+    shows them in 万元, grouped, never as 3.30984e+06."""
+    tid = table_id(svc, ACTIVITIES)
+    with svc.uow() as uow:
+        uow.session.get(TargetTableRow, tid).funds_unit = "元"
+        uow.commit()
+    url = f"/tables/{tid}/actuals/full_year"
+    b = login(client, "danwei")
+    html = b.get(url).text
+    assert "项目资金（元）" in html
+    fields = form_fields(html).fields
+    assert (fields["budget"], fields["executed"]) == ("1200000", "980000")  # 120 and 98 万元
+
+    typed = dict(fields, budget="33,098,400,000", executed="1,234,567.89")
+    done = b.post(url, typed)
+    assert done.status_code == 303, problems(done.text)
+    report = performance.report(svc.uow(), tid, "full_year")
+    assert report is not None
+    assert (report.budget, report.executed, report.money_unit) == (3_309_840, 123.456789, "元")
+    with svc.uow() as uow:
+        stored = uow.session.execute(
+            select(ActualReportRow).where(
+                ActualReportRow.table_id == tid, ActualReportRow.period == "full_year"
+            )
+        ).scalar_one()
+        assert (stored.budget, stored.executed) == (
+            Decimal("33098400000"),
+            Decimal("1234567.89"),
+        )
+        assert stored.money_unit == "元"
+    fields = form_fields(b.get(url).text).fields
+    assert (fields["budget"], fields["executed"]) == ("33098400000", "1234567.89")
+
+    page = b.get(f"/units/{UNIT_Q}/performance?year={YEAR}").text
+    rows = [[c.text for c in r] for r in html_tables(page)["evaluation-table"]]
+    row = next(r for r in rows if r[0] == ACTIVITIES)
+    assert row[1:3] == ["3,309,840.00", "123.456789"]
+    assert "e+0" not in page
+
+    # Not a number, below zero, or finer than the store keeps: refused at the field.
+    for amount, message in (
+        ("九十八万", "执行数应为数字（元），不是“九十八万”"),
+        ("-1", "执行数应为不小于 0 的数字（元）"),
+        ("0.00001", "执行数“0.00001”元超出可记录的范围（精确到 0.0001 元）"),
+    ):
+        refused = b.post(url, dict(fields, executed=amount))
+        assert refused.status_code == 422
+        assert problems(refused.text) == [message]
 
 
 def test_stale_lock_after_a_save_of_indicators_only(client: TestClient, svc: Services) -> None:

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from jixiao.domain._pickling import by_fields
 from jixiao.domain.model import Period, Project
+from jixiao.domain.money import DEFAULT_UNIT
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Kind, Number, TargetValue
 
@@ -88,6 +89,9 @@ class ProjectActuals:
     execution_reason: str = ""  # why execution is behind (when it is)
     indicators: tuple[IndicatorActual, ...] = ()
     source: Provenance | None = field(default=None, compare=False)
+    # The unit the amounts were given in (a form in the table's unit: 元 / 千元 / 万元); the
+    # amounts themselves are always in 万元 here, the unit says how to show them again.
+    money_unit: str = DEFAULT_UNIT
 
     def actual(self, indicator: str) -> IndicatorActual | None:
         for item in self.indicators:

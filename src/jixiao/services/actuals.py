@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from jixiao.domain.actuals import (
 )
 from jixiao.domain.limits import too_long
 from jixiao.domain.model import OverallTargets, Period, Project
+from jixiao.domain.money import DEFAULT_UNIT, MONEY_UNITS, in_unit, to_yuan
 from jixiao.domain.monitoring import (
     MonitoringConfig,
     MonitoringConfigError,
@@ -56,6 +58,7 @@ from jixiao.domain.scoring import (
     score_overall,
     score_project,
 )
+from jixiao.domain.values import Number
 from jixiao.domain.workflow import Action, Actor, Status, TableRef
 from jixiao.interchange import (
     location_from_dict,
@@ -247,13 +250,24 @@ def actuals_of(row: TargetTableRow, report: ActualReportRow) -> ProjectActuals:
     return ProjectActuals(
         project=_owner(row),
         period=Period(report.period),
-        budget=report.budget,
-        executed=report.executed,
-        budget_initial=report.budget_initial,
+        budget=_from_store(report.budget),
+        executed=_from_store(report.executed),
+        budget_initial=_from_store(report.budget_initial),
         execution_reason=report.execution_reason,
         indicators=tuple(_domain_item(row_name(t), i) for t, i in found if i is not None),
         source=location_from_dict(report.source),
+        money_unit=report.money_unit or DEFAULT_UNIT,
     )
+
+
+def _to_store(amount: Number | None) -> Decimal | None:
+    """An amount of the domain's actuals (万元) as the store keeps it: 元, exact."""
+    return None if amount is None else to_yuan(amount, DEFAULT_UNIT)
+
+
+def _from_store(yuan: Decimal | None) -> float | None:
+    """A stored amount (元) as the domain's actuals take it: 万元 (3309840 → 330.984)."""
+    return None if yuan is None else float(in_unit(Decimal(yuan), DEFAULT_UNIT))
 
 
 def _report_dict(report: ActualReportRow | None, row: TargetTableRow) -> dict[str, Any] | None:
@@ -264,9 +278,9 @@ def _report_dict(report: ActualReportRow | None, row: TargetTableRow) -> dict[st
     return {
         "period": report.period,
         "month": report.month,
-        "budget_initial": report.budget_initial,
-        "budget": report.budget,
-        "executed": report.executed,
+        "budget_initial": _from_store(report.budget_initial),
+        "budget": _from_store(report.budget),
+        "executed": _from_store(report.executed),
         "execution_reason": report.execution_reason,
         "items": [
             {
@@ -453,9 +467,10 @@ def _write(
         report = ActualReportRow(table_id=row.id, period=actuals.period.value)
         session.add(report)
     report.month = month if actuals.period is Period.HALF_YEAR else None
-    report.budget_initial = actuals.budget_initial
-    report.budget = actuals.budget
-    report.executed = actuals.executed
+    report.budget_initial = _to_store(actuals.budget_initial)
+    report.budget = _to_store(actuals.budget)
+    report.executed = _to_store(actuals.executed)
+    report.money_unit = actuals.money_unit if actuals.money_unit in MONEY_UNITS else DEFAULT_UNIT
     report.execution_reason = actuals.execution_reason.strip()
     report.source = location_to_dict(actuals.source)
     report.updated_by = actor.username
@@ -774,6 +789,8 @@ class ActualsForm:
     rows: tuple[FormRow, ...]
     can_report: bool
     can_rescore: bool
+    # The unit the form's amounts are shown and typed in: the target table's (元 / 千元 / 万元).
+    money_unit: str = DEFAULT_UNIT
 
 
 def _text(value: dict[str, Any] | None) -> str | None:
@@ -833,6 +850,7 @@ def form(uow: UnitOfWork, table_id: int, period: str | Period, actor: Actor | No
             rows=tuple(rows),
             can_report=access.may(actor, Action.REPORT, ref),
             can_rescore=access.may(actor, Action.RESCORE, ref),
+            money_unit=row.funds_unit if row.funds_unit in MONEY_UNITS else DEFAULT_UNIT,
         )
 
 

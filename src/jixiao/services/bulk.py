@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from jixiao.domain.actuals import ProjectActuals
 from jixiao.domain.model import Project
-from jixiao.domain.money import DEFAULT_UNIT
+from jixiao.domain.money import DEFAULT_UNIT, to_yuan
 from jixiao.domain.oversight import TableFacts, table_facts
 from jixiao.domain.values import TargetValue
 from jixiao.domain.workflow import Action, Actor, Status
@@ -428,9 +428,11 @@ class _Writer:
                 table_id,
                 report.period.value,
                 month,
-                report.budget_initial,
-                report.budget,
-                report.executed,
+                # in 元, exact, as the store keeps amounts (the actuals give 万元)
+                None if report.budget_initial is None else to_yuan(report.budget_initial),
+                None if report.budget is None else to_yuan(report.budget),
+                None if report.executed is None else to_yuan(report.executed),
+                report.money_unit,
                 report.execution_reason,
                 self.actor.username,
                 self.now,

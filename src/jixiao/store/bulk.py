@@ -84,6 +84,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "budget_initial",
         "budget",
         "executed",
+        "money_unit",
         "execution_reason",
         "updated_by",
         "updated_at",

@@ -334,7 +334,7 @@ class ActualReportRow(Base):
     """A table's actuals for one period (运行监控 at the checkpoint, 绩效自评 at year end).
 
     For a project table the rows are its indicators; for an overall table (部门整体) its
-    goals (work items).  Money in 万元.
+    goals (work items).  Money in 元 (exact), given in ``money_unit``.
     """
 
     __tablename__ = "actual_report"
@@ -344,9 +344,12 @@ class ActualReportRow(Base):
     table_id: Mapped[int] = mapped_column(ForeignKey("target_table.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(10))  # "half_year" | "full_year"
     month: Mapped[int | None] = mapped_column(Integer)  # the checkpoint month
-    budget_initial: Mapped[float | None] = mapped_column(Float)  # 年初预算数
-    budget: Mapped[float | None] = mapped_column(Float)  # 全年预算数 (adjusted)
-    executed: Mapped[float | None] = mapped_column(Float)  # 执行数
+    # Funds in 元, exact (as the target table's); money_unit is the unit they were given in
+    # (元 / 千元 / 万元; 万元 for jixiao-actuals/1 files and reports stored before).
+    budget_initial: Mapped[Decimal | None] = mapped_column(MONEY)  # 年初预算数
+    budget: Mapped[Decimal | None] = mapped_column(MONEY)  # 全年预算数 (adjusted)
+    executed: Mapped[Decimal | None] = mapped_column(MONEY)  # 执行数
+    money_unit: Mapped[str] = mapped_column(String(4), default="万元", server_default="万元")
     execution_reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[Any] = mapped_column(nullable=True)
     updated_by: Mapped[str] = mapped_column(String(100))

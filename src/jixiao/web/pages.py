@@ -35,6 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from jixiao.domain.messages import error_message, error_title, operator_name
+from jixiao.domain.money import format_money, to_yuan
 from jixiao.domain.monitoring import LIGHT_LABELS
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.review import SEVERITY_LABELS
@@ -178,6 +179,12 @@ def error_page(
 # -- template helpers ---------------------------------------------------------------------
 
 
+def wan_text(amount: float | None) -> str:
+    """An amount of the actuals (万元) as a page shows it: exact, grouped, never in
+    scientific notation (330.984 → ``330.984``, 3309840 → ``3,309,840.00``)."""
+    return format_money(None if amount is None else to_yuan(amount))
+
+
 def fmt_time(value: datetime | str | None) -> str:
     """A stored time (UTC; naive means UTC) as shown: ``2025-03-01 14:05``, in the
     configured time zone ($JIXIAO_TZ)."""
@@ -247,6 +254,7 @@ def _value_text(data: Any) -> str:
 
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.filters["time"] = fmt_time
+templates.env.filters["wan"] = wan_text
 templates.env.filters["person"] = person
 templates.env.filters["place"] = place
 templates.env.filters["location"] = location

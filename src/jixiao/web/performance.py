@@ -16,6 +16,7 @@ exports use).
 from __future__ import annotations
 
 import math
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
@@ -33,6 +34,7 @@ from jixiao.domain.actuals import (
 )
 from jixiao.domain.limits import LIMITS, too_long
 from jixiao.domain.model import Period
+from jixiao.domain.money import in_unit, to_yuan
 from jixiao.domain.monitoring import LIGHT_LABELS, Light
 from jixiao.domain.values import parse_value
 from jixiao.domain.workflow import Action, Actor, Status, TableRef
@@ -58,8 +60,12 @@ CATEGORIES = [x.value for x in DeviationCategory]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _money(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+def _money(value: float | None, unit: str) -> str:
+    """An amount of the actuals (万元) as the form's input shows it: exact, in ``unit``,
+    without grouping or scientific notation (330.984 万元 in 元 → ``3309840``)."""
+    if value is None:
+        return ""
+    return f"{in_unit(to_yuan(value), unit):f}"
 
 
 def _stored_values(page: performance.ActualsForm) -> dict[str, str]:
@@ -68,9 +74,9 @@ def _stored_values(page: performance.ActualsForm) -> dict[str, str]:
     values: dict[str, str] = {}
     if report is not None:
         values.update(
-            budget_initial=_money(report.budget_initial),
-            budget=_money(report.budget),
-            executed=_money(report.executed),
+            budget_initial=_money(report.budget_initial, page.money_unit),
+            budget=_money(report.budget, page.money_unit),
+            executed=_money(report.executed, page.money_unit),
             execution_reason=report.execution_reason,
         )
     if page.month is not None:
@@ -92,19 +98,27 @@ def _stored_values(page: performance.ActualsForm) -> dict[str, str]:
     return values
 
 
-def _amount(form: FormData, name: str, label: str, errors: dict[str, str]) -> float | None:
+def _amount(
+    form: FormData, name: str, label: str, unit: str, errors: dict[str, str]
+) -> float | None:
+    """An amount typed in ``unit`` (grouping commas allowed), as the actuals take it: 万元,
+    exact to the 元's hundredth (3,309,840.00 元 → 330.984)."""
     text = _text(form, name).strip().replace(",", "").replace("，", "")
     if not text:
         return None
     try:
-        value = float(text)
-    except ValueError:
-        errors[name] = f"{label}应为数字（万元），不是“{text}”"
+        value = Decimal(text)
+    except InvalidOperation:
+        errors[name] = f"{label}应为数字（{unit}），不是“{text}”"
         return None
-    if not math.isfinite(value) or value < 0:
-        errors[name] = f"{label}应为不小于 0 的数字（万元）"
+    if not value.is_finite() or value < 0:
+        errors[name] = f"{label}应为不小于 0 的数字（{unit}）"
         return None
-    return value
+    yuan = to_yuan(value, unit)
+    if yuan != yuan.quantize(Decimal("0.0001")) or yuan >= Decimal(10) ** 16:
+        errors[name] = f"{label}“{text}”{unit}超出可记录的范围（精确到 0.0001 元）"
+        return None
+    return float(in_unit(yuan))
 
 
 def _typed(
@@ -112,9 +126,10 @@ def _typed(
 ) -> tuple[ProjectActuals, int | None, dict[str, str]]:
     """The posted form as actuals; field errors keyed by input name."""
     errors: dict[str, str] = {}
-    budget_initial = _amount(form, "budget_initial", "年初预算数", errors)
-    budget = _amount(form, "budget", "全年预算数", errors)
-    executed = _amount(form, "executed", "执行数", errors)
+    unit = page.money_unit
+    budget_initial = _amount(form, "budget_initial", "年初预算数", unit, errors)
+    budget = _amount(form, "budget", "全年预算数", unit, errors)
+    executed = _amount(form, "executed", "执行数", unit, errors)
     message = too_long("execution_reason", _text(form, "execution_reason").strip())
     if message is not None:
         errors["execution_reason"] = message
@@ -170,6 +185,7 @@ def _typed(
         budget_initial=budget_initial,
         execution_reason=_text(form, "execution_reason").strip(),
         indicators=tuple(items),
+        money_unit=unit,
     )
     return actuals, month, errors
 
