@@ -121,3 +121,28 @@ def test_a_row_whose_name_and_target_cannot_be_told_apart_is_reported() -> None:
 )
 def test_text_with_separators_is_not_taken_for_run_together(text: str) -> None:
     assert sniff(TextSource("t.txt", text)) == 0.0
+
+
+ONE_LINE = (
+    "附件:项目绩效自评表项目名称示例项目主管部门某某局绩效指标一级指标二级指标三级指标分值"
+    "年度指标值全年实际值得分未完成原因及改进措施产出指标(60分)数量指标安装水标尺10≥266米≥266米10"
+    "水标尺宽度10≥50厘米≥50厘米10质量指标验收合格率20100%100%20效益指标(30分)经济效益指标"
+    "社会效益指标受益人口数10≥1000人≥1000人10群众生活条件改善状况20显著提升显著提升20"
+    "……总分100100注:1.一级指标分值统一设置"
+)
+
+
+def test_a_whole_table_run_together_on_one_line_is_cut_into_its_rows() -> None:
+    """The header inside the line, then row after row: each row ends where the cells after
+    the name end and the next row (a label or a name) can start."""
+    doc = _read(ONE_LINE)
+    assert doc.source is not None and doc.source.layout == LAYOUT
+    assert _rows(doc) == [
+        ("产出指标", "数量指标", "安装水标尺", "≥266米"),
+        ("产出指标", "数量指标", "水标尺宽度", "≥50厘米"),
+        ("产出指标", "质量指标", "验收合格率", "100%"),
+        ("效益指标", "社会效益指标", "受益人口数", "≥1000人"),
+        ("效益指标", "社会效益指标", "群众生活条件改善状况", "显著提升"),
+    ]
+    for ind in doc.projects[0].indicators:
+        assert ind.source is not None and ind.source.line == 1

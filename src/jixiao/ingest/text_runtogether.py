@@ -25,6 +25,11 @@ the name); when two cuts remain equally plausible the row is read by the first a
 interpreter reports it).  The cut rows are given to the interpreter as a ``|``-separated
 text (the ``pipe`` reader's grids), so titles, fields, level carry-down and the joining of
 operator, value and unit work as for any table.
+
+A whole table run together on one line (``…一级指标二级指标三级指标分值年度指标值全年实际值得分
+产出指标(70分)数量指标安装坡面水标尺10≥266米≥266米10水标尺宽度10…``) is cut from its header on,
+row by row: the shortest name whose cells cut cleanly and after which a row or the table's end
+can start.  Those rows are given to the interpreter as a grid of their own, located at the line.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from jixiao.domain.provenance import Provenance
 from jixiao.domain.taxonomy import TAXONOMY_2015, TAXONOMY_2021
 from jixiao.domain.values import QUALITATIVE_SUBJECT_WORDS, Kind, parse_value
 from jixiao.ingest._cells import as_value
+from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import TextSource, fold
 from jixiao.ingest._vocab import SIGN_OFF
 from jixiao.ingest.errors import IngestError
@@ -100,6 +106,21 @@ def _squeeze(text: str) -> str:
     return _SPACE.sub("", fold(text))
 
 
+_JOINERS = "及和与、/"  # 未完成原因 及 改进措施
+
+
+def _word_at(text: str, k: int) -> tuple[str, str, int] | None:
+    """The header word at ``k`` (after a joining 及 / 和), its kind and the length taken."""
+    for skip in (0, 1):
+        if skip and (k >= len(text) or text[k] not in _JOINERS):
+            return None
+        at = k + skip
+        found = next(((w, kind) for w, kind in _HEADER_WORDS if text.startswith(w, at)), None)
+        if found is not None:
+            return found[0], found[1], len(found[0]) + skip
+    return None
+
+
 def _header_words(line: str) -> list[tuple[str, str]] | None:
     """The header words a line is made of, after any text before them (部门整体支出 年度绩效
     指标), or None when the line is not such a header."""
@@ -108,11 +129,11 @@ def _header_words(line: str) -> list[tuple[str, str]] | None:
         words: list[tuple[str, str]] = []
         k = start
         while k < len(text):
-            found = next(((w, kind) for w, kind in _HEADER_WORDS if text.startswith(w, k)), None)
+            found = _word_at(text, k)
             if found is None:
                 break
-            words.append(found)
-            k += len(found[0])
+            words.append(found[:2])
+            k += found[2]
         if k == len(text) and words:
             kinds = [kind for _, kind in words]
             if len(words) >= 3 and "name" in kinds and "value" in kinds:
@@ -161,7 +182,7 @@ def _leading_labels(text: str, most: int) -> tuple[list[str], str]:
     columns), each with its score note, and the rest."""
     labels: list[str] = []
     rest = text
-    while rest and len(labels) < most:
+    while rest and (len(labels) < most or (most >= 2 and labels)):
         found = next((label for label in _labels() if rest.startswith(label)), None)
         if found is None:
             break
@@ -171,6 +192,8 @@ def _leading_labels(text: str, most: int) -> tuple[list[str], str]:
             cell += note.group(0)
         labels.append(cell)
         rest = rest[len(cell) :]
+    if len(labels) > most:  # a level-2 label with no rows of its own: the last one heads
+        labels = labels[: most - 1] + labels[-1:]
     return labels, rest
 
 
@@ -233,10 +256,15 @@ def _cuts_of(rest: str, kinds: Sequence[str]) -> Iterator[tuple[str, tuple[str, 
 
 def _plausibility(name: str, cells: Sequence[str], kinds: Sequence[str]) -> float:
     score = 0.0
-    pieces = [piece for piece in (name, *cells) if piece]
-    for left, right in itertools.pairwise(pieces):
-        if left[-1] in _DIGITISH and right[0] in _DIGITISH:
-            score -= 3.0  # a number cut between two digits
+    pieces = [(piece, kind) for piece, kind in zip((name, *cells), ("name", *kinds), strict=True)]
+    pieces = [(piece, kind) for piece, kind in pieces if piece]
+    for (left, lkind), (right, rkind) in itertools.pairwise(pieces):
+        if (
+            left[-1] in _DIGITISH
+            and right[0] in _DIGITISH
+            and (lkind, rkind) != ("number", "value")
+        ):
+            score -= 3.0  # a number cut between two digits (a weight glued to a target is not)
     if name[-1:] in _GLUED_END:
         score -= 2.0  # an operator, a percent or a digit left at the end of the name
     values = [c for c, k in zip(cells, kinds, strict=True) if k == "value" and c]
@@ -249,8 +277,12 @@ def _plausibility(name: str, cells: Sequence[str], kinds: Sequence[str]) -> floa
         parsed = parse_value(text)
         if parsed.kind is Kind.QUALITATIVE and parsed.grade and text.startswith(_SUBJECTS):
             score -= 0.5  # 状况显著提升: the subject belongs to the name
+        if parsed.kind is Kind.QUANTITATIVE and parsed.unit and as_value(parsed.unit) is not None:
+            score -= 2.0  # 0有效保障: a digit glued to a value in words, no unit
     if len(values) == 2 and values[0] == values[1]:
         score += 1.0  # the actual as the target
+    if len(values) == 2 and parse_value(values[0]).kind is not parse_value(values[1]).kind:
+        score -= 1.5  # a target and its actual of different kinds
     if len(numbers) == 2 and numbers[0] == numbers[1]:
         score += 0.5  # full marks: the score as the weight
     for text in numbers:
@@ -296,6 +328,8 @@ class _Split:
     rows: int  # rows cut
     ambiguous: tuple[tuple[int, str], ...]  # (line, row text) of rows cut with a doubt
     uncut: tuple[tuple[int, str], ...]  # (line, text after the labels) of rows not cut
+    # whole tables run together on one line: (line, text before the header, header, rows)
+    inline: tuple[tuple[int, str, _Header, tuple[tuple[str, ...], ...]], ...] = ()
 
 
 def _split(text: str) -> _Split:
@@ -306,6 +340,7 @@ def _split(text: str) -> _Split:
     ambiguous: list[tuple[int, str]] = []
     uncut: list[tuple[int, str]] = []
     pending: list[str] = []
+    inline: list[tuple[int, str, _Header, tuple[tuple[str, ...], ...]]] = []
     for k, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
@@ -314,6 +349,12 @@ def _split(text: str) -> _Split:
         if found is not None:
             header = found
             out[k] = " | ".join(found.words)
+            continue
+        if header is None and "|" not in stripped and len(stripped) <= _LINE_MAX:
+            table = _inline_table(stripped)
+            if table is not None:
+                inline.append((k + 1, *table))
+                rows += len(table[2])
             continue
         if header is None or "|" in stripped or "\t" in stripped:
             continue
@@ -342,7 +383,153 @@ def _split(text: str) -> _Split:
         rows += 1
         if tied:
             ambiguous.append((k + 1, stripped))
-    return _Split("\n".join(out), rows, tuple(ambiguous), tuple(uncut))
+    return _Split("\n".join(out), rows, tuple(ambiguous), tuple(uncut), tuple(inline))
+
+
+# -- a whole table on one line ---------------------------------------------------------------
+
+_LINE_MAX = 20_000
+_NAME_MAX = 60
+_CLEAN = -0.6  # a cut with no digit split, leading zero or glued end
+_STOP = re.compile(r"总分|合计|注[:：]|说明[:：]|备注[:：]|…|\.\.\.")
+
+
+def _inline_header(text: str) -> tuple[_Header, int, int] | None:
+    """The longest run of header words inside a squeezed line (at least four, with a name
+    and a value column), with where it starts and ends."""
+    best: tuple[int, int, list[tuple[str, str]]] | None = None
+    for start in range(len(text)):
+        words: list[tuple[str, str]] = []
+        k = start
+        while True:
+            found = _word_at(text, k)
+            if found is None:
+                break
+            words.append(found[:2])
+            k += found[2]
+        kinds = [kind for _, kind in words]
+        header = len(words) >= 4 and "name" in kinds and "value" in kinds
+        if header and (best is None or len(words) > len(best[2])):
+            best = (start, k, words)
+    if best is None:
+        return None
+    start, end, words = best
+    columns = [(w, kind) for w, kind in words if kind != "group"]
+    kinds = [kind for _, kind in columns]
+    at = kinds.index("name")
+    after = tuple(kinds[at + 1 :])
+    if "name" in after:
+        return None
+    return _Header(tuple(w for w, _ in columns), at, after), start, end
+
+
+def _clean_value(text: str) -> bool:
+    """A value that reads (or a placeholder never filled in), not text that merely starts
+    with an operator."""
+    parsed = parse_value(text)
+    return parsed.kind is not Kind.TEXT or "占位符" in parsed.reason
+
+
+def _forward(text: str, at: int, kinds: Sequence[str]) -> Iterator[tuple[tuple[str, ...], int]]:
+    """Every way of reading ``text`` from ``at`` as cells of ``kinds``: (cells, end)."""
+    if not kinds:
+        yield (), at
+        return
+    kind, rest = kinds[0], kinds[1:]
+    ends: list[int] = []
+    if kind == "text":
+        ends = [at]
+    elif kind == "value":
+        ends = [q for q in range(at + 1, min(len(text), at + 16) + 1) if _clean_value(text[at:q])]
+    elif kind == "number":
+        match = _NUMBER.match(text, at)
+        if match:
+            ends = [q for q in range(at + 1, match.end() + 1) if text[q - 1] != "."]
+    elif kind == "unit":
+        ends = [at] + [
+            q
+            for q in range(at + 1, min(len(text), at + _UNIT_MAX) + 1)
+            if not any(ch.isdigit() or ch in "=≥≤<>＝" for ch in text[at:q])
+        ]
+    elif kind == "op":
+        ends = [at] + [at + len(op) for op in _OPS if text.startswith(op, at)]
+    for q in ends:
+        for cells, end in _forward(text, q, rest):
+            yield (text[at:q], *cells), end
+
+
+def _next_row_starts(text: str, at: int) -> bool:
+    """Whether a row (a label, a name) or the table's end can start at ``at``."""
+    if at >= len(text) or _STOP.match(text, at):
+        return True
+    return text[at] not in _GLUED_END and not text[at].isdigit()
+
+
+def _inline_rows(text: str, header: _Header) -> tuple[tuple[str, ...], ...]:
+    """The rows of a table run together after its header on one line (one per row found:
+    labels, name, the cells after the name); stops where no row can be cut."""
+    rows: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(text) and not _STOP.match(text, i):
+        labels, rest = _leading_labels(text[i:], header.labels)
+        j = len(text) - len(rest)
+        found: tuple[float, tuple[str, ...], int, str] | None = None
+        best: tuple[float, tuple[str, ...], int, str] | None = None
+        for size in range(1, min(_NAME_MAX, len(text) - j) + 1):
+            name = text[j : j + size]
+            for cells, end in itertools.islice(_forward(text, j + size, header.after), 300):
+                if not _next_row_starts(text, end) or not any(cells):
+                    continue
+                score = _plausibility(name, cells, header.after)
+                if found is None or score > found[0]:
+                    found = (score, cells, end, name)
+            if found is not None and found[0] >= _CLEAN:
+                break  # the shortest name with a clean cut
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+            found = None
+        found = found or best
+        if found is not None and found[0] < _CLEAN:
+            break  # no clean cut: the rest of the line is not read as rows
+        if found is None:
+            if labels:
+                rows.append(tuple(labels))
+                i = j
+                continue
+            break
+        _, cells, end, name = found
+        cut = [*labels, name, *cells]
+        while cut and not cut[-1]:
+            cut.pop()
+        rows.append(tuple(cut))
+        i = end
+    return tuple(rows)
+
+
+def _inline_table(line: str) -> tuple[str, _Header, tuple[tuple[str, ...], ...]] | None:
+    """A whole table run together on one line: the text before its header, the header, the
+    rows; None when the line holds no such table (fewer than two rows)."""
+    if line.count("指标") < 3:
+        return None  # a header of four words names 指标 three times at least
+    text = _squeeze(line)
+    found = _inline_header(text)
+    if found is None:
+        return None
+    header, start, end = found
+    rows = _inline_rows(text[end:], header)
+    if sum(1 for row in rows if len(row) > header.labels) < 2:
+        return None
+    return text[:start], header, rows
+
+
+def _inline_grid(
+    name: str, line: int, title: str, header: _Header, rows: Sequence[Sequence[str]]
+) -> Grid:
+    where = Provenance(file=name, line=line)
+    cells = [GridCell(word, 0, c, source=where) for c, word in enumerate(header.words)]
+    for r, row in enumerate(rows, start=1):
+        cells.extend(GridCell(text, r, c, source=where) for c, text in enumerate(row) if text)
+    return Grid(tuple(cells), title=(title[-200:],) if title else (), ragged=True)
 
 
 def sniff(source: TextSource) -> float:
@@ -363,6 +550,10 @@ def read(source: TextSource, *, sha256: str) -> Document:
 
     split = _split(source.text)
     grids = pipe_grids(TextSource(name=source.name, text=split.text)) if split.rows else []
+    grids += [
+        _inline_grid(source.name, line, title, header, rows)
+        for line, title, header, rows in split.inline
+    ]
     if not grids:
         raise IngestError(
             source.name,
