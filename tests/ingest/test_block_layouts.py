@@ -1,9 +1,11 @@
 """Layouts of real budget disclosures, each built here as a small file (docs/import.md).
 
-``project row``: a list of projects where each project is named on a row of its own
-(单位 · 项目名称 · description columns · 金额 · 项目完成目标), its indicator cells empty or
-dashes, and its indicator rows below it with the 项目名称 cell left empty; a unit's
-subtotal row (单位 · 金额 only) stands above the unit's projects.
+* ``project row``: a list of projects where each project is named on a row of its own
+  (单位 · 项目名称 · description columns · 金额 · 项目完成目标), its indicator cells empty or
+  dashes, and its indicator rows below it with the 项目名称 cell left empty; a unit's
+  subtotal row (单位 · 金额 only) stands above the unit's projects;
+* ``table in a cell``: a Word table of one cell framing the whole target table, printed
+  inside that cell as a table of its own.
 """
 
 from __future__ import annotations
@@ -163,3 +165,106 @@ def test_the_description_columns_are_reported_not_imported(tmp_path: Path) -> No
     messages = " ".join(d.message for d in doc.warnings)
     assert "项目概况" in messages  # a known description column: its text is not imported
     assert "保护基本农田" not in " ".join(i.name for i in _all(doc))
+
+
+# -- table in a cell -------------------------------------------------------------------------
+
+
+def _framed_docx(path: Path) -> Path:
+    """A one-cell table holding the title and, inside the cell, the target table."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("四、绩效目标")
+    frame = document.add_table(rows=1, cols=1)
+    cell = frame.cell(0, 0)
+    cell.paragraphs[0].text = "公开表 7"
+    cell.add_paragraph("部门预算项目支出绩效目标表")
+    rows = [
+        ["县水务局", "", "", "", "", "", "", "金额单位：万元"],
+        [
+            "单位名称",
+            "项目名称",
+            "预算数",
+            "年度目标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+        ],
+        [
+            "县水务局",
+            "河道清淤",
+            "12",
+            "清淤河道十公里",
+            "产出指标",
+            "数量指标",
+            "清淤长度",
+            "10公里",
+        ],
+        ["县水务局", "水质监测", "5", "监测水质全年", "产出指标", "质量指标", "达标率", "≥95%"],
+        [
+            "县水务局",
+            "水质监测",
+            "5",
+            "监测水质全年",
+            "满意度指标",
+            "服务对象满意度指标",
+            "群众满意度",
+            "≥90%",
+        ],
+    ]
+    inner = cell.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            inner.cell(r, c).text = value
+    inner.cell(3, 1).merge(inner.cell(4, 1))
+    inner.cell(3, 1).text = "水质监测"
+    document.save(str(path))
+    return path
+
+
+def test_a_table_printed_inside_a_word_cell_is_read_as_a_table(tmp_path: Path) -> None:
+    doc = _read(_framed_docx(tmp_path / "framed.docx"))
+    assert [(p.name, p.unit) for p in doc.projects] == [
+        ("河道清淤", "县水务局"),
+        ("水质监测", "县水务局"),
+    ]
+    assert [_targets(p) for p in doc.projects] == [
+        [("清淤长度", "10公里")],
+        [("达标率", "≥95%"), ("群众满意度", "≥90%")],
+    ]
+    assert [p.funds.total if p.funds else None for p in doc.projects] == [
+        Decimal(120000),
+        Decimal(50000),
+    ]
+    # Provenance names the table inside the cell: table 1.1.
+    source = doc.projects[0].indicators[0].source
+    assert source is not None and source.cell is not None and source.cell.startswith("T1.1R")
+
+
+def test_a_table_in_a_cell_leaves_the_cell_its_own_text(tmp_path: Path) -> None:
+    data = _framed_docx(tmp_path / "framed.docx").read_bytes()
+    grids = docx_reader.grids(data, "framed.docx")
+    assert len(grids) == 2
+    (frame,) = grids[0].cells
+    assert frame.text == "公开表 7\n部门预算项目支出绩效目标表"
+    assert any(c.text == "清淤长度" for c in grids[1].cells)
+
+
+def test_tables_nested_deeper_than_the_limit_stay_text(tmp_path: Path) -> None:
+    """A hostile depth of tables inside cells: grids down to the limit, text below it."""
+    import docx
+
+    document = docx.Document()
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    depth = docx_reader._MAX_NESTING + 3
+    for level in range(depth):
+        cell.paragraphs[0].text = f"层{level}"
+        cell = cell.add_table(rows=1, cols=1).cell(0, 0)
+    cell.paragraphs[0].text = "最里层"
+    path = tmp_path / "deep.docx"
+    document.save(str(path))
+    grids = docx_reader.grids(path.read_bytes(), path.name)
+    assert len(grids) == docx_reader._MAX_NESTING + 1
+    assert "最里层" in grids[-1].cells[0].text

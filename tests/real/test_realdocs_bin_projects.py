@@ -100,8 +100,9 @@ EXPECTED: dict[str, Expected] = {
     "28": Expected(15, 38),  # 项目支出绩效目标表: 15 项目名称 cells, 38 rows
     "29": Expected(28, 93),  # 项目支出绩效目标表: 28 项目名称 cells, 93 rows
     "30": Expected(13, 89),  # 部门预算项目绩效目标申报表: 13 vertically merged 项目名称 cells
-    # the project table is printed inside one cell, one cell per line (3 projects).
-    "31": Expected(3, None, open="a whole table printed in one Word cell, a line per cell"),
+    # 部门公开表 6: the project list is a table printed inside the one cell of a frame
+    # table: 3 项目名称 cells, one indicator row each.
+    "31": Expected(3, 3),
     "32": Expected(33, 91),  # 2.部门项目目标绩效表: 33 项目名称 cells, 91 rows
 }
 

@@ -4,12 +4,15 @@ Every table of the body, in document order, becomes one
 :class:`~jixiao.ingest._grid.Grid`: horizontally merged cells (``w:gridSpan``, old-style
 ``w:hMerge``) and vertically merged ones (``w:vMerge``) become spans, cells skipped at the
 start of a row (``w:gridBefore``) keep the columns aligned, and the paragraphs of a cell
-(nested tables included) are joined with line breaks.  The non-empty paragraphs just above a
+are joined with line breaks.  A table printed inside a cell (case ``table in a cell``: a
+frame of one cell around the whole target table) is a grid of its own, after the table that
+holds it, instead of a line per cell in that cell's text.  The non-empty paragraphs just above a
 table (up to :data:`TITLE_LINES` of them, after the previous table) are its ``title``: the
 table's name, year, unit or project often stand there.
 
 Provenance names the table, row and grid column, 1-based, in ``cell`` (``T2R5C3``: table 2,
-row 5, column 3); a DOCX has no pages to name.  The structure is found by
+row 5, column 3; ``T2.1R5C3``: the first table inside a cell of table 2); a DOCX has no pages
+to name.  The structure is found by
 :func:`jixiao.ingest._grid_read.read_grids`.
 """
 
@@ -31,6 +34,7 @@ __all__ = ["LAYOUT", "TITLE_LINES", "grids", "read"]
 LAYOUT = "docx"
 TITLE_LINES = 6  # paragraphs above a table that may be its title
 _MAX_COLS = 512
+_MAX_NESTING = 4  # tables inside cells read as grids of their own, this deep; deeper ones as text
 
 
 def read(data: bytes, name: str, *, sha256: str) -> Document:
@@ -104,18 +108,43 @@ def _paragraph_text(p: Any) -> str:
 def _body_grids(body: Any, name: str) -> list[Grid]:
     out: list[Grid] = []
     above: list[str] = []
+    count = 0
     for el in _children(body, ("p", "tbl")):
         if _local(el) == "p":
             text = _paragraph_text(el)
             if text:
                 above.append(text)
             continue
-        index = len(out) + 1
-        out.append(
-            Grid(cells=tuple(_table_cells(el, index, name)), title=tuple(above[-TITLE_LINES:]))
-        )
+        count += 1
+        out.extend(_table_grids(el, str(count), name, tuple(above[-TITLE_LINES:]), 0))
         above = []
     return out
+
+
+def _table_grids(tbl: Any, index: str, name: str, title: tuple[str, ...], depth: int) -> list[Grid]:
+    """The table as a grid, then the tables printed inside its cells, each a grid of its
+    own (in document order)."""
+    nested: list[Any] = []
+    cells = _table_cells(tbl, index, name, nested if depth < _MAX_NESTING else None)
+    out = [Grid(cells=tuple(cells), title=title)]
+    for k, inner in enumerate(nested, start=1):
+        out.extend(_table_grids(inner, f"{index}.{k}", name, (), depth + 1))
+    return out
+
+
+def _cell_text(tc: Any, nested: list[Any] | None) -> str:
+    """A cell's paragraphs joined with line breaks; the tables inside it go to ``nested``
+    (their text left out of the cell's), or, when ``nested`` is None, count as paragraphs."""
+    if nested is None:
+        paragraphs = list(tc.iter(_qn("w:p")))
+    else:
+        paragraphs = []
+        for el in _children(tc, ("p", "tbl")):
+            if _local(el) == "tbl":
+                nested.append(el)
+            else:
+                paragraphs.append(el)
+    return "\n".join(t for p in paragraphs if (t := _paragraph_text(p)))
 
 
 @dataclass
@@ -142,7 +171,7 @@ def _int_attr(el: Any, tag: str) -> int | None:
         return None
 
 
-def _table_cells(tbl: Any, index: int, name: str) -> list[GridCell]:
+def _table_cells(tbl: Any, index: str, name: str, nested: list[Any] | None) -> list[GridCell]:
     built: list[_Open] = []
     open_v: dict[int, _Open] = {}  # column → the cell a vMerge continuation extends
     for r, tr in enumerate(_children(tbl, ("tr",))):
@@ -154,7 +183,7 @@ def _table_cells(tbl: Any, index: int, name: str) -> list[GridCell]:
             span = min(max(1, _int_attr(pr, "w:gridSpan") or 1), _MAX_COLS)
             v_merge = pr.find(_qn("w:vMerge")) if pr is not None else None
             h_merge = pr.find(_qn("w:hMerge")) if pr is not None else None
-            text = "\n".join(t for p in tc.iter(_qn("w:p")) if (t := _paragraph_text(p)))
+            text = _cell_text(tc, nested)
             if h_merge is not None and h_merge.get(_qn("w:val")) != "restart" and left:
                 left.colspan += span  # old-style horizontal merge continues the left cell
                 col += span
