@@ -88,8 +88,10 @@ EXPECTED: dict[str, Expected] = {
     "23": Expected(5, 52),
     # sheet 9: 11 stacked forms, 9 rows in each 年度 block (10 of them 无, 1 empty).
     "24": Expected(11, 99),
-    # sheet 6-1: 6 projects in the wide layout (三级指标/指标值 pairs under 产出/效益/满意度).
-    "25": Expected(6, None, open="the wide layout's project rows are not split into projects"),
+    # sheet 6-1: 6 projects in the wide layout (三级指标/指标值 pairs under 产出/效益/满意度),
+    # 59 indicator cells in those pairs; the 合计 row and the unit rows (财政, 财政局, 投资评审中心,
+    # 财政信息中心: a name and a subtotal, no indicator) are no projects.
+    "25": Expected(6, 59, sheet="6-1"),
     # 项目绩效表: 18 项目名称 rows, each followed by its indicator rows: 40 (the 58 counted
     # first were the sheet's rows under the header: the 18 项目名称 rows print "-" in their
     # 二级指标 / 三级指标 / 指标值 cells and hold no indicator).  Unit subtotal rows (单位 |

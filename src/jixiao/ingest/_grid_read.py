@@ -96,6 +96,7 @@ from jixiao.ingest._explain import Stage, active, note
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import clean, fold, join_wrapped
 from jixiao.ingest._vocab import CATEGORY_HEADER, CHECKBOX, LEVEL_LABEL, POINTS, PROJECT_INFO
+from jixiao.ingest._wide import unpivot_wide
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.text_blocks import (
     AMBIGUOUS_ROWS,
@@ -1544,6 +1545,12 @@ class _Reader:
 
     def read_grid(self, gi: int, grid: Grid) -> None:
         self.grid_index = gi
+        wide = unpivot_wide(grid)
+        if wide is not None:
+            # Case ``wide table``: a project per row (block), indicators across; read as the
+            # stacked forms it is rewritten into, a table of its own (see jixiao.ingest._wide).
+            grid = wide
+            self.start_table()
         rows, width = _grid_rows(grid, gi, self.file, ragged=grid.ragged)
         self.money_unit = ""
         first = rows[0].first if rows else Provenance(self.file, grid.page, sheet=grid.sheet)
