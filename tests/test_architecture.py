@@ -114,15 +114,9 @@ def _private_module(module: str) -> str | None:
 
 ALL_MODULES = sorted(PACKAGE.rglob("*.py"))
 
-#: Private names still imported across modules, each with its reason; the web's page
-#: helpers move to web/kit.py when web/pages.py is split by concept (issue 17).
-PRIVATE_IMPORTS_ALLOWED: dict[str, set[str]] = {
-    "jixiao.web.account": {"jixiao.web.pages"},
-    "jixiao.web.downloads": {"jixiao.web.pages", "jixiao.web.performance"},
-    "jixiao.web.inquiries": {"jixiao.web.pages"},
-    "jixiao.web.oversight": {"jixiao.web.pages", "jixiao.web.downloads"},
-    "jixiao.web.performance": {"jixiao.web.pages"},
-}
+#: Private names still imported across modules, each with its reason (none left: the web's
+#: page helpers are public in web/kit.py since web/pages was split by concept, issue 17).
+PRIVATE_IMPORTS_ALLOWED: dict[str, set[str]] = {}
 
 
 def _private_uses(path: Path) -> list[str]:

@@ -213,16 +213,7 @@ def create_app(
             return Response(status_code=204, headers={"HX-Redirect": "/account/password"})
         return RedirectResponse("/account/password", status_code=303)
 
-    from jixiao.web import (
-        account,
-        api,
-        downloads,
-        inquiries,
-        oversight,
-        pages,
-        performance,
-        security,
-    )
+    from jixiao.web import api, kit, pages, security
 
     def _is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -239,7 +230,7 @@ def create_app(
         if _is_api(request):
             body = {"detail": detail or error_message(exc.status_code)}
             return JSONResponse(body, status_code=exc.status_code, headers=headers)
-        return await run_in_threadpool(pages.error_page, request, exc.status_code, detail, headers)
+        return await run_in_threadpool(kit.error_page, request, exc.status_code, detail, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -250,23 +241,15 @@ def create_app(
             errors = [{**e, "msg": _validation_text(e)} for e in exc.errors()]
             body = {"detail": jsonable_encoder(errors), "message": message}
             return JSONResponse(body, status_code=422)
-        return await run_in_threadpool(pages.error_page, request, 422, message, None)
+        return await run_in_threadpool(kit.error_page, request, 422, message, None)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": error_message(500)}, status_code=500)
-        return await run_in_threadpool(pages.error_page, request, 500, None, None)
+        return await run_in_threadpool(kit.error_page, request, 500, None, None)
 
-    routers = [
-        api.router,
-        pages.router,
-        performance.router,
-        downloads.router,
-        oversight.router,
-        inquiries.router,
-        account.router,
-    ]
+    routers = [api.router, *pages.ROUTERS]
     for router in routers:
         app.include_router(router)
     # Outermost last: the headers go on every answer, the 413 and 422 refusals included.

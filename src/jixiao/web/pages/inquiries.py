@@ -7,17 +7,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from jixiao.services import ServiceError, inquiries
+from jixiao.web import kit
 from jixiao.web.deps import OptionalActor, Svc
-from jixiao.web.pages import (
-    Form,
-    PageRoute,
-    _flash,
-    _int,
-    _login_redirect,
-    _page,
-    _see_other,
-    _text,
-)
+from jixiao.web.kit import Form, PageRoute
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -32,9 +24,9 @@ def inquiry_list(
     request: Request, actor: OptionalActor, svc: Svc, status: str | None = None
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     chosen = status if status in inquiries.STATUS_LABELS else None
-    return _page(
+    return kit.page(
         request,
         "inquiries.html",
         actor,
@@ -48,31 +40,31 @@ def inquiry_list(
 @router.post("/tables/{table_id}/inquiries")
 def ask(request: Request, table_id: int, actor: OptionalActor, svc: Svc, form: Form) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    back = _back(_text(form, "next"), f"/oversight/tables/{table_id}")
+        return kit.login_redirect(request)
+    back = _back(kit.text(form, "next"), f"/oversight/tables/{table_id}")
     try:
         inquiries.ask(
             svc.uow(),
             actor,
             table_id,
-            _text(form, "subject"),
-            _text(form, "body"),
-            position=_int(_text(form, "position")),
+            kit.text(form, "subject"),
+            kit.text(form, "body"),
+            position=kit.number(kit.text(form, "position")),
         )
     except ServiceError as exc:
-        _flash(request, exc.message, "error")
-        return _see_other(back)
-    _flash(request, "询问已发出，等待单位答复")
-    return _see_other(back)
+        kit.flash(request, exc.message, "error")
+        return kit.see_other(back)
+    kit.flash(request, "询问已发出，等待单位答复")
+    return kit.see_other(back)
 
 
 def _reply(
     request: Request, actor: OptionalActor, svc: Svc, form: Form, inquiry_id: int, what: str
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    back = _back(_text(form, "next"), "/inquiries")
-    body = _text(form, "body")
+        return kit.login_redirect(request)
+    back = _back(kit.text(form, "next"), "/inquiries")
+    body = kit.text(form, "body")
     try:
         if what == "answer":
             inquiries.answer(svc.uow(), actor, inquiry_id, body)
@@ -81,12 +73,12 @@ def _reply(
         else:
             inquiries.close(svc.uow(), actor, inquiry_id, body)
     except ServiceError as exc:
-        _flash(request, exc.message, "error")
-        return _see_other(back)
-    _flash(
+        kit.flash(request, exc.message, "error")
+        return kit.see_other(back)
+    kit.flash(
         request, {"answer": "答复已提交", "follow-up": "追问已发出", "close": "询问已办结"}[what]
     )
-    return _see_other(back)
+    return kit.see_other(back)
 
 
 @router.post("/inquiries/{inquiry_id}/answer")

@@ -1,4 +1,4 @@
-"""One's own account (password, API tokens) and, for administrators, the users.
+"""Log-in and log-out, one's own account (password, API tokens) and, for administrators, the users.
 
 Thin: :mod:`jixiao.services.users`.  Every form carries the session's CSRF token (the
 pages' dependency checks it); a token is minted only after the password is typed again.
@@ -6,26 +6,111 @@ pages' dependency checks it); a token is minted only after the password is typed
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from jixiao.domain.workflow import ROLE_LABELS, Action, Actor, Role
 from jixiao.services import ServiceError, Services, access, users
-from jixiao.services.errors import Invalid
-from jixiao.web.deps import Config, OptionalActor, Svc
-from jixiao.web.pages import (
-    Form,
-    PageRoute,
-    _flash,
-    _int,
-    _login_redirect,
-    _page,
-    _see_other,
-    _text,
-    begin_session,
-)
+from jixiao.services.errors import Invalid, TooManyAttempts
+from jixiao.services.settings import Settings
+from jixiao.web import kit
+from jixiao.web.deps import Config, OptionalActor, Svc, client_address, csrf_token
+from jixiao.web.kit import Form, PageRoute
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+# -- log-in -------------------------------------------------------------------------------
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths are followed after log-in (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+@router.get("/login")
+def login_page(request: Request, actor: OptionalActor, next: str | None = None) -> Response:
+    if actor is not None:
+        return kit.see_other(_safe_next(next))
+    return kit.page(request, "login.html", None, next=_safe_next(next), username="", error=None)
+
+
+def throttle(settings: Settings) -> users.Throttle:
+    return users.Throttle(
+        per_user=settings.login_max_failures,
+        per_address=settings.login_max_failures_address,
+        window_minutes=settings.login_window_minutes,
+    )
+
+
+def begin_session(request: Request, svc: Services, identity: users.Identity) -> None:
+    """A fresh cookie session (new CSRF token) bound to a new server-side session."""
+    settings: Settings = request.app.state.settings
+    sid = users.start_session(
+        svc.uow(),
+        identity.actor.username,
+        hours=settings.session_hours,
+        address=client_address(request),
+    )
+    request.session.clear()
+    request.session["sid"] = sid
+    request.session["name"] = identity.display_name
+    csrf_token(request)
+
+
+@router.post("/login")
+def login(request: Request, svc: Svc, config: Config, form: Form) -> Response:
+    username = kit.text(form, "username").strip()
+    password = kit.text(form, "password")
+    target = _safe_next(kit.text(form, "next"))
+    expected = request.session.get("csrf")
+    submitted = kit.text(form, "csrf_token")
+    status, headers = 401, None
+    if not expected or not secrets.compare_digest(str(expected), submitted):
+        error = "页面已过期，请重新登录"
+    elif not username or not password:
+        error = "请输入用户名和密码"
+    else:
+        try:
+            identity = users.log_in(
+                svc.uow(),
+                username,
+                password,
+                address=client_address(request),
+                throttle=throttle(config),
+            )
+        except TooManyAttempts as exc:
+            identity, error = None, exc.message
+            status, headers = 429, {"Retry-After": str(exc.retry_after)}
+        else:
+            error = "用户名或密码错误"
+        if identity is not None:
+            begin_session(request, svc, identity)
+            if identity.must_change_password:
+                kit.flash(request, "管理员为您设置了初始密码，请先设置自己的新密码", "error")
+                return kit.see_other("/account/password")
+            return kit.see_other(target)
+    response = kit.page(
+        request, "login.html", None, status, next=target, username=username, error=error
+    )
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, svc: Svc, actor: OptionalActor) -> Response:
+    sid = request.session.get("sid")
+    if sid:
+        users.end_session(svc.uow(), str(sid))
+    request.session.clear()
+    if actor is not None:
+        kit.flash(request, "已退出登录")
+    return kit.see_other("/login")
 
 
 def _error_of(exc: ServiceError) -> tuple[str, str]:
@@ -38,9 +123,9 @@ def _error_of(exc: ServiceError) -> tuple[str, str]:
 @router.get("/account/password")
 def password_page(request: Request, actor: OptionalActor, svc: Svc) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     me = users.get_user(svc.uow(), actor.username)
-    return _page(
+    return kit.page(
         request,
         "account_password.html",
         actor,
@@ -54,15 +139,15 @@ def password_page(request: Request, actor: OptionalActor, svc: Svc) -> Response:
 @router.post("/account/password")
 def change_password(request: Request, actor: OptionalActor, svc: Svc, form: Form) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    new = _text(form, "password")
+        return kit.login_redirect(request)
+    new = kit.text(form, "password")
     try:
-        if new != _text(form, "password_again"):
+        if new != kit.text(form, "password_again"):
             raise Invalid("两次输入的新密码不一致", "password_again")
-        users.change_password(svc.uow(), actor.username, _text(form, "current_password"), new)
+        users.change_password(svc.uow(), actor.username, kit.text(form, "current_password"), new)
     except ServiceError as exc:
         me = users.get_user(svc.uow(), actor.username)
-        return _page(
+        return kit.page(
             request,
             "account_password.html",
             actor,
@@ -74,8 +159,8 @@ def change_password(request: Request, actor: OptionalActor, svc: Svc, form: Form
         )
     # Every session of the user ended with the change; this browser gets a new one.
     begin_session(request, svc, users.identity(svc.uow(), actor.username))
-    _flash(request, "密码已修改，其他设备上的登录已全部退出")
-    return _see_other("/account")
+    kit.flash(request, "密码已修改，其他设备上的登录已全部退出")
+    return kit.see_other("/account")
 
 
 # -- own tokens --------------------------------------------------------------------------
@@ -89,7 +174,7 @@ def _account_page(
     status: int = 200,
     **context: object,
 ) -> Response:
-    return _page(
+    return kit.page(
         request,
         "account.html",
         actor,
@@ -105,7 +190,7 @@ def _account_page(
 @router.get("/account")
 def account_page(request: Request, actor: OptionalActor, svc: Svc, config: Config) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     return _account_page(request, actor, svc, config.token_days)
 
 
@@ -114,16 +199,16 @@ def create_token(
     request: Request, actor: OptionalActor, svc: Svc, config: Config, form: Form
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    days = _int(_text(form, "days")) or config.token_days
+        return kit.login_redirect(request)
+    days = kit.number(kit.text(form, "days")) or config.token_days
     try:
         token = users.create_token(
             svc.uow(),
             actor.username,
-            _text(form, "name"),
+            kit.text(form, "name"),
             days=days,
             max_days=config.token_max_days,
-            password=_text(form, "password"),
+            password=kit.text(form, "password"),
         )
     except ServiceError as exc:
         return _account_page(request, actor, svc, config.token_days, 422, error=_error_of(exc))
@@ -133,11 +218,11 @@ def create_token(
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(request: Request, token_id: int, actor: OptionalActor, svc: Svc) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     users.revoke_token(svc.uow(), actor, token_id)
-    _flash(request, f"令牌 {token_id} 已撤销")
+    kit.flash(request, f"令牌 {token_id} 已撤销")
     back = _text_next(request)
-    return _see_other(back)
+    return kit.see_other(back)
 
 
 def _text_next(request: Request) -> str:
@@ -165,7 +250,7 @@ class _NotAdmin(ServiceError):
 def _users_page(
     request: Request, actor: Actor, svc: Services, status: int = 200, **context: object
 ) -> Response:
-    return _page(
+    return kit.page(
         request,
         "admin_users.html",
         actor,
@@ -182,17 +267,17 @@ def _users_page(
 @router.get("/admin/users")
 def users_page(request: Request, actor: OptionalActor, svc: Svc) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     return _users_page(request, _admin(actor), svc)
 
 
 @router.post("/admin/users")
 def add_user(request: Request, actor: OptionalActor, svc: Svc, form: Form) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     admin = _admin(actor)
     fields = {
-        k: _text(form, k).strip()
+        k: kit.text(form, k).strip()
         for k in ("username", "display_name", "role", "unit", "department")
     }
     try:
@@ -200,7 +285,7 @@ def add_user(request: Request, actor: OptionalActor, svc: Svc, form: Form) -> Re
             svc.uow(),
             admin.username,
             fields["username"],
-            _text(form, "password"),
+            kit.text(form, "password"),
             fields["role"],
             display_name=fields["display_name"] or None,
             unit=fields["unit"] or None,
@@ -209,8 +294,8 @@ def add_user(request: Request, actor: OptionalActor, svc: Svc, form: Form) -> Re
         )
     except ServiceError as exc:
         return _users_page(request, admin, svc, 422, error=_error_of(exc), form=fields)
-    _flash(request, f"已新增用户“{created.username}”，首次登录时须修改初始密码")
-    return _see_other("/admin/users")
+    kit.flash(request, f"已新增用户“{created.username}”，首次登录时须修改初始密码")
+    return kit.see_other("/admin/users")
 
 
 @router.post("/admin/users/{username}/role")
@@ -218,21 +303,21 @@ def set_role(
     request: Request, username: str, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     admin = _admin(actor)
     try:
         users.set_role(
             svc.uow(),
             admin.username,
             username,
-            _text(form, "role"),
-            unit=_text(form, "unit").strip() or None,
-            department=_text(form, "department").strip() or None,
+            kit.text(form, "role"),
+            unit=kit.text(form, "unit").strip() or None,
+            department=kit.text(form, "department").strip() or None,
         )
     except ServiceError as exc:
         return _users_page(request, admin, svc, exc.status, error=(f"role-{username}", exc.message))
-    _flash(request, f"已修改“{username}”的角色")
-    return _see_other("/admin/users")
+    kit.flash(request, f"已修改“{username}”的角色")
+    return kit.see_other("/admin/users")
 
 
 @router.post("/admin/users/{username}/password")
@@ -240,18 +325,18 @@ def reset_password(
     request: Request, username: str, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     admin = _admin(actor)
     try:
         users.set_password(
-            svc.uow(), admin.username, username, _text(form, "password"), temporary=True
+            svc.uow(), admin.username, username, kit.text(form, "password"), temporary=True
         )
     except ServiceError as exc:
         return _users_page(
             request, admin, svc, exc.status, error=(f"password-{username}", exc.message)
         )
-    _flash(request, f"已重设“{username}”的密码，其登录已退出，下次登录时须修改")
-    return _see_other("/admin/users")
+    kit.flash(request, f"已重设“{username}”的密码，其登录已退出，下次登录时须修改")
+    return kit.see_other("/admin/users")
 
 
 @router.post("/admin/users/{username}/active")
@@ -259,17 +344,17 @@ def set_active(
     request: Request, username: str, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     admin = _admin(actor)
-    active = _text(form, "active") == "1"
+    active = kit.text(form, "active") == "1"
     try:
         users.set_active(svc.uow(), admin.username, username, active)
     except ServiceError as exc:
         return _users_page(
             request, admin, svc, exc.status, error=(f"active-{username}", exc.message)
         )
-    _flash(
+    kit.flash(
         request,
         f"已{'启用' if active else '停用'}“{username}”" + ("" if active else "，其登录已全部退出"),
     )
-    return _see_other("/admin/users")
+    return kit.see_other("/admin/users")

@@ -19,17 +19,10 @@ from jixiao.domain.oversight import SIZE_CLASSES, WARNINGS
 from jixiao.domain.review import RULES
 from jixiao.domain.workflow import STATUS_LABELS, Actor, Status
 from jixiao.services import NotFound, access, exports, oversight, tables
+from jixiao.web import kit
 from jixiao.web.deps import OptionalActor, Svc
-from jixiao.web.downloads import _file
-from jixiao.web.pages import (
-    PageRoute,
-    _int,
-    _login_redirect,
-    _page,
-    _see_other,
-    inquiry_context,
-    origin,
-)
+from jixiao.web.kit import PageRoute
+from jixiao.web.pages.tables import inquiry_context
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -66,12 +59,12 @@ def _filter(
     (``own_year``, else the latest of all), held to what the user may read
     (:func:`oversight.scoped`: a 主管部门 its own units, 人大 and 审计 approved tables)."""
     department, unit, status = q.department, q.unit, q.status
-    chosen = _int(q.year)
+    chosen = kit.number(q.year)
     if chosen is None:
         if not years:
             raise NotFound("还没有可供监督的绩效目标表")
         chosen = own_year if own_year in years else years[0]
-    size_value = _int(q.size)
+    size_value = kit.number(q.size)
     if size_value is not None and not 0 <= size_value < len(SIZE_CLASSES):
         size_value = None
     chosen_filter = oversight.Filter(
@@ -86,9 +79,9 @@ def _filter(
 
 def _reader(request: Request, actor: Actor | None) -> Actor | Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     if access.is_unit_user(actor):
-        return _see_other("/performance")  # a unit looks at its own page
+        return kit.see_other("/performance")  # a unit looks at its own page
     access.require(actor, access.Read.OVERSIGHT)
     return actor
 
@@ -170,7 +163,7 @@ def dashboard(
             for g in groups[:40]
         ],
     }
-    return _page(
+    return kit.page(
         request,
         "oversight.html",
         reader,
@@ -208,7 +201,7 @@ def project_list(
     rows, total = oversight.projects(
         svc.uow(), f, order=order, limit=_PAGE, offset=(page - 1) * _PAGE
     )
-    return _page(
+    return kit.page(
         request,
         "oversight_projects.html",
         reader,
@@ -241,7 +234,7 @@ def finding_list(
     rows, total = oversight.findings(
         svc.uow(), f, code=code or None, source=source, limit=_PAGE, offset=(page - 1) * _PAGE
     )
-    return _page(
+    return kit.page(
         request,
         "oversight_findings.html",
         reader,
@@ -268,7 +261,7 @@ def _one_table(
     f = oversight.Filter(
         year=detail.fiscal_year or 0, department=detail.department, unit=detail.unit
     )
-    return _page(
+    return kit.page(
         request,
         template,
         reader,
@@ -350,7 +343,7 @@ def table_download(
         for r in d.rows
     ]
     title = f"{d.unit}{d.fiscal_year or ''}年度{d.name}问题与预警"
-    return _file(exports.rows_file(title, header, rows, fmt))
+    return kit.file_response(exports.rows_file(title, header, rows, fmt))
 
 
 @router.get("/oversight/tables/{table_id}/rows/{position}.{fmt}")
@@ -366,7 +359,7 @@ def indicator_download(
     d = oversight.indicator_detail(svc.uow(), table_id, position, svc.facts_settings(), reader)
 
     targets: list[list[object]] = [
-        [f"{label}指标值", v.text, origin(v.source)] for label, v in d.targets
+        [f"{label}指标值", v.text, kit.origin(v.source)] for label, v in d.targets
     ]
     rows: list[list[object]] = [
         ["项目", d.table, ""],
@@ -376,7 +369,7 @@ def indicator_download(
         ["行号", d.position + 1, ""],
         ["一级指标", d.level1, ""],
         ["二级指标", d.level2, ""],
-        ["指标", d.name, origin(d.source)],
+        ["指标", d.name, kit.origin(d.source)],
         ["导入文件", d.table_source or "", ""],
         *targets,
         ["上年实际完成值", d.last_year or "", ""],
@@ -385,7 +378,7 @@ def indicator_download(
         period = "运行监控" if r.period.value == "half_year" else "绩效自评"
         deviation = f"{r.category}：{r.deviation}" if r.category else r.deviation
         rows += [
-            [f"{period}完成值", r.value or "", origin(r.source)],
+            [f"{period}完成值", r.value or "", kit.origin(r.source)],
             [f"{period}全年预计", r.forecast or "", ""],
             [f"{period}完成可能性", r.likelihood or "", ""],
             [f"{period}偏差原因", deviation, ""],
@@ -397,7 +390,7 @@ def indicator_download(
         rows.append(["绩效自评得分", d.score or "", d.score_rule])
     rows += [[f"{w.code} {_code_label(w.code)}", w.message, ""] for w in d.findings]
     title = f"{d.table}第{d.position + 1}行{d.name}"
-    return _file(exports.rows_file(title, ("项目", "内容", "依据或来源"), rows, fmt))
+    return kit.file_response(exports.rows_file(title, ("项目", "内容", "依据或来源"), rows, fmt))
 
 
 @router.get("/oversight/tables/{table_id}")
@@ -616,4 +609,4 @@ def download(
         title += "与上年比较"
     else:
         raise NotFound(f"没有“{view}”这个监督视图")
-    return _file(exports.rows_file(title, header, rows, fmt))
+    return kit.file_response(exports.rows_file(title, header, rows, fmt))

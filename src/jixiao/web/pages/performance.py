@@ -40,17 +40,9 @@ from jixiao.domain.values import parse_value
 from jixiao.domain.workflow import Action, Actor, Status, TableRef
 from jixiao.services import Conflict, Invalid, Services, access, tables
 from jixiao.services import actuals as performance
+from jixiao.web import kit
 from jixiao.web.deps import OptionalActor, Svc, upload_limit
-from jixiao.web.pages import (
-    Form,
-    PageRoute,
-    _flash,
-    _int,
-    _login_redirect,
-    _page,
-    _see_other,
-    _text,
-)
+from jixiao.web.kit import Form, PageRoute
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -103,7 +95,7 @@ def _amount(
 ) -> float | None:
     """An amount typed in ``unit`` (grouping commas allowed), as the actuals take it: 万元,
     exact to the 元's hundredth (3,309,840.00 元 → 330.984)."""
-    text = _text(form, name).strip().replace(",", "").replace("，", "")
+    text = kit.text(form, name).strip().replace(",", "").replace("，", "")
     if not text:
         return None
     try:
@@ -130,18 +122,18 @@ def _typed(
     budget_initial = _amount(form, "budget_initial", "年初预算数", unit, errors)
     budget = _amount(form, "budget", "全年预算数", unit, errors)
     executed = _amount(form, "executed", "执行数", unit, errors)
-    message = too_long("execution_reason", _text(form, "execution_reason").strip())
+    message = too_long("execution_reason", kit.text(form, "execution_reason").strip())
     if message is not None:
         errors["execution_reason"] = message
     month = None
     if period is Period.HALF_YEAR:
-        month = _int(_text(form, "month"))
+        month = kit.number(kit.text(form, "month"))
         if month is None or not 1 <= month <= 12:
             errors["month"] = "监控月份应为 1 到 12 的整数"
     items = []
     for row in page.rows:
         k = row.row_id
-        text = {f: _text(form, f"{f}-{k}").strip() for f in PER_ROW}
+        text = {f: kit.text(form, f"{f}-{k}").strip() for f in PER_ROW}
         not_applicable = bool(text["na"])
         if not any(text.values()):
             continue
@@ -183,7 +175,7 @@ def _typed(
         budget=budget,
         executed=executed,
         budget_initial=budget_initial,
-        execution_reason=_text(form, "execution_reason").strip(),
+        execution_reason=kit.text(form, "execution_reason").strip(),
         indicators=tuple(items),
         money_unit=unit,
     )
@@ -236,7 +228,7 @@ def _actuals_page(
 ) -> Response:
     page = performance.form(svc.uow(), table_id, period, actor)
     detail = tables.get_table(svc.uow(), table_id, actor)
-    return _page(
+    return kit.page(
         request,
         "actuals.html",
         actor,
@@ -261,7 +253,7 @@ def actuals_page(
     request: Request, table_id: int, period: str, actor: OptionalActor, svc: Svc
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     return _actuals_page(request, actor, svc, table_id, performance.parse_period(period))
 
 
@@ -270,7 +262,7 @@ def save_actuals(
     request: Request, table_id: int, period: str, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     wanted = performance.parse_period(period)
     page = performance.form(svc.uow(), table_id, wanted, actor)
     typed = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -294,7 +286,7 @@ def save_actuals(
             table_id,
             actuals,
             month=month,
-            expected_lock=_int(_text(form, "lock")),
+            expected_lock=kit.number(kit.text(form, "lock")),
             scheme=_scheme(request),
         )
     except performance.Refused as exc:
@@ -319,8 +311,8 @@ def save_actuals(
             problems=(exc.message,),
             status_code=409,
         )
-    _flash(request, f"已保存{PERIODS[wanted.value]}完成情况")
-    return _see_other(f"/tables/{table_id}/actuals/{wanted.value}")
+    kit.flash(request, f"已保存{PERIODS[wanted.value]}完成情况")
+    return kit.see_other(f"/tables/{table_id}/actuals/{wanted.value}")
 
 
 @router.post("/tables/{table_id}/actuals/full_year/score/{row_id}")
@@ -328,8 +320,8 @@ def manual_score(
     request: Request, table_id: int, row_id: int, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    text = _text(form, "score").strip()
+        return kit.login_redirect(request)
+    text = kit.text(form, "score").strip()
     score: float | None = None
     if text:
         try:
@@ -338,8 +330,8 @@ def manual_score(
             score = math.nan
     back = f"/tables/{table_id}/actuals/full_year#row-{row_id}"
     if score is not None and not math.isfinite(score):
-        _flash(request, f"人工评分应为数字，不是“{text}”", "error")
-        return _see_other(back)
+        kit.flash(request, f"人工评分应为数字，不是“{text}”", "error")
+        return kit.see_other(back)
     try:
         performance.set_manual_score(
             svc.uow(),
@@ -347,14 +339,14 @@ def manual_score(
             table_id,
             row_id,
             score,
-            _text(form, "reason"),
+            kit.text(form, "reason"),
             scheme=_scheme(request),
         )
     except Invalid as exc:
-        _flash(request, exc.message, "error")
-        return _see_other(back)
-    _flash(request, "已清除人工评分" if score is None else f"已记录人工评分 {score:g} 分")
-    return _see_other(back)
+        kit.flash(request, exc.message, "error")
+        return kit.see_other(back)
+    kit.flash(request, "已清除人工评分" if score is None else f"已记录人工评分 {score:g} 分")
+    return kit.see_other(back)
 
 
 # -- a unit's summary -------------------------------------------------------------------
@@ -367,11 +359,11 @@ def _unit_url(unit: str, year: int | None) -> str:
 @router.get("/performance")
 def performance_index(request: Request, actor: OptionalActor, svc: Svc) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     own = access.fixed_unit(actor)
     if own:
-        return _see_other(_unit_url(own, tables.latest_year(svc.uow(), actor)))
-    return _page(
+        return kit.see_other(_unit_url(own, tables.latest_year(svc.uow(), actor)))
+    return kit.page(
         request,
         "performance_index.html",
         actor,
@@ -387,13 +379,13 @@ def unit_page(
     request: Request, unit: str, actor: OptionalActor, svc: Svc, year: str | None = None
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    fiscal_year = _int(year)
+        return kit.login_redirect(request)
+    fiscal_year = kit.number(year)
     evaluation = performance.evaluate_unit(svc.uow(), unit, fiscal_year, _scheme(request), actor)
     monitoring = performance.monitor_unit(svc.uow(), unit, fiscal_year, _monitoring(request), actor)
     may_report = access.may(actor, Action.REPORT, TableRef(unit, None, Status.APPROVED))
     upload_problems = request.session.pop("upload_problems", None)
-    return _page(
+    return kit.page(
         request,
         "unit_performance.html",
         actor,
@@ -418,13 +410,6 @@ def _xlsx(data: bytes, filename: str) -> Response:
     )
 
 
-def _year(year: str | None) -> int:
-    value = _int(year)
-    if value is None:
-        raise Invalid("请指定年度（?year=）", "year")
-    return value
-
-
 @router.get("/units/{unit}/self-evaluation.xlsx")
 def unit_self_evaluation(
     request: Request,
@@ -435,10 +420,15 @@ def unit_self_evaluation(
     table: str | None = None,
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    fiscal_year = _year(year)
+        return kit.login_redirect(request)
+    fiscal_year = kit.required_year(year)
     data = performance.self_evaluation_workbook(
-        svc.uow(), unit, fiscal_year, table_id=_int(table), scheme=_scheme(request), actor=actor
+        svc.uow(),
+        unit,
+        fiscal_year,
+        table_id=kit.number(table),
+        scheme=_scheme(request),
+        actor=actor,
     )
     return _xlsx(data, f"{unit}{fiscal_year}年度绩效自评表.xlsx")
 
@@ -448,8 +438,8 @@ def unit_monitoring(
     request: Request, unit: str, actor: OptionalActor, svc: Svc, year: str | None = None
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    fiscal_year = _year(year)
+        return kit.login_redirect(request)
+    fiscal_year = kit.required_year(year)
     data = performance.monitoring_workbook(
         svc.uow(), unit, fiscal_year, _monitoring(request), actor
     )
@@ -466,9 +456,9 @@ def unit_template(
     period: str = "full_year",
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     wanted = performance.parse_period(period)
-    fiscal_year = _int(year)
+    fiscal_year = kit.number(year)
     month = _monitoring(request).month if wanted is Period.HALF_YEAR else None
     data = performance.template(svc.uow(), unit, fiscal_year, wanted, month=month, actor=actor)
     label = "运行监控" if wanted is Period.HALF_YEAR else "绩效自评"
@@ -480,18 +470,20 @@ async def upload_actuals(
     request: Request, unit: str, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    year = _int(_text(form, "year"))
+        return kit.login_redirect(request)
+    year = kit.number(kit.text(form, "year"))
     back = _unit_url(unit, year)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        _flash(request, "请选择要上传的文件（填报模板 .xlsx 或 jixiao-actuals/1 .json）", "error")
-        return _see_other(back)
+        kit.flash(
+            request, "请选择要上传的文件（填报模板 .xlsx 或 jixiao-actuals/1 .json）", "error"
+        )
+        return kit.see_other(back)
     limit = upload_limit(request)
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        _flash(request, f"{upload.filename}：文件超过 {limit // 1024 // 1024} MB", "error")
-        return _see_other(back)
+        kit.flash(request, f"{upload.filename}：文件超过 {limit // 1024 // 1024} MB", "error")
+        return kit.see_other(back)
     try:
         result = await run_in_threadpool(
             performance.import_file,
@@ -504,10 +496,10 @@ async def upload_actuals(
         )
     except performance.Refused as exc:
         request.session["upload_problems"] = [upload.filename, list(exc.problems)]
-        return _see_other(back + ("&" if "?" in back else "?") + "problems=1#upload")
+        return kit.see_other(back + ("&" if "?" in back else "?") + "problems=1#upload")
     except Invalid as exc:
         request.session["upload_problems"] = [upload.filename, exc.message.splitlines()]
-        return _see_other(back + ("&" if "?" in back else "?") + "problems=1#upload")
+        return kit.see_other(back + ("&" if "?" in back else "?") + "problems=1#upload")
     label = PERIODS[result.period.value]
-    _flash(request, f"已导入{upload.filename}：{len(result.reports)} 张表的{label}完成情况")
-    return _see_other(_unit_url(unit, result.fiscal_year or year))
+    kit.flash(request, f"已导入{upload.filename}：{len(result.reports)} 张表的{label}完成情况")
+    return kit.see_other(_unit_url(unit, result.fiscal_year or year))

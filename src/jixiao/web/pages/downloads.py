@@ -21,9 +21,10 @@ from fastapi.responses import Response
 
 from jixiao.services import NotFound, exports, tables
 from jixiao.services import actuals as reporting
+from jixiao.web import kit
 from jixiao.web.deps import OptionalActor, Svc
-from jixiao.web.pages import PageRoute, _detail, _login_redirect, list_filter
-from jixiao.web.performance import _year
+from jixiao.web.kit import PageRoute
+from jixiao.web.pages.tables import list_filter, read_table
 
 ListFilter = Annotated[tables.TableFilter, Depends(list_filter)]
 
@@ -34,16 +35,6 @@ _PRINT_BAR = (
     '<button type="button" onclick="window.print()">打印</button> '
     '<a href="{back}">返回</a></p>'
 )
-
-
-def _file(found: exports.ExportFile) -> Response:
-    inline = found.media_type.startswith("text/html")
-    disposition = "inline" if inline else "attachment"
-    headers = {"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(found.name)}"}
-    if inline:
-        body = found.data.decode("utf-8")
-        return Response(body, media_type=found.media_type, headers=headers)
-    return Response(found.data, media_type=found.media_type, headers=headers)
 
 
 def _format(fmt: str) -> str:
@@ -65,12 +56,12 @@ def table_export(
     request: Request, table_id: int, fmt: str, actor: OptionalActor, svc: Svc
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    detail = _detail(svc, actor, table_id)  # the actor may see it
+        return kit.login_redirect(request)
+    detail = read_table(svc, actor, table_id)  # the actor may see it
     doc = exports.table_document(svc.uow(), table_id, actor)
     year = f"{detail.fiscal_year}年度" if detail.fiscal_year else ""
     found = exports.render(doc, _format(fmt), title=f"{detail.name}{year}绩效目标表")
-    return _file(_with_print_bar(found, f"/tables/{table_id}"))
+    return kit.file_response(_with_print_bar(found, f"/tables/{table_id}"))
 
 
 @router.get("/units/{unit}/export.{fmt}")
@@ -78,13 +69,15 @@ def unit_export(
     request: Request, unit: str, fmt: str, actor: OptionalActor, svc: Svc, year: str | None = None
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
-    fiscal_year = _year(year)
+        return kit.login_redirect(request)
+    fiscal_year = kit.required_year(year)
     doc = exports.document(svc.uow(), tables.TableFilter(year=fiscal_year, unit=unit, reader=actor))
     if not doc.projects and not doc.overall_targets:
         raise NotFound(f"单位“{unit}”没有 {fiscal_year} 年度的绩效目标表")
     found = exports.render(doc, _format(fmt), title=f"{unit}{fiscal_year}年度绩效目标表")
-    return _file(_with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}"))
+    return kit.file_response(
+        _with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}")
+    )
 
 
 @router.get("/export.{fmt}")
@@ -92,12 +85,12 @@ def list_export(
     request: Request, fmt: str, actor: OptionalActor, svc: Svc, f: ListFilter
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     doc = exports.document(svc.uow(), replace(f, reader=actor))
     if not doc.projects and not doc.overall_targets:
         raise NotFound("没有符合筛选条件的绩效目标表")
     found = exports.render(doc, _format(fmt), title=_filter_title(f))
-    return _file(_with_print_bar(found, "/"))
+    return kit.file_response(_with_print_bar(found, "/"))
 
 
 def _filter_title(f: tables.TableFilter) -> str:
@@ -113,19 +106,19 @@ def list_download(
     request: Request, fmt: str, actor: OptionalActor, svc: Svc, f: ListFilter
 ) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     if fmt not in ("csv", "xlsx"):
         raise NotFound("清单只有 csv 和 xlsx 两种格式")
-    return _file(exports.list_file(svc.uow(), replace(f, reader=actor), fmt))
+    return kit.file_response(exports.list_file(svc.uow(), replace(f, reader=actor), fmt))
 
 
 @router.get("/performance.{fmt}")
 def unit_years_download(request: Request, fmt: str, actor: OptionalActor, svc: Svc) -> Response:
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     if fmt not in ("csv", "xlsx"):
         raise NotFound("清单只有 csv 和 xlsx 两种格式")
-    return _file(exports.unit_years_file(svc.uow(), fmt, actor))
+    return kit.file_response(exports.unit_years_file(svc.uow(), fmt, actor))
 
 
 @router.get("/tables/{table_id}/history.{fmt}")
@@ -134,10 +127,10 @@ def history_download(
 ) -> Response:
     """The table's audit trail (修改记录) as CSV or XLSX."""
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     if fmt not in ("csv", "xlsx"):
         raise NotFound("修改记录只有 csv 和 xlsx 两种格式")
-    return _file(exports.history_file(svc.uow(), table_id, fmt, actor))
+    return kit.file_response(exports.history_file(svc.uow(), table_id, fmt, actor))
 
 
 @router.get("/tables/{table_id}/versions/{number}/export.{fmt}")
@@ -146,12 +139,12 @@ def version_export(
 ) -> Response:
     """An approved version (批复版本) in every format, as it was approved."""
     if actor is None:
-        return _login_redirect(request)
+        return kit.login_redirect(request)
     doc = exports.version_document(svc.uow(), table_id, number, actor)
     name = next(iter(doc.projects), None)
     title = f"{name.name if name else doc.overall_targets[0].unit}第{number}版（已批复）"
     found = exports.render(doc, _format(fmt), title=title)
-    return _file(_with_print_bar(found, f"/tables/{table_id}/versions/{number}"))
+    return kit.file_response(_with_print_bar(found, f"/tables/{table_id}/versions/{number}"))
 
 
 @router.get("/units/{unit}/self-evaluation.{fmt}")
@@ -160,8 +153,8 @@ def unit_self_evaluation_form(
 ) -> Response:
     """The unit's 绩效自评表 printed (the XLSX is ``performance``'s own route)."""
     if actor is None:
-        return _login_redirect(request)
-    fiscal_year = _year(year)
+        return kit.login_redirect(request)
+    fiscal_year = kit.required_year(year)
     data = reporting.self_evaluation_workbook(
         svc.uow(), unit, fiscal_year, scheme=request.app.state.scoring_scheme, actor=actor
     )
@@ -174,8 +167,8 @@ def unit_monitoring_form(
 ) -> Response:
     """The unit's 绩效监控表 printed (the XLSX is ``performance``'s own route)."""
     if actor is None:
-        return _login_redirect(request)
-    fiscal_year = _year(year)
+        return kit.login_redirect(request)
+    fiscal_year = kit.required_year(year)
     data = reporting.monitoring_workbook(
         svc.uow(), unit, fiscal_year, request.app.state.monitoring_config, actor
     )
@@ -187,4 +180,6 @@ def _form(unit: str, fiscal_year: int, what: str, workbook: bytes, fmt: str) -> 
     if fmt not in ("pdf", "html"):
         raise NotFound(f"没有“{fmt}”格式的导出，可选：pdf、html")
     found = exports.workbook_as(workbook, fmt, title=f"{unit}{fiscal_year}年度{what}")
-    return _file(_with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}"))
+    return kit.file_response(
+        _with_print_bar(found, f"/units/{quote(unit)}/performance?year={fiscal_year}")
+    )
