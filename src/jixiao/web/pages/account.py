@@ -34,6 +34,7 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, actor: OptionalActor, next: str | None = None) -> Response:
+    """The log-in form (a logged-in user goes on to ``next``)."""
     if actor is not None:
         return kit.see_other(_safe_next(next))
     return kit.page(request, "login.html", None, next=_safe_next(next), username="", error=None)
@@ -64,6 +65,7 @@ def begin_session(request: Request, svc: Services, identity: users.Identity) -> 
 
 @router.post("/login")
 def login(request: Request, svc: Svc, config: Config, form: Form) -> Response:
+    """Log in: check the password (throttled), start a session, go on to ``next``."""
     username = kit.text(form, "username").strip()
     password = kit.text(form, "password")
     target = _safe_next(kit.text(form, "next"))
@@ -104,6 +106,7 @@ def login(request: Request, svc: Svc, config: Config, form: Form) -> Response:
 
 @router.post("/logout")
 def logout(request: Request, svc: Svc, actor: OptionalActor) -> Response:
+    """Log out: end the server-side session and clear the cookie."""
     sid = request.session.get("sid")
     if sid:
         users.end_session(svc.uow(), str(sid))
@@ -122,6 +125,7 @@ def _error_of(exc: ServiceError) -> tuple[str, str]:
 
 @router.get("/account/password")
 def password_page(request: Request, actor: OptionalActor, svc: Svc) -> Response:
+    """The form to change one's own password."""
     if actor is None:
         return kit.login_redirect(request)
     me = users.get_user(svc.uow(), actor.username)
@@ -138,6 +142,7 @@ def password_page(request: Request, actor: OptionalActor, svc: Svc) -> Response:
 
 @router.post("/account/password")
 def change_password(request: Request, actor: OptionalActor, svc: Svc, form: Form) -> Response:
+    """Change one's own password (the current one typed again)."""
     if actor is None:
         return kit.login_redirect(request)
     new = kit.text(form, "password")
@@ -189,6 +194,7 @@ def _account_page(
 
 @router.get("/account")
 def account_page(request: Request, actor: OptionalActor, svc: Svc, config: Config) -> Response:
+    """One's own account and its API tokens."""
     if actor is None:
         return kit.login_redirect(request)
     return _account_page(request, actor, svc, config.token_days)
@@ -198,6 +204,7 @@ def account_page(request: Request, actor: OptionalActor, svc: Svc, config: Confi
 def create_token(
     request: Request, actor: OptionalActor, svc: Svc, config: Config, form: Form
 ) -> Response:
+    """Mint an API token (the password typed again); shown once."""
     if actor is None:
         return kit.login_redirect(request)
     days = kit.number(kit.text(form, "days")) or config.token_days
@@ -217,6 +224,7 @@ def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(request: Request, token_id: int, actor: OptionalActor, svc: Svc) -> Response:
+    """Revoke one of one's own API tokens."""
     if actor is None:
         return kit.login_redirect(request)
     users.revoke_token(svc.uow(), actor, token_id)
@@ -266,6 +274,7 @@ def _users_page(
 
 @router.get("/admin/users")
 def users_page(request: Request, actor: OptionalActor, svc: Svc) -> Response:
+    """用户管理: the users, for administrators."""
     if actor is None:
         return kit.login_redirect(request)
     return _users_page(request, _admin(actor), svc)
@@ -273,6 +282,7 @@ def users_page(request: Request, actor: OptionalActor, svc: Svc) -> Response:
 
 @router.post("/admin/users")
 def add_user(request: Request, actor: OptionalActor, svc: Svc, form: Form) -> Response:
+    """Add a user with an initial password."""
     if actor is None:
         return kit.login_redirect(request)
     admin = _admin(actor)
@@ -302,6 +312,7 @@ def add_user(request: Request, actor: OptionalActor, svc: Svc, form: Form) -> Re
 def set_role(
     request: Request, username: str, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
+    """Change a user's role (and unit or department)."""
     if actor is None:
         return kit.login_redirect(request)
     admin = _admin(actor)
@@ -324,6 +335,7 @@ def set_role(
 def reset_password(
     request: Request, username: str, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
+    """Set a user's initial password again."""
     if actor is None:
         return kit.login_redirect(request)
     admin = _admin(actor)
@@ -343,6 +355,7 @@ def reset_password(
 def set_active(
     request: Request, username: str, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
+    """Disable or enable a user."""
     if actor is None:
         return kit.login_redirect(request)
     admin = _admin(actor)

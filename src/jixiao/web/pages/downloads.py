@@ -55,6 +55,7 @@ def _with_print_bar(found: exports.ExportFile, back: str) -> exports.ExportFile:
 def table_export(
     request: Request, table_id: int, fmt: str, actor: OptionalActor, svc: Svc
 ) -> Response:
+    """A table in one of the export formats."""
     if actor is None:
         return kit.login_redirect(request)
     detail = read_table(svc, actor, table_id)  # the actor may see it
@@ -68,6 +69,7 @@ def table_export(
 def unit_export(
     request: Request, unit: str, fmt: str, actor: OptionalActor, svc: Svc, year: str | None = None
 ) -> Response:
+    """A unit's tables of a year in one export format."""
     if actor is None:
         return kit.login_redirect(request)
     fiscal_year = kit.required_year(year)
@@ -84,6 +86,7 @@ def unit_export(
 def list_export(
     request: Request, fmt: str, actor: OptionalActor, svc: Svc, f: ListFilter
 ) -> Response:
+    """The filtered list's tables in one export format."""
     if actor is None:
         return kit.login_redirect(request)
     doc = exports.document(svc.uow(), replace(f, reader=actor))
@@ -105,6 +108,7 @@ def _filter_title(f: tables.TableFilter) -> str:
 def list_download(
     request: Request, fmt: str, actor: OptionalActor, svc: Svc, f: ListFilter
 ) -> Response:
+    """The filtered list itself as CSV or XLSX."""
     if actor is None:
         return kit.login_redirect(request)
     if fmt not in ("csv", "xlsx"):
@@ -114,6 +118,7 @@ def list_download(
 
 @router.get("/performance.{fmt}")
 def unit_years_download(request: Request, fmt: str, actor: OptionalActor, svc: Svc) -> Response:
+    """The units' performance by year as CSV or XLSX."""
     if actor is None:
         return kit.login_redirect(request)
     if fmt not in ("csv", "xlsx"):

@@ -240,6 +240,7 @@ def _actuals_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[Cha
 
 @router.get("/tables/{table_id}/history")
 def history_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> Response:
+    """A table's history in words, with its approved versions."""
     if actor is None:
         return kit.login_redirect(request)
     t = read_table(svc, actor, table_id)
@@ -261,6 +262,7 @@ def history_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc
 def version_page(
     request: Request, table_id: int, number: int, actor: OptionalActor, svc: Svc
 ) -> Response:
+    """An approved version of a table, as it was approved."""
     if actor is None:
         return kit.login_redirect(request)
     v = tables.get_version(svc.uow(), table_id, number, actor)

@@ -99,6 +99,7 @@ def _import_page(
 
 @router.get("/import")
 def import_page(request: Request, actor: OptionalActor) -> Response:
+    """The import form."""
     if actor is None:
         return kit.login_redirect(request)
     _require_import(actor)
@@ -107,6 +108,7 @@ def import_page(request: Request, actor: OptionalActor) -> Response:
 
 @router.post("/import/preview")
 async def import_preview(request: Request, actor: OptionalActor, svc: Svc, form: Form) -> Response:
+    """Read an uploaded file and preview its tables before import."""
     if actor is None:
         return kit.login_redirect(request)
     _require_import(actor)
@@ -171,6 +173,7 @@ def _preview_html(index: int, planned: PlannedTable) -> Markup:
 
 @router.post("/import/confirm")
 def import_confirm(request: Request, actor: OptionalActor, svc: Svc, form: Form) -> Response:
+    """Import the previewed file (as drafts, or recorded as approved)."""
     if actor is None:
         return kit.login_redirect(request)
     _require_import(actor)

@@ -23,6 +23,7 @@ def _back(form_next: str, fallback: str) -> str:
 def inquiry_list(
     request: Request, actor: OptionalActor, svc: Svc, status: str | None = None
 ) -> Response:
+    """询问: the inquiries the actor may read, by status."""
     if actor is None:
         return kit.login_redirect(request)
     chosen = status if status in inquiries.STATUS_LABELS else None
@@ -39,6 +40,7 @@ def inquiry_list(
 
 @router.post("/tables/{table_id}/inquiries")
 def ask(request: Request, table_id: int, actor: OptionalActor, svc: Svc, form: Form) -> Response:
+    """Ask a unit about its table (or one of its rows)."""
     if actor is None:
         return kit.login_redirect(request)
     back = _back(kit.text(form, "next"), f"/oversight/tables/{table_id}")
@@ -85,6 +87,7 @@ def _reply(
 def answer(
     request: Request, inquiry_id: int, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
+    """Answer an inquiry."""
     return _reply(request, actor, svc, form, inquiry_id, "answer")
 
 
@@ -92,6 +95,7 @@ def answer(
 def follow_up(
     request: Request, inquiry_id: int, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
+    """Follow up an answered inquiry."""
     return _reply(request, actor, svc, form, inquiry_id, "follow-up")
 
 
@@ -99,4 +103,5 @@ def follow_up(
 def close(
     request: Request, inquiry_id: int, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
+    """Close an inquiry."""
     return _reply(request, actor, svc, form, inquiry_id, "close")

@@ -119,6 +119,7 @@ def dashboard(
     svc: Svc,
     q: Query,
 ) -> Response:
+    """监督: the dashboard of a year, filtered by department, unit, size."""
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
@@ -193,6 +194,7 @@ def project_list(
     order: str = "id",
     page: int = 1,
 ) -> Response:
+    """The projects of the filter, with their lights and findings."""
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
@@ -225,6 +227,7 @@ def finding_list(
     source: str | None = None,
     page: int = 1,
 ) -> Response:
+    """The findings and warnings of the filter, by code."""
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
@@ -288,8 +291,7 @@ def _one_table(
 def table_download(
     request: Request, table_id: int, fmt: str, actor: OptionalActor, svc: Svc
 ) -> Response:
-    """A project's page as a file: one row per indicator with its findings and warnings,
-    the findings of the table as a whole first."""
+    """A project's oversight page as a file (one row per indicator)."""
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
@@ -350,8 +352,7 @@ def table_download(
 def indicator_download(
     request: Request, table_id: int, position: int, fmt: str, actor: OptionalActor, svc: Svc
 ) -> Response:
-    """An indicator's page as a file: what it is, its values with where each came from,
-    what was reported, its light and score, its findings."""
+    """An indicator's oversight page as a file."""
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
@@ -395,6 +396,7 @@ def indicator_download(
 
 @router.get("/oversight/tables/{table_id}")
 def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> Response:
+    """A project as oversight reads it: findings, warnings, lights."""
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
@@ -406,6 +408,7 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
 def indicator_page(
     request: Request, table_id: int, position: int, actor: OptionalActor, svc: Svc
 ) -> Response:
+    """One indicator as oversight reads it, with where each value came from."""
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader
@@ -527,6 +530,7 @@ def download(
     code: str | None = None,
     source: str | None = None,
 ) -> Response:
+    """One of the dashboard's views as CSV or XLSX."""
     reader = _reader(request, actor)
     if isinstance(reader, Response):
         return reader

@@ -252,6 +252,7 @@ def _actuals_page(
 def actuals_page(
     request: Request, table_id: int, period: str, actor: OptionalActor, svc: Svc
 ) -> Response:
+    """The form of a table's actuals for a period (监控 or 自评)."""
     if actor is None:
         return kit.login_redirect(request)
     return _actuals_page(request, actor, svc, table_id, performance.parse_period(period))
@@ -261,6 +262,7 @@ def actuals_page(
 def save_actuals(
     request: Request, table_id: int, period: str, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
+    """Save a table's actuals for a period."""
     if actor is None:
         return kit.login_redirect(request)
     wanted = performance.parse_period(period)
@@ -319,6 +321,7 @@ def save_actuals(
 def manual_score(
     request: Request, table_id: int, row_id: int, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
+    """Score an indicator by hand (人工评分), with a reason."""
     if actor is None:
         return kit.login_redirect(request)
     text = kit.text(form, "score").strip()
@@ -358,6 +361,7 @@ def _unit_url(unit: str, year: int | None) -> str:
 
 @router.get("/performance")
 def performance_index(request: Request, actor: OptionalActor, svc: Svc) -> Response:
+    """绩效: a unit goes to its own page, others choose a unit."""
     if actor is None:
         return kit.login_redirect(request)
     own = access.fixed_unit(actor)
@@ -378,6 +382,7 @@ def performance_index(request: Request, actor: OptionalActor, svc: Svc) -> Respo
 def unit_page(
     request: Request, unit: str, actor: OptionalActor, svc: Svc, year: str | None = None
 ) -> Response:
+    """A unit's performance of a year: lights and scores per table."""
     if actor is None:
         return kit.login_redirect(request)
     fiscal_year = kit.number(year)
@@ -419,6 +424,7 @@ def unit_self_evaluation(
     year: str | None = None,
     table: str | None = None,
 ) -> Response:
+    """The unit's 绩效自评表 as XLSX."""
     if actor is None:
         return kit.login_redirect(request)
     fiscal_year = kit.required_year(year)
@@ -437,6 +443,7 @@ def unit_self_evaluation(
 def unit_monitoring(
     request: Request, unit: str, actor: OptionalActor, svc: Svc, year: str | None = None
 ) -> Response:
+    """The unit's 绩效监控表 as XLSX."""
     if actor is None:
         return kit.login_redirect(request)
     fiscal_year = kit.required_year(year)
@@ -455,6 +462,7 @@ def unit_template(
     year: str | None = None,
     period: str = "full_year",
 ) -> Response:
+    """The template a unit fills in with its actuals of a period (XLSX)."""
     if actor is None:
         return kit.login_redirect(request)
     wanted = performance.parse_period(period)
@@ -469,6 +477,7 @@ def unit_template(
 async def upload_actuals(
     request: Request, unit: str, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
+    """Upload a unit's actuals: the filled-in template or jixiao-actuals/1 JSON."""
     if actor is None:
         return kit.login_redirect(request)
     year = kit.number(kit.text(form, "year"))

@@ -64,6 +64,7 @@ def table_list(
     kind: str | None = None,
     page: str | None = None,
 ) -> Response:
+    """The list of tables, filtered and paged (htmx: the results only)."""
     if actor is None:
         return kit.login_redirect(request)
     page_no = max(kit.number(page) or 1, 1)
@@ -206,8 +207,7 @@ def table_response(
 
 @router.get("/tables/{table_id}")
 def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> Response:
-    """The table; ``?accept=N&accept=M`` (the findings panel's form) drafts a review
-    opinion from those findings for a reviewer to edit before submitting."""
+    """A table; ``?accept=N…`` drafts a review opinion from those findings."""
     if actor is None:
         return kit.login_redirect(request)
     detail = read_table(svc, actor, table_id)

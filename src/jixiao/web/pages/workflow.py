@@ -44,6 +44,7 @@ def _workflow_error(
 
 @router.post("/tables/{table_id}/submit")
 def submit(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> Response:
+    """Submit a draft for review."""
     if actor is None:
         return kit.login_redirect(request)
     try:
@@ -55,6 +56,7 @@ def submit(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> R
 
 @router.post("/tables/{table_id}/review")
 def review(request: Request, table_id: int, actor: OptionalActor, svc: Svc, form: Form) -> Response:
+    """Review a submitted table: a grade and an opinion."""
     if actor is None:
         return kit.login_redirect(request)
     typed = {"grade": kit.text(form, "grade"), "opinion": kit.text(form, "opinion")}
@@ -72,6 +74,7 @@ def review(request: Request, table_id: int, actor: OptionalActor, svc: Svc, form
 
 @router.post("/tables/{table_id}/approve")
 def approve(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> Response:
+    """Approve a reviewed table (its version is archived)."""
     if actor is None:
         return kit.login_redirect(request)
     try:
@@ -90,8 +93,7 @@ def approve(request: Request, table_id: int, actor: OptionalActor, svc: Svc) -> 
 def record_approved(
     request: Request, table_id: int, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
-    """登记批复: a draft whose targets were approved outside jixiao (a published budget
-    document) recorded as approved, as ``jixiao import --approved`` does at import."""
+    """登记批复: record a draft approved outside jixiao as approved."""
     if actor is None:
         return kit.login_redirect(request)
     typed = {"reason": kit.text(form, "reason")}
@@ -109,6 +111,7 @@ def record_approved(
 
 @router.post("/tables/{table_id}/adjust")
 def adjust(request: Request, table_id: int, actor: OptionalActor, svc: Svc, form: Form) -> Response:
+    """Adjust an approved table: a new draft version, with a reason."""
     if actor is None:
         return kit.login_redirect(request)
     typed = {"reason": kit.text(form, "reason")}
@@ -127,6 +130,7 @@ def adjust(request: Request, table_id: int, actor: OptionalActor, svc: Svc, form
 def comment(
     request: Request, table_id: int, actor: OptionalActor, svc: Svc, form: Form
 ) -> Response:
+    """Comment on a table."""
     if actor is None:
         return kit.login_redirect(request)
     typed = {"body": kit.text(form, "body")}
