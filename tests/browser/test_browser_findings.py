@@ -20,7 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 from jixiao.domain.review import ReviewConfig
 from jixiao.services import Services, review
 from tests.browser._app import chromium, served_demo, shot
-from tests.web.test_pages import table_id
+from tests.web.pages.test_pages import table_id
 
 PROJECT = "《人大之声》制作经费"
 INDICATOR = "《人大之声》汇编制作发放合集"

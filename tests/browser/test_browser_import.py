@@ -18,7 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 from jixiao.domain.messages import WARNING_LABELS
 from jixiao.services import demo
 from tests.browser._app import chromium, docs_image, served_demo, shot
-from tests.web.test_pages_import import SCHOOL, flawed_file
+from tests.web.pages.test_imports import SCHOOL, flawed_file
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from jixiao.services import SYSTEM, Duplicate, Services, demo, tables
 from jixiao.store.models import SourceFileRow
 from jixiao.web.app import create_app
 from tests.conftest import SEED
-from tests.web.test_pages import TRAINING, cheap_passwords, login, table_id
+from tests.web.pages.test_pages import TRAINING, cheap_passwords, login, table_id
 
 HONOLULU = timedelta(hours=-10)
 BEIJING = timedelta(hours=8)

@@ -32,7 +32,7 @@ from jixiao.ingest import read_path
 from jixiao.services import Services, demo
 from jixiao.web.app import create_app
 from tests.conftest import SEED
-from tests.web.test_pages import cheap_passwords, login
+from tests.web.pages.test_pages import cheap_passwords, login
 
 ROLES = ("danwei", "zhuguan", "caizheng", "renda", "shenji", "admin")
 PER_KIND = 3

@@ -12,7 +12,7 @@ from jixiao.ingest import read_path
 from jixiao.services import Services, demo, tables
 from jixiao.web.app import create_app
 from tests.conftest import SEED
-from tests.web.test_pages import cheap_passwords, login
+from tests.web.pages.test_pages import cheap_passwords, login
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from jixiao.interchange.cells import csv_field, formula_like
 from jixiao.services import Services, actuals, demo
 from jixiao.web.app import create_app
 from tests.conftest import SEED
-from tests.web.test_pages import UNIT, cheap_passwords, login, table_id
+from tests.web.pages.test_pages import UNIT, cheap_passwords, login, table_id
 
 LINK = '=HYPERLINK("http://evil.example/x","点击查看")'
 SUM = "=1+1"

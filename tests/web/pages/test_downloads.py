@@ -17,7 +17,7 @@ from jixiao.ingest import read_bytes, read_path
 from jixiao.services import Services, demo
 from jixiao.web.app import create_app
 from tests.conftest import SEED
-from tests.web.test_pages import UNIT, cheap_passwords, login, table_id
+from tests.web.pages.test_pages import UNIT, cheap_passwords, login, table_id
 
 YEAR = 2023
 UNIT_Q = quote(UNIT, safe="")

@@ -16,7 +16,7 @@ from jixiao.services import Services, demo, preview, tables
 from jixiao.services.tables import TableFilter
 from jixiao.web.app import create_app
 from tests.conftest import SEED, SEED_LAYOUT
-from tests.web.test_pages import Browser, cheap_passwords, html_tables, login, texts
+from tests.web.pages.test_pages import Browser, cheap_passwords, html_tables, login, texts
 
 OTHER = SEED_LAYOUT / "other_unit_2024.txt"
 SCHOOL = "校园安全保障经费"

@@ -17,7 +17,7 @@ from jixiao.ingest import read_path
 from jixiao.services import Services, demo, oversight
 from jixiao.web.app import create_app
 from tests.conftest import SEED
-from tests.web.test_pages import UNIT, cheap_passwords, login
+from tests.web.pages.test_pages import UNIT, cheap_passwords, login
 
 YEAR = 2023
 DEPARTMENT = "无锡市人大常委会"

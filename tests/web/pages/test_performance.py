@@ -35,7 +35,7 @@ from jixiao.services import actuals as performance
 from jixiao.store.models import ActualReportRow, TargetTableRow
 from jixiao.web.app import create_app
 from tests.conftest import SEED
-from tests.web.test_pages import (
+from tests.web.pages.test_pages import (
     PASSWORD,
     TRAINING,
     UNIT,
@@ -45,7 +45,7 @@ from tests.web.test_pages import (
     login,
     table_id,
 )
-from tests.web.test_pages_workflow import flash
+from tests.web.pages.test_workflow import flash
 
 ACTIVITIES = "代表活动经费"  # a red light at the checkpoint; 95% of one target at year end
 TRAINED = "人大代表履职培训情况"  # quantitative, target ＝461人次, reported ＝470人次

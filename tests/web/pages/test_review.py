@@ -14,7 +14,7 @@ from jixiao.ingest import read_path
 from jixiao.services import Invalid, Services, demo, tables
 from jixiao.web.app import create_app
 from tests.conftest import SEED
-from tests.web.test_pages import cheap_passwords, login, table_id
+from tests.web.pages.test_pages import cheap_passwords, login, table_id
 
 VOICE = "《人大之声》制作经费"
 

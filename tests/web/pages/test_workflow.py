@@ -16,7 +16,7 @@ from jixiao.interchange import loads
 from jixiao.services import Services, demo, tables
 from jixiao.web.app import create_app
 from tests.conftest import SEED, SEED_LAYOUT
-from tests.web.test_pages import (
+from tests.web.pages.test_pages import (
     TRAINING,
     Browser,
     cheap_passwords,
@@ -29,7 +29,7 @@ from tests.web.test_pages import (
 OTHER = SEED_LAYOUT / "other_unit_2024.txt"
 
 
-CORPUS = Path(__file__).parents[1] / "corpus"
+CORPUS = Path(__file__).parents[2] / "corpus"
 
 
 @pytest.fixture
