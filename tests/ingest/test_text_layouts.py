@@ -322,6 +322,35 @@ def test_indicators_in_sentences_and_in_cells_of_prose() -> None:
     ]
 
 
+def test_prose_with_template_placeholders_word_operators_and_two_indicators_a_clause() -> None:
+    """Case ``prose``: a template's placeholder in brackets stays in the name (``(≥**个)``) and
+    the template's wording before a comma is dropped; an operator in words before a number
+    (``不少于``); two indicators in one clause split at the comma between them; a label
+    followed by a comma (``满意度指标,``) or written ``…目标`` (``社会效益目标:``); a value
+    followed by the cut start of the next indicator keeps only the value."""
+    text = (
+        "关于某某村道路项目绩效目标的公示\n"
+        "一、产出指标\n"
+        "数量指标:★修建道路长度,某村通组道路长度(≥**公里)>=3.5公里;"
+        "路面宽度(≥**米)不少于4米。\n"
+        "二、效益指标\n"
+        "经济效益指标:带动务工收入(≥**万元)≥6万元,节约运输成本(≥**万元)≥2万元;"
+        "社会效益目标:受益群众人数(≥**人)≥300人。\n"
+        "三、满意度指标\n"
+        "服务对象满意度指标,沿线群众满意度(≥**%)≥90%,养\n"
+    )
+    doc = _read(text)
+    assert doc.source is not None and doc.source.layout == "prose"
+    assert _rows(doc) == [
+        ("产出指标", "数量指标", "某村通组道路长度(≥**公里)", ">=3.5公里"),
+        ("产出指标", "数量指标", "路面宽度(≥**米)", "不少于4米"),
+        ("效益指标", "经济效益指标", "带动务工收入(≥**万元)", "≥6万元"),
+        ("效益指标", "经济效益指标", "节约运输成本(≥**万元)", "≥2万元"),
+        ("效益指标", "社会效益目标", "受益群众人数(≥**人)", "≥300人"),
+        ("满意度指标", "服务对象满意度指标", "沿线群众满意度(≥**%)", "≥90%"),
+    ]
+
+
 def test_spaced_labels_broken_over_lines_and_lines_after_the_table() -> None:
     """Case ``label broken over lines`` (spaces): ``经济效益`` / ``指标`` on lines of their own
     are one label heading the rows below; 经办人 / 上报时间 lines after the table are no rows."""

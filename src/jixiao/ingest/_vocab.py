@@ -78,9 +78,20 @@ LEVEL_LABEL = re.compile(r"[\u4e00-\u9fff]{2,14}指标")
 # Tick boxes of a form (优秀□ 良好□): a row holding two or more is a form field, no indicator.
 CHECKBOX = re.compile(r"[□☐☑☒]")
 
-# A level label in prose (产出指标, 数量指标, 经济效益指标, 服务对象满意度指标): the prose reader
-# checks it against the taxonomy.
-PROSE_LABEL = r"[\u4e00-\u9fff]{1,10}?指标"
+# A level label in prose (产出指标, 数量指标, 经济效益指标, 服务对象满意度指标; also written
+# 社会效益目标, 数量目标): the prose reader checks it against the taxonomy.
+PROSE_LABEL = r"[\u4e00-\u9fff]{1,10}?(?:指标|目标)"
+
+# An operator written in words before a number (大于等于10000平方米, 不低于95%, 达到3个): where a
+# clause of prose turns from the indicator's name to its value.
+WORD_OPERATOR = (
+    r"(?:大于或等于|小于或等于|大于等于|小于等于|不低于|不少于|不小于|不高于|不超过|不多于|"
+    r"不大于|大于|小于|高于|低于|多于|少于|超过|至少|达到)(?=\s*\d)"
+)
+
+# A template's placeholder kept in an indicator name (数量(≥**个), 满意度(≥**%)): the name
+# is the concrete one after the template's wording.
+PLACEHOLDER = re.compile(r"\*\*")
 
 # A value in words at the end of an indicator clause (数据库基本健全, 日常运转定性有效, 提高):
 # an optional degree or 定性, then a word of judgement.

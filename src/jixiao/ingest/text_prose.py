@@ -8,7 +8,11 @@ sentences instead of a table:
   own before a cell of sentences (``产出指标 | 巡查频次8次;…``);
 * indicators as clauses ended by ``；`` ``;`` ``。`` (or by the end of a line that ends
   with one), each read where the words make name and value plain: the name before an
-  operator and the value from it (``参训人员结业率≥100%``); the name and a value after a
+  operator (a sign, or words before a number: ``大于等于500平方米``) and the value from it
+  (``参训人员结业率≥100%``), an operator inside brackets being part of the name (a
+  template's placeholder, ``种植数量(≥**株)>=2000株``, whose wording before a comma is
+  dropped: ``补助种植数量,葡萄种植数量(≥**株)``), and two such indicators in one clause
+  split at the comma between them; the name and a value after a
   comma (``完成时限,2025年10月底前``); a number with its unit glued to the end of the name
   (``巡查频次8次``); or a word of judgement at the end (``数据库基本健全``,
   ``日常运转定性有效``).  A clause in none of these shapes is not read.
@@ -28,7 +32,13 @@ from jixiao.domain.values import Kind
 from jixiao.ingest._cells import as_value
 from jixiao.ingest._grid import Grid, GridCell
 from jixiao.ingest._text import TextSource, fold
-from jixiao.ingest._vocab import JUDGEMENT_VALUE, PROSE_LABEL
+from jixiao.ingest._vocab import (
+    JUDGEMENT_VALUE,
+    PLACEHOLDER,
+    PROSE_LABEL,
+    WORD_OPERATOR,
+    bracket_depth,
+)
 from jixiao.ingest.errors import IngestError
 
 LAYOUT = "prose"
@@ -37,47 +47,101 @@ _NUMBERING = (
     r"(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．])"
 )
 _HEADING = re.compile(rf"^\s*{_NUMBERING}?\s*(?P<label>{PROSE_LABEL})\s*[:：]?\s*$")
-_INLINE = re.compile(rf"(?:{_NUMBERING}\s*|(?:设\s*)?\d+\s*条\s*)?(?P<label>{PROSE_LABEL})\s*[:：]")
+_INLINE = re.compile(
+    rf"(?:{_NUMBERING}\s*|(?:设\s*)?\d+\s*条\s*)?(?P<label>{PROSE_LABEL})\s*[:：,，]"
+)
 _CLAUSE_END = "；;。"
-_OP = re.compile(r"[≥≤≧≦=＝<>＜＞]")
+_OP = re.compile(rf"[≥≤≧≦=＝<>＜＞]|{WORD_OPERATOR}")
 _GLUED = re.compile(r"^(?P<name>.*?[\u4e00-\u9fff)）])(?P<value>\d[\d.,]*\s*[^\d\s,，;；。]{0,4})$")
 _COMMA = re.compile(r"^(?P<name>[^,，]{2,40})[,，](?P<value>[^,，]{1,16})$")
 _NAME_MAX = 40
 
 
+def _key(label: str) -> str:
+    """The label as the taxonomy knows it: ``社会效益目标`` is read as ``社会效益指标``."""
+    from jixiao.ingest._grid_read import _resolve_any
+
+    text = fold(label)
+    if _resolve_any(text) is None and text.endswith("目标"):
+        return text[:-2] + "指标"
+    return text
+
+
 def _level(label: str) -> tuple[int, str] | None:
     from jixiao.ingest._grid_read import _resolve_any
 
-    found = _resolve_any(fold(label))
+    found = _resolve_any(_key(label))
     if found is None:
         return None
     return found.level, fold(label)
 
 
-def _split_clause(clause: str) -> tuple[str, str] | None:
-    """(name, value) of an indicator clause, or None when the words do not make it plain."""
+def _operator(text: str) -> re.Match[str] | None:
+    """The first operator of a clause after its name, outside brackets (``(≥**株)`` is a
+    placeholder in the name)."""
+    for m in _OP.finditer(text):
+        if m.start() >= 2 and not bracket_depth(text[: m.start()]):
+            return m
+    return None
+
+
+def _comma(text: str) -> int | None:
+    """Where the first comma outside brackets is, or None."""
+    for k, ch in enumerate(text):
+        if ch in ",，" and not bracket_depth(text[:k]):
+            return k
+    return None
+
+
+def _concrete(name: str) -> str:
+    """A name without the template's wording before it (``补助种植数量,葡萄种植数量(≥**株)``
+    → ``葡萄种植数量(≥**株)``): the part after the last comma when it keeps the placeholder."""
+    k = _comma(name)
+    while k is not None:
+        rest = name[k + 1 :].strip()
+        if not PLACEHOLDER.search(rest):
+            return name
+        name = rest
+        k = _comma(name)
+    return name
+
+
+def _readable(value: str) -> bool:
+    parsed = as_value(value)
+    return parsed is not None and (parsed.kind is not Kind.TEXT or "*" in value)
+
+
+def _split_clause(clause: str) -> list[tuple[str, str]]:
+    """(name, value) of each indicator of a clause: none when the words do not make it
+    plain."""
     text = clause.strip().strip("，,、 ")
-    if not text or len(text) > 80:
-        return None
-    m = _OP.search(text)
-    if m is not None and m.start() >= 2:
-        name, value = text[: m.start()].strip(), text[m.start() :].strip()
-        parsed = as_value(value)
-        readable = parsed is not None and (parsed.kind is not Kind.TEXT or "*" in value)
-        if readable and len(name) <= _NAME_MAX:
-            return name, value
+    if not text or len(text) > 160:
+        return []
+    m = _operator(text)
+    if m is not None:
+        name, value = _concrete(text[: m.start()].strip()), text[m.start() :].strip()
+        more: list[tuple[str, str]] = []
+        k = _comma(value)
+        if k is not None and _readable(value[:k].strip()):
+            more = _split_clause(value[k + 1 :])  # 产值≥80万元,收入≥80万元
+            if more or not _readable(value):  # or words after the value (a cut clause)
+                value = value[:k].strip()
+        if _readable(value) and len(name) <= _NAME_MAX:
+            return [(name, value), *more]
+    if len(text) > 80:
+        return []
     m = _COMMA.match(text)
     if m is not None:
         value = m.group("value").strip()
         if as_value(value) is not None or JUDGEMENT_VALUE.fullmatch(value):
-            return m.group("name").strip(), value
+            return [(m.group("name").strip(), value)]
     m = _GLUED.match(text)
     if m is not None and as_value(m.group("value")) is not None:
-        return m.group("name").strip(), m.group("value").strip()
+        return [(m.group("name").strip(), m.group("value").strip())]
     m = JUDGEMENT_VALUE.search(text)
     if m is not None and m.end() == len(text) and m.start() >= 2:
-        return text[: m.start()].strip(), m.group(0)
-    return None
+        return [(text[: m.start()].strip(), m.group(0))]
+    return []
 
 
 class _Prose:
@@ -95,15 +159,15 @@ class _Prose:
         level, label = found
         from jixiao.ingest._grid_read import _legacy_level2, _resolve_any
 
-        current = _resolve_any(self.l1) if self.l1 else None
-        legacy = _legacy_level2(label)
+        current = _resolve_any(_key(self.l1)) if self.l1 else None
+        legacy = _legacy_level2(_key(label))
         if level == 1 and legacy is not None and current is not None:
             level = 2 if legacy.parent == current.name else 1  # 成本指标 under 产出指标
         if level == 1:
             self.l1, self.l2 = label, ""
             return
         self.l2 = label
-        parent = _resolve_any(label)
+        parent = _resolve_any(_key(label))
         stated = current is not None and parent is not None and current.name == parent.parent
         if parent is not None and parent.parent and legacy is None and not stated:
             self.l1 = parent.parent  # a level 2 whose level 1 was not stated before it
@@ -119,9 +183,9 @@ class _Prose:
         self.clause_plain(text, line)
 
     def clause_plain(self, text: str, line: int) -> None:
-        found = _split_clause(text)
-        if found is not None and (self.l1 or self.l2):
-            self.rows.append((line, self.l1, self.l2, *found))
+        if self.l1 or self.l2:
+            for name, value in _split_clause(text):
+                self.rows.append((line, self.l1, self.l2, name, value))
 
     def read(self, text: str) -> None:
         pending = ""
