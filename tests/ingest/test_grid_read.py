@@ -18,7 +18,7 @@ from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Kind
 from jixiao.ingest import IngestError
 from jixiao.ingest._grid import Grid, GridCell
-from jixiao.ingest._grid_read import ACTUALS_NOT_IMPORTED, read_grids
+from jixiao.ingest._read import ACTUALS_NOT_IMPORTED, read_grids
 
 FILE = "dump.txt"
 Span = tuple[int, int]

@@ -17,7 +17,7 @@ from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Direction
 from jixiao.ingest import read_path
 from jixiao.ingest._grid import Grid, GridCell
-from jixiao.ingest._grid_read import read_grids
+from jixiao.ingest._read import read_grids
 from tests.real.scoring import shared_dir
 
 FILE = "table.xlsx"

@@ -21,7 +21,7 @@ from jixiao.domain.provenance import Provenance
 from jixiao.ingest import xlsx
 from jixiao.ingest._explain import explaining
 from jixiao.ingest._grid import Grid, GridCell
-from jixiao.ingest._grid_read import read_grids
+from jixiao.ingest._read import read_grids
 from jixiao.ingest._wide import unpivot_wide
 
 Cell = str | int | float | None

@@ -27,7 +27,7 @@ from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Kind, Op
 from jixiao.ingest import IngestError, read_path, xlsx
 from jixiao.ingest import docx as docx_reader
-from jixiao.ingest._grid_read import ACTUALS_NOT_IMPORTED
+from jixiao.ingest._read import ACTUALS_NOT_IMPORTED
 from tests.conftest import SEED
 
 Cell = str | int | float | None

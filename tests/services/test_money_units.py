@@ -17,7 +17,7 @@ from jixiao.domain.model import Document, Funds, Project
 from jixiao.domain.money import format_money, implausible, in_unit, to_yuan
 from jixiao.ingest import read_path
 from jixiao.ingest._grid import Grid, GridCell
-from jixiao.ingest._grid_read import IMPLAUSIBLE_AMOUNT, read_grids
+from jixiao.ingest._read import IMPLAUSIBLE_AMOUNT, read_grids
 from jixiao.interchange import dumps, loads
 from jixiao.services import SYSTEM, Services, oversight, tables
 from tests.real.scoring import shared_dir

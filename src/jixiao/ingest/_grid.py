@@ -5,7 +5,7 @@ A reader's job ends at the grid: the cells of each table in reading order, each 
 text it shows, its place (row, column; spans for merged cells) and its provenance (file and
 sheet/cell, or page and line).  Finding the structure — which rows are headers, which
 columns hold level 1, level 2, names, target values, operators, units, weights, actuals —
-is the interpreter's job (:func:`jixiao.ingest._grid_read.read_grids`), using the domain
+is the interpreter's job (:func:`jixiao.ingest._read.read_grids`), using the domain
 (header words, the taxonomy with its aliases, the value grammar), the same for every source.
 
 Grids may be *ragged*: text dumps drop empty and merged cells, so a row can be shorter than

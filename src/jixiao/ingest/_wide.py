@@ -52,7 +52,7 @@ _MONEY = re.compile(r"[（(](?:万元|元)[)）]")
 
 @dataclass(frozen=True, slots=True)
 class _Words:
-    """The interpreter's vocabulary (:mod:`jixiao.ingest._grid_read`), passed in so that this
+    """The interpreter's vocabulary (:mod:`jixiao.ingest._read`), passed in so that this
     module holds the layout and not the words."""
 
     role: Callable[[str], str | None]  # a header word's role ("name", "target" …)
@@ -64,14 +64,9 @@ class _Words:
 
 
 def _words() -> _Words:
-    from jixiao.ingest._grid_read import (
-        _NOTE_ROW,
-        _PLACEHOLDER,
-        _SUMMARY,
-        _classify,
-        _field_key,
-        _resolve_any,
-    )
+    from jixiao.ingest._read.columns import _classify, _field_key
+    from jixiao.ingest._read.levels import _resolve_any
+    from jixiao.ingest._vocab import NOTE_ROW, PLACEHOLDER, SUMMARY
 
     def role(text: str) -> str | None:
         found = _classify(text)
@@ -85,9 +80,9 @@ def _words() -> _Words:
         role=role,
         level=level,
         field_of=_field_key,
-        total=lambda text: bool(_SUMMARY.match(fold(text))),
-        remark=lambda text: bool(_NOTE_ROW.match(text)),
-        blank=lambda text: fold(text) in _PLACEHOLDER,
+        total=lambda text: bool(SUMMARY.match(fold(text))),
+        remark=lambda text: bool(NOTE_ROW.match(text)),
+        blank=lambda text: fold(text) in PLACEHOLDER,
     )
 
 

@@ -13,7 +13,7 @@ table's name, year, unit or project often stand there.
 Provenance names the table, row and grid column, 1-based, in ``cell`` (``T2R5C3``: table 2,
 row 5, column 3; ``T2.1R5C3``: the first table inside a cell of table 2); a DOCX has no pages
 to name.  The structure is found by
-:func:`jixiao.ingest._grid_read.read_grids`.
+:func:`jixiao.ingest._read.read_grids`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 from jixiao.domain.model import Document
 from jixiao.domain.provenance import Provenance
 from jixiao.ingest._grid import Grid, GridCell
-from jixiao.ingest._grid_read import read_grids
+from jixiao.ingest._read import read_grids
 from jixiao.ingest.errors import IngestError
 
 __all__ = ["LAYOUT", "TITLE_LINES", "grids", "read"]

@@ -6,7 +6,7 @@ styles), and hand-written government pages (``<td>`` only, ``&nbsp;`` for empty 
 GBK-encoded, tables inside layout tables).  This module turns every table of a page into a
 :class:`~jixiao.ingest._grid.Grid`, faithfully: the cells in reading order with their text,
 their place (spans kept), and the source line of the cell's tag.  Finding the structure is
-the interpreter's job (:func:`jixiao.ingest._grid_read.read_grids`).
+the interpreter's job (:func:`jixiao.ingest._read.read_grids`).
 
 Rules:
 
@@ -67,7 +67,7 @@ __all__ = ["LAYOUT", "grids", "read", "sniff"]
 
 def read(data: bytes, name: str, *, sha256: str) -> Document:
     """Read an HTML page's tables into a document (through the grid interpreter)."""
-    from jixiao.ingest._grid_read import read_grids
+    from jixiao.ingest._read import read_grids
 
     found = grids(data, name)
     if not found:

@@ -4,7 +4,7 @@ Budget units publish their tables as PDF, mostly made from an XLSX/DOCX by an of
 Such a PDF has no tables, only characters at positions and ruling lines.  This reader
 rebuilds the tables from that geometry and hands them, as :class:`~jixiao.ingest._grid.Grid`
 objects, to the interpreter shared by all table readers
-(:func:`jixiao.ingest._grid_read.read_grids`).  Pages without ruling lines go, as text, to
+(:func:`jixiao.ingest._read.read_grids`).  Pages without ruling lines go, as text, to
 the text readers (:mod:`jixiao.ingest.text_blocks`).
 
 How a page is read:
@@ -1192,7 +1192,7 @@ def read(data: bytes, name: str, *, sha256: str) -> Document:
 
 
 def _read_grids(found: list[Grid], name: str, sha256: str) -> Document:
-    from jixiao.ingest._grid_read import read_grids
+    from jixiao.ingest._read import read_grids
 
     try:
         return read_grids(found, file=name, sha256=sha256, layout=LAYOUT)

@@ -68,7 +68,7 @@ of a ``pipe``/``tsv`` table have the same number of cells; ``columns``).  Cell t
 lines of a wrapped cell joined with ``"\\n"``.  Provenance is
 ``Provenance(file=name, page=<page, only when the text has form feeds>, line=<1-based>)``,
 the line where the cell starts.  A table's ``title`` is the last five lines of other text
-above it.  The grids go to the interpreter, :func:`jixiao.ingest._grid_read.read_grids`.
+above it.  The grids go to the interpreter, :func:`jixiao.ingest._read.read_grids`.
 """
 
 from __future__ import annotations
@@ -754,13 +754,13 @@ def _likeness(cells: Sequence[str], width: int) -> float:
 def _header_word(text: str) -> bool:
     """A header cell: a header word of the text readers or a column the interpreter knows
     (实际完成值, 得分, 偏差原因 …)."""
-    from jixiao.ingest._grid_read import _classify
+    from jixiao.ingest._read.columns import _classify
 
     return _is_header(text) or _classify(text) is not None
 
 
 def _is_table_start(text: str) -> bool:
-    from jixiao.ingest._grid_read import _field_key
+    from jixiao.ingest._read.columns import _field_key
 
     return _is_title(text) or _field_key(text) == "name"
 
@@ -833,7 +833,7 @@ class _BarRows:
                 break
         if n < 3:
             return 0
-        from jixiao.ingest._grid_read import _classify, _header_kind
+        from jixiao.ingest._read.columns import _classify, _header_kind
 
         texts = [i.cell.text for i in items[k : k + n] if isinstance(i, _BarItem) and i.cell]
         roles = {found[0] for t in texts if (found := _classify(t)) is not None}
@@ -1681,7 +1681,7 @@ _DESCRIBE = {
 
 def _reader(layout: str, find: Callable[[TextSource], list[Grid]]) -> Callable[..., Document]:
     def read(source: TextSource, *, sha256: str) -> Document:
-        from jixiao.ingest._grid_read import read_grids
+        from jixiao.ingest._read import read_grids
 
         found = find(source)
         if not found:

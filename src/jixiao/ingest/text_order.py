@@ -8,7 +8,7 @@ header words scattered through the table.  No separator, no alignment: only the 
 what each cell *is*.
 
 The reader rebuilds the rows from what the domain knows and hands them, as a ragged grid,
-to the grid interpreter (:mod:`jixiao.ingest._grid_read`), which reads titles, fields,
+to the grid interpreter (:mod:`jixiao.ingest._read`), which reads titles, fields,
 headers, levels, values and actuals as for every other format:
 
 * **Tokens.**  Every line is split at white space into cells, each classified: title,
@@ -43,22 +43,19 @@ from jixiao.domain.model import Document
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.taxonomy import TAXONOMY_2015, TAXONOMY_2021, Resolved, Taxonomy
 from jixiao.ingest._grid import Grid, GridCell
-from jixiao.ingest._grid_read import (
+from jixiao.ingest._read import read_grids
+from jixiao.ingest._read.columns import (
     _ACTUAL_ROLES,
-    _NOTE_ROW,
-    _YEAR_LINE,
     _classify,
     _explicit_period,
     _feat,
     _field_key,
-    _inline_fields,
-    _is_title,
-    _legacy_level2,
-    _resolve,
     _Role,
-    read_grids,
 )
+from jixiao.ingest._read.find import _inline_fields, _is_title
+from jixiao.ingest._read.levels import _legacy_level2, _resolve
 from jixiao.ingest._text import Line, TextSource, fold
+from jixiao.ingest._vocab import NOTE_ROW, YEAR_LINE
 from jixiao.ingest.errors import IngestError
 
 LAYOUT = "text-order"
@@ -127,7 +124,7 @@ def _split(source: TextSource) -> list[_Tok]:
         for b in page.blocks:
             block += 1
             for line in b.lines:
-                if _NOTE_ROW.match(line.text) or _is_title(line.text):
+                if NOTE_ROW.match(line.text) or _is_title(line.text):
                     out.append(_Tok(line.text, line, block))  # a note or title stays whole
                     continue
                 out.extend(_Tok(part, line, block) for part in _SPLIT.split(line.text) if part)
@@ -192,7 +189,7 @@ def _tables(tokens: Sequence[_Tok]) -> list[_Table]:
                 assert nxt is not None
                 t.head.append([t.unnamed.pop("name"), nxt])
                 k += 1
-        elif _NOTE_ROW.match(text):
+        elif NOTE_ROW.match(text):
             t.notes.append(tok)
         elif key is not None:
             if key in ("name", "unit", "department") and (t.header or t.body):
@@ -220,7 +217,7 @@ def _tables(tokens: Sequence[_Tok]) -> list[_Table]:
                 t.header.append((tok, role))
         elif _prose(text):
             t.head.append([tok])
-        elif _YEAR_LINE.match(fold(text)):
+        elif YEAR_LINE.match(fold(text)):
             t.head.append([tok])  # （2024年度）, the year above the target columns, a field's
         elif not t.header and not _is_label(text):
             t.head.append([tok])  # text before the table: the interpreter reports it

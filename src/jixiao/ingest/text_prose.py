@@ -19,7 +19,7 @@ sentences instead of a table:
 
 Lines wrapped in the middle of a word (PDF text) are joined when neither side ends a clause.
 The clauses found become a grid of 一级指标 | 二级指标 | 三级指标 | 指标值 rows that the
-interpreter reads like any table (:func:`jixiao.ingest._grid_read.read_grids`).
+interpreter reads like any table (:func:`jixiao.ingest._read.read_grids`).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ _NAME_MAX = 40
 
 def _key(label: str) -> str:
     """The label as the taxonomy knows it: ``社会效益目标`` is read as ``社会效益指标``."""
-    from jixiao.ingest._grid_read import _resolve_any
+    from jixiao.ingest._read.levels import _resolve_any
 
     text = fold(label)
     if _resolve_any(text) is None and text.endswith("目标"):
@@ -68,7 +68,7 @@ def _key(label: str) -> str:
 
 
 def _level(label: str) -> tuple[int, str] | None:
-    from jixiao.ingest._grid_read import _resolve_any
+    from jixiao.ingest._read.levels import _resolve_any
 
     found = _resolve_any(_key(label))
     if found is None:
@@ -157,7 +157,7 @@ class _Prose:
         if found is None:
             return
         level, label = found
-        from jixiao.ingest._grid_read import _legacy_level2, _resolve_any
+        from jixiao.ingest._read.levels import _legacy_level2, _resolve_any
 
         current = _resolve_any(_key(self.l1)) if self.l1 else None
         legacy = _legacy_level2(_key(label))
@@ -254,7 +254,7 @@ def sniff(source: TextSource) -> float:
 
 def read(source: TextSource, *, sha256: str) -> Document:
     """Read indicators stated in prose (layout ``prose``)."""
-    from jixiao.ingest._grid_read import read_grids
+    from jixiao.ingest._read import read_grids
 
     grids = prose_grids(source)
     if not grids:

@@ -545,7 +545,7 @@ def sniff(source: TextSource) -> float:
 
 def read(source: TextSource, *, sha256: str) -> Document:
     """Read a run-together text (layout ``run-together``)."""
-    from jixiao.ingest._grid_read import read_grids
+    from jixiao.ingest._read import read_grids
     from jixiao.ingest.text_grid import pipe_grids
 
     split = _split(source.text)

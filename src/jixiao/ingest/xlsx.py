@@ -3,7 +3,7 @@
 
 Every sheet becomes one :class:`~jixiao.ingest._grid.Grid` (merged ranges as spans, each
 cell's provenance its sheet and cell reference, e.g. ``Sheet1`` / ``C7``); the structure is
-found by :func:`jixiao.ingest._grid_read.read_grids`.
+found by :func:`jixiao.ingest._read.read_grids`.
 
 Cells are read as they are printed: a number shows through its number format where that
 changes what a reader sees — a percent format scales it (0.95 with ``0%`` → ``95%``), the
@@ -30,7 +30,7 @@ from typing import Any
 from jixiao.domain.model import Document
 from jixiao.domain.provenance import Provenance
 from jixiao.ingest._grid import Grid, GridCell
-from jixiao.ingest._grid_read import read_grids
+from jixiao.ingest._read import read_grids
 from jixiao.ingest.errors import IngestError
 
 __all__ = ["LAYOUT", "LAYOUT_XLS", "format_cell", "read", "read_xls"]
