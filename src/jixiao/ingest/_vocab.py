@@ -231,7 +231,8 @@ STARTS_WITH_OP = re.compile(
     r"^(?:[=＝═≥≧≤≦<>＜＞⩾⩽]|大于|小于|不低于|不少于|不小于|不高于|不超过|不多于|不大于|高于|"
     r"低于|等于|多于|少于|超过|至少|达到)"
 )
-PLACEHOLDER = frozenset({"/", "-", "--", "—", "——", "－", "\\", "无", "N/A", "n/a", "NA", "不适用"})
+# Placeholders of an empty cell: no value printed.
+BLANK_MARKS = frozenset({"/", "-", "--", "—", "——", "－", "\\", "无", "N/A", "n/a", "NA", "不适用"})
 KIND_VALUES = re.compile(r"^(?:定量|定性|定量指标|定性指标)$")
 DIRECTION_VALUES = re.compile(
     r"^(?:正向|反向|中性|逆向|正向指标|反向指标|中性指标|越大越好|越小越好)$"

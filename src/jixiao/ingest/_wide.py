@@ -66,7 +66,7 @@ class _Words:
 def _words() -> _Words:
     from jixiao.ingest._read.columns import _classify, _field_key
     from jixiao.ingest._read.levels import _resolve_any
-    from jixiao.ingest._vocab import NOTE_ROW, PLACEHOLDER, SUMMARY
+    from jixiao.ingest._vocab import BLANK_MARKS, NOTE_ROW, SUMMARY
 
     def role(text: str) -> str | None:
         found = _classify(text)
@@ -82,7 +82,7 @@ def _words() -> _Words:
         field_of=_field_key,
         total=lambda text: bool(SUMMARY.match(fold(text))),
         remark=lambda text: bool(NOTE_ROW.match(text)),
-        blank=lambda text: fold(text) in PLACEHOLDER,
+        blank=lambda text: fold(text) in BLANK_MARKS,
     )
 
 

@@ -38,6 +38,7 @@ from jixiao.ingest._vocab import (
     ACTUAL_WORDS,
     ACTUALS_ROW,
     AMOUNT_HEADING,
+    BLANK_MARKS,
     BUDGET_COLUMN,
     BUDGET_HEADING,
     FUNDS_WORDS,
@@ -47,7 +48,6 @@ from jixiao.ingest._vocab import (
     NOTE_ROW,
     OVERALL_TITLE,
     PENDING,
-    PLACEHOLDER,
     SECTION_END,
     SENTENCE,
     TABLE_TITLE,
@@ -438,7 +438,7 @@ class _Reader(_RowReader):
             text = _text(cell)
             if key == "execution_reason":
                 text = PENDING.sub("", text).strip()
-                if text and text not in PLACEHOLDER:
+                if text and text not in BLANK_MARKS:
                     t.budget.setdefault(key, _Value(text, row.src(cell)))
             elif key is not None and parse_amount(text) is not None:
                 t.budget.setdefault(key, _Value(text, row.src(cell)))
@@ -459,7 +459,7 @@ class _Reader(_RowReader):
                     t.actuals.setdefault(text, row.src(cell))
             elif actuals_row and heading and (_classify(text) or BUDGET_HEADING.search(f)):
                 continue  # the budget columns' headings (年初预算数, 分值 …)
-            elif not (f in PLACEHOLDER or MONEY_UNIT.fullmatch(f) or GOAL_HEADING.match(f)):
+            elif not (f in BLANK_MARKS or MONEY_UNIT.fullmatch(f) or GOAL_HEADING.match(f)):
                 rest.append(text)
         if rest:
             note(Stage.TABLE, row.first, "表头之前的文字，不是指标行", " | ".join(rest))

@@ -54,6 +54,7 @@ from jixiao.ingest._text import fold
 from jixiao.ingest._vocab import (
     AMOUNT,
     BARE_POINTS,
+    BLANK_MARKS,
     FUNDS_LABELS,
     HALF_YEAR_WORDS,
     MANUAL_REASON,
@@ -62,7 +63,6 @@ from jixiao.ingest._vocab import (
     NUMBER_ONLY,
     NUMBERS,
     PENDING,
-    PLACEHOLDER,
     WEIGHT,
 )
 from jixiao.ingest.text_blocks import (
@@ -224,7 +224,7 @@ class _Builder:
             shown, where = t.block_row
             self.warn(UNUSED_TEXT, f"“{_shown(shown)}”没有项目名称和指标，是汇总行，未导入", where)
             return None
-        if not rows and fold(name) in PLACEHOLDER:
+        if not rows and fold(name) in BLANK_MARKS:
             name = ""  # an empty form (项目名称 | 无): no project
         if not rows and not name:
             self.notes(t, "")  # a header, stray text or empty fields, but no project
@@ -395,13 +395,13 @@ class _Builder:
 
         def value(key: str) -> TargetValue | None:
             cell = cells.get(key)
-            if cell is None or cell.text in PLACEHOLDER:
+            if cell is None or cell.text in BLANK_MARKS:
                 return None
             return parse_value(_with_unit(cell.text, target)).with_source(cell.source)
 
         def points(key: str, label: str) -> float | None:
             cell = cells.get(key)
-            if cell is None or cell.text in PLACEHOLDER:
+            if cell is None or cell.text in BLANK_MARKS:
                 return None
             text = fold(cell.text)
             if not BARE_POINTS.match(text):
@@ -415,7 +415,7 @@ class _Builder:
         if "likelihood" in cells:
             text = fold(cells["likelihood"].text)
             likelihood = next((x for x in Likelihood if x.value == text), None)
-            if likelihood is None and text not in PLACEHOLDER:
+            if likelihood is None and text not in BLANK_MARKS:
                 self.warn(
                     UNPARSED_VALUE,
                     f"{where}的完成目标可能性“{cells['likelihood'].text}”不是"
@@ -427,12 +427,12 @@ class _Builder:
         categories: list[DeviationCategory] = []
         explained: list[str] = []
         for key, cell in cells.items():
-            if key.startswith("category:") and cell.text not in PLACEHOLDER:
+            if key.startswith("category:") and cell.text not in BLANK_MARKS:
                 categories.append(DeviationCategory(key.split(":", 1)[1]))
                 if not MARK.match(fold(cell.text)):
                     explained.append(cell.text)
         named = cells.get("category")
-        if named is not None and named.text not in PLACEHOLDER:
+        if named is not None and named.text not in BLANK_MARKS:
             category = _category(named.text)
             if category is None:
                 self.warn(
@@ -445,7 +445,7 @@ class _Builder:
                 categories.insert(0, category)
         reason_cell = cells.get("reason")
         remarks = _remarks(
-            "" if reason_cell is None or reason_cell.text in PLACEHOLDER else reason_cell.text
+            "" if reason_cell is None or reason_cell.text in BLANK_MARKS else reason_cell.text
         )
         if remarks.category is not None:
             categories.append(remarks.category)
@@ -456,7 +456,7 @@ class _Builder:
             else None
         )
         measures = cells["measures"].text if "measures" in cells else ""
-        measures = "" if measures in PLACEHOLDER else PENDING.sub("", measures).strip()
+        measures = "" if measures in BLANK_MARKS else PENDING.sub("", measures).strip()
         score = points("score", "得分")
         manual = None
         if remarks.manual is not None and score is not None:

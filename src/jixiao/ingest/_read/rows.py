@@ -37,6 +37,7 @@ from jixiao.ingest._read.values import _money_unit, _operator, _period_values
 from jixiao.ingest._text import fold, join_wrapped
 from jixiao.ingest._vocab import (
     ACTUAL_WORDS,
+    BLANK_MARKS,
     CHECKBOX,
     FUNDS_COLUMN,
     GOAL_WORDS,
@@ -44,7 +45,6 @@ from jixiao.ingest._vocab import (
     LEVEL_LABEL,
     NOTE_ROW,
     NUMBER_ONLY,
-    PLACEHOLDER,
     SENTENCE,
     SEQ_VALUE,
     SUMMARY,
@@ -437,7 +437,7 @@ class _RowReader:
         found: dict[str, _Value] = {}
         for p in placed:
             text = _text(p.cell)
-            if not text or id(p.cell) in skip or fold(text) in PLACEHOLDER:
+            if not text or id(p.cell) in skip or fold(text) in BLANK_MARKS:
                 continue
             key: str | None = None
             if p.col.role is _Role.KIND:
@@ -636,7 +636,7 @@ def _no_indicator(placed: Sequence[_Placed]) -> bool:
     """Whether the row's own cells in the indicator columns are all placeholders (-, /, 无)
     or there are none."""
     return all(
-        fold(_text(p.cell)) in PLACEHOLDER or not _text(p.cell)
+        fold(_text(p.cell)) in BLANK_MARKS or not _text(p.cell)
         for p in placed
         if p.own and p.col.role in _INDICATOR_ROLES
     )

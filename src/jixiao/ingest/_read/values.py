@@ -21,13 +21,13 @@ from jixiao.ingest._read.settings import _HEADER_MAX
 from jixiao.ingest._read.table import _Value
 from jixiao.ingest._text import fold, join_wrapped
 from jixiao.ingest._vocab import (
+    BLANK_MARKS,
     BUDGET_COLUMN,
     BUDGET_KEYS,
     NOT_APPLICABLE,
     NUMBER_ONLY,
     OP_TOKEN,
     PENDING,
-    PLACEHOLDER,
     REMARK_LABEL,
     STARTS_WITH_OP,
     UNIT_PHRASE,
@@ -155,7 +155,7 @@ def _join_value(text: str, op: str, unit: str) -> str:
     if OP_TOKEN.match(fold(op)) and not STARTS_WITH_OP.match(fold(text)):
         text = re.sub(r"\s+", "", op) + text  # as printed (＝ stays full-width)
     unit = unit.strip()
-    if unit and unit not in PLACEHOLDER and fold(unit) not in PLACEHOLDER:
+    if unit and unit not in BLANK_MARKS and fold(unit) not in BLANK_MARKS:
         parsed = parse_value(text)
         bare = parsed.kind is Kind.QUANTITATIVE and not parsed.unit
         if bare or (parsed.kind is Kind.TEXT and NUMBER_ONLY.match(fold(text).lstrip("=≥≤<>"))):
