@@ -8,6 +8,8 @@ tables under another unit name, so that a year holds N + 1 units (9 tables each)
 
 Timed, best of ``--repeat``:
 
+* one table's PDF (``render``, what a download does): the first in the process, then
+  the best of ``--repeat``;
 * ``year_archive`` for pdf, xlsx and html (one file per unit plus the year's open data);
 * the open data of the whole year: ``render`` json, csv, datapackage;
 * baselines: the same indicator rows through ``csv.writer`` alone (csv), the same cells
@@ -125,6 +127,19 @@ def main(argv: list[str] | None = None) -> int:
         print("| what | seconds | per table | size | baseline | baseline s | ratio |")
         print("|---|---:|---:|---:|---|---:|---:|")
         print(f"| load the year from the database | {load:.3f} | | | | | |")
+        # One table's PDF (a download): the first in the process, then the best of the
+        # repeats; timed before the archives, which would warm a process's fonts.
+        one = replace(doc, overall_targets=(), projects=doc.projects[:1], actuals=())
+        first, _ = best(lambda: exports.render(one, "pdf", title="t"), 1)
+        again, found = best(lambda: exports.render(one, "pdf", title="t"), args.repeat)
+        assert isinstance(found, exports.ExportFile)
+        base, _ = best(lambda: baseline_pdf(one), args.repeat)
+        size = f"{len(found.data) / 1e6:.2f} MB"
+        print(f"| one table, pdf (first in the process) | {first:.2f} | | {size} | | | |")
+        print(
+            f"| one table, pdf | {again:.2f} | | {size} | plain pdf of the rows "
+            f"| {base:.2f} | {again / base:.1f}× |"
+        )
         baselines = {"csv": baseline_csv, "xlsx": baseline_xlsx, "pdf": baseline_pdf}
         for fmt in ("pdf", "xlsx", "html"):
             seconds, found = best(

@@ -21,12 +21,14 @@ Public API::
     sheet_titles(names, reserved=()) -> list[str]      valid, unique Excel sheet titles
     LIGHT_FILLS                                         fill colour of each Light
     subset_fonts(text, folder) -> (regular, bold)       the CJK fonts cut to ``text`` (PDF)
+    fonts_for(text) -> (regular, bold)                  the same, cut once per process and
+        kept (thread-safe): what every PDF export uses
 
 The layout of each sheet (which row and column holds which number) is documented in
 :mod:`jixiao.export.self_evaluation` and :mod:`jixiao.export.monitoring`.
 """
 
-from jixiao.export._font import FontMissing, subset_fonts
+from jixiao.export._font import FontMissing, fonts_for, subset_fonts
 from jixiao.export._sheet import sheet_titles
 from jixiao.export.monitoring import LIGHT_FILLS, monitoring_workbook
 from jixiao.export.self_evaluation import overall_sheet, project_sheet, self_evaluation_workbook
@@ -34,6 +36,7 @@ from jixiao.export.self_evaluation import overall_sheet, project_sheet, self_eva
 __all__ = [
     "LIGHT_FILLS",
     "FontMissing",
+    "fonts_for",
     "monitoring_workbook",
     "overall_sheet",
     "project_sheet",

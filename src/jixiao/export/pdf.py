@@ -23,17 +23,18 @@ Public API::
 
 from __future__ import annotations
 
+import string
 from io import BytesIO
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout
 from fpdf.fonts import FontFace
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.export._font import cjk_fonts
+from jixiao.export._font import fonts_for
 from jixiao.export._layout import (
     Span,
     align,
@@ -50,6 +51,7 @@ FONT = "cjk"
 _BODY_SIZE = 9.0  # points, the table text
 _LINE = 1.35  # line height as a share of the font size
 _MM_PER_PT = 25.4 / 72
+FOOTER_TEXT = "第页，共"  # the footer's words (for font subsets)
 
 
 class _Document(FPDF):
@@ -213,18 +215,28 @@ def _sheet(pdf: _Document, ws: Worksheet) -> None:
         _table(pdf, ws, rows, widths, spans, covered, origins, heading)
 
 
-FOOTER_TEXT = "第页，共"  # the footer's words (for font subsets)
+def _text(wb: Workbook) -> str:
+    """Every character the PDF of ``wb`` prints: its visible cells and the footer."""
+    shown_text = (
+        shown(cell)
+        for ws in wb.worksheets
+        if ws.sheet_state == "visible"
+        for row in ws.iter_rows()
+        for cell in row
+    )
+    return "".join(shown_text) + FOOTER_TEXT + string.digits
 
 
 def workbook_pdf(data: bytes, *, fonts: tuple[Path, Path] | None = None) -> bytes:
     """The workbook's visible sheets printed as one PDF (see the module docstring);
-    ``fonts``: the regular and bold font files (default :func:`cjk_fonts`)."""
+    ``fonts``: the regular and bold font files (default: the CJK fonts cut down to the
+    workbook's characters, once per process: :func:`jixiao.export._font.fonts_for`)."""
     wb = load_workbook(BytesIO(data))
     pdf = _Document(orientation="L", unit="mm", format="A4")
     pdf.set_margins(10, 10, 10)
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.alias_nb_pages()
-    regular, bold = fonts or cjk_fonts()
+    regular, bold = fonts or fonts_for(_text(wb))
     pdf.add_font(FONT, "", str(regular))
     pdf.add_font(FONT, "B", str(bold))
     pdf.set_creator("jixiao")

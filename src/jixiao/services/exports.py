@@ -25,7 +25,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -33,7 +32,7 @@ from pathlib import Path
 
 from jixiao.domain.model import Document, OverallTargets
 from jixiao.domain.workflow import Actor
-from jixiao.export import subset_fonts
+from jixiao.export import fonts_for
 from jixiao.export.html import workbook_html
 from jixiao.export.opendata import (
     GOAL_FIELDS,
@@ -308,15 +307,11 @@ def year_archive(
         if not departments.get(p.unit or ""):
             departments[p.unit or ""] = p.department or ""
     buffer = io.BytesIO()
-    with (
-        tempfile.TemporaryDirectory() as scratch,
-        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z,
-    ):
-        # One font subset for the whole year (not the whole font parsed per unit).
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        # One font subset for the whole year (not the whole font parsed per unit), kept
+        # for the process (the year's later downloads need no cut of their own).
         fonts = (
-            subset_fonts(dumps(doc) + LAYOUT_TEXT + FOOTER_TEXT, Path(scratch))
-            if fmt == "pdf" and units
-            else None
+            fonts_for(dumps(doc) + LAYOUT_TEXT + FOOTER_TEXT) if fmt == "pdf" and units else None
         )
         for done, (unit, keys) in enumerate(units.items(), 1):
             dept = departments.get(unit, "")
