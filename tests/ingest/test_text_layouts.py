@@ -351,6 +351,29 @@ def test_prose_with_template_placeholders_word_operators_and_two_indicators_a_cl
     ]
 
 
+def test_note_and_conclusion_rows_under_the_table_are_no_indicators() -> None:
+    """Rows under the indicators whose first cell is a note label with its text in the next
+    cell (``注: | 1.…``) or a self-evaluation's heading (``评价结论 | …``, ``存在问题 | 无``,
+    ``改进措施 | …``) are reported as text, never read as indicators."""
+    text = (
+        "项目名称 | 示例项目 |\n"
+        "一级指标 | 二级指标 | 三级指标 | 指标值 |\n"
+        "产出指标 | 数量指标 | 维修道路长度 | ≥3公里 |\n"
+        "满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% |\n"
+        "评价结论 | 项目按计划完成。 |\n"
+        "存在问题 | 无 |\n"
+        "改进措施 | 加强管理。 |\n"
+        "注: | 1.指标值请按实际填写。2.可自行增加三级指标。 |\n"
+    )
+    doc = _read(text)
+    assert _rows(doc) == [
+        ("产出指标", "数量指标", "维修道路长度", "≥3公里"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+    ]
+    unused = " ".join(w.message for w in doc.warnings)
+    assert "评价结论" in unused and "注:" in unused
+
+
 def test_spaced_labels_broken_over_lines_and_lines_after_the_table() -> None:
     """Case ``label broken over lines`` (spaces): ``经济效益`` / ``指标`` on lines of their own
     are one label heading the rows below; 经办人 / 上报时间 lines after the table are no rows."""

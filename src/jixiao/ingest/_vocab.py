@@ -268,6 +268,13 @@ GOAL_HEADING = re.compile(
     r"^(?:项目)?(?:年度|中长期|长期|总体|预期|整体)?(?:总体|主要)?(?:绩效)?(?:目标|任务)(?:\(.*\))?$"
 )
 NOTE_ROW = re.compile(r"^\s*(?:注|说明|备注|填表说明|填报说明)\s*\d?\s*[:：．.、]")
+# The headings under a self-evaluation's indicators (评价结论 | …, 存在问题 | 无, 改进措施 | …):
+# a row whose first cell is one of them, and nothing else, is no indicator.
+CONCLUSION_ROW = re.compile(
+    r"^(?:评价结论|自评结论|绩效评价结论|存在(?:的)?问题|主要问题|改进措施|整改措施|"
+    r"改进(?:意见|建议)|下一步(?:改进)?(?:措施|工作|打算))\s*[:：]?$"
+)
+
 SUMMARY = re.compile(r"^(?:合计|总计|小计|总分|得分合计|分值合计|总体得分|综合得分|合\s*计)[:：]?$")
 # The grade under a self-evaluation's total (自评等级 | 优): a result computed from the total.
 GRADE_ROW = re.compile(r"^(?:自评|评价|绩效|综合)?(?:等级|评级|评价等级)$")

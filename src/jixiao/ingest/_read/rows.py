@@ -39,6 +39,7 @@ from jixiao.ingest._vocab import (
     ACTUAL_WORDS,
     BLANK_MARKS,
     CHECKBOX,
+    CONCLUSION_ROW,
     FUNDS_COLUMN,
     GOAL_WORDS,
     GRADE_ROW,
@@ -146,11 +147,13 @@ class _RowReader:
         the name and value columns): reported, not read as data."""
         t = self.table
         assert t.header is not None
+        if texts and (NOTE_ROW.match(texts[0]) or CONCLUSION_ROW.match(texts[0].strip())):
+            # 注： | 1.… (the note's text in the next cell), 评价结论 | …, 存在问题 | 无
+            shown = _shown(" | ".join(texts))
+            t.note(UNUSED_TEXT, f"“{shown}”是表格的说明，未导入", row.first)
+            return True
         if len(row.own) != 1:
             return False
-        if NOTE_ROW.match(texts[0]):
-            t.note(UNUSED_TEXT, f"“{_shown(texts[0])}”是表格的说明，未导入", row.first)
-            return True
         if row.ragged or t.header.ragged or _resolve_any(texts[0]) is not None:
             return False
         cell = row.own[0]
