@@ -249,7 +249,7 @@ def create_app(
             return JSONResponse({"detail": error_message(500)}, status_code=500)
         return await run_in_threadpool(kit.error_page, request, 500, None, None)
 
-    routers = [api.router, *pages.ROUTERS]
+    routers = [*api.routers, *pages.ROUTERS]
     for router in routers:
         app.include_router(router)
     # Outermost last: the headers go on every answer, the 413 and 422 refusals included.

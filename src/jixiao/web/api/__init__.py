@@ -8,10 +8,19 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from jixiao.web.api import admin, audit, history, imports, performance, rows, tables, workflow
-from jixiao.web.api.schemas import errors
 
-router = APIRouter(prefix="/api", responses=errors(401))
-for _concept in (admin, tables, history, rows, workflow, imports, performance, audit):
-    router.include_router(_concept.router)
+#: The API's routers, one per concept, each under ``/api``.  Kept flat (not included into
+#: one router): FastAPI keeps an included router as one entry, and the integer bounds
+#: middleware (web/security.py) looks for the routes themselves in ``routers[i].routes``.
+routers: list[APIRouter] = [
+    admin.router,
+    tables.router,
+    history.router,
+    rows.router,
+    workflow.router,
+    imports.router,
+    performance.router,
+    audit.router,
+]
 
-__all__ = ["router"]
+__all__ = ["routers"]

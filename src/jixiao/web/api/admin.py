@@ -25,7 +25,7 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.deps import Config, CurrentActor, Svc
 
-router = APIRouter()
+router = APIRouter(prefix="/api", responses=errors(401))
 
 
 @router.get("/me", response_model=ActorOut, tags=["用户"], summary="当前用户")

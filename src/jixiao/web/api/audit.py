@@ -8,7 +8,7 @@ from jixiao.services import access, audit
 from jixiao.web.api.schemas import AuditVerifyOut, errors
 from jixiao.web.deps import CurrentActor, Svc
 
-router = APIRouter()
+router = APIRouter(prefix="/api", responses=errors(401))
 
 
 @router.get(

@@ -10,7 +10,7 @@ from jixiao.services import tables
 from jixiao.web.api.schemas import HistoryEntryOut, TableId, VersionOut, errors
 from jixiao.web.deps import CurrentActor, Svc
 
-router = APIRouter()
+router = APIRouter(prefix="/api", responses=errors(401))
 
 
 @router.get(

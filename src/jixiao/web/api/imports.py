@@ -17,7 +17,7 @@ from jixiao.web.deps import Config, CurrentActor, Svc
 #: Largest upload accepted by the import endpoints (published tables are far smaller).
 MAX_UPLOAD = 20 * 1024 * 1024
 
-router = APIRouter()
+router = APIRouter(prefix="/api", responses=errors(401))
 
 
 def _read_upload(file: UploadFile, format: str, limit: int = MAX_UPLOAD) -> Document:

@@ -36,7 +36,7 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.deps import CurrentActor, Svc
 
-router = APIRouter()
+router = APIRouter(prefix="/api", responses=errors(401))
 
 PERIOD_TEXT = "期间：half_year（运行监控）或 full_year（绩效自评）"
 PeriodPath = Annotated[

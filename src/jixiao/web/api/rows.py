@@ -21,7 +21,7 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.deps import CurrentActor, Svc
 
-router = APIRouter()
+router = APIRouter(prefix="/api", responses=errors(401))
 
 
 def _conflict_with_row(svc: Svc, table_id: int, row_id: int, exc: Conflict) -> Conflict:

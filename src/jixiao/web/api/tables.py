@@ -21,7 +21,7 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.deps import CurrentActor, Svc
 
-router = APIRouter()
+router = APIRouter(prefix="/api", responses=errors(401))
 
 
 @router.get(

@@ -19,7 +19,7 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.deps import CurrentActor, Svc
 
-router = APIRouter()
+router = APIRouter(prefix="/api", responses=errors(401))
 
 
 def _transition(svc: Svc, actor: Actor, table_id: int) -> TransitionOut:
