@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from jixiao.services import Services
 from tests import hostile
 from tests.conftest import SEED
-from tests.web.test_api_support import make_world
+from tests.web.api.support import make_world
 
 MB = 1024 * 1024
 

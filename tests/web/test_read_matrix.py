@@ -1,6 +1,6 @@
 """Who may read what, through the API and the pages: every role against every read.
 
-Beside the write matrix (test_api_matrix.py).  The expected answers are written out from
+Beside the write matrix (tests/web/api/test_matrix.py).  The expected answers are written out from
 the read policy (docs/security.md, "Who reads what"), not taken from services.access:
 
 * 单位填报: its own unit's tables only — drafts, history, versions, actuals, downloads;
@@ -29,7 +29,7 @@ from jixiao.domain.workflow import Role, Status
 from jixiao.interchange.actuals import loads_actuals
 from jixiao.services import Services, actuals, demo, oversight
 from jixiao.store.models import AuditRow
-from tests.web.test_api_support import (
+from tests.web.api.support import (
     OTHER_DEPARTMENT,
     PEOPLE,
     SEED_DEPARTMENT,

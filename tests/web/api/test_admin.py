@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from jixiao.services import Services
-from tests.web.test_api_support import (
+from tests.web.api.support import (
     PASSWORD,
     PEOPLE,
     SEED_DEPARTMENT,

@@ -8,7 +8,7 @@ import pytest
 
 from jixiao.domain.workflow import Role, Status
 from jixiao.services import Services
-from tests.web.test_api_support import SEED_UNIT, World, error, make_world
+from tests.web.api.support import SEED_UNIT, World, error, make_world
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from jixiao.services import Services
 from tests.conftest import SEED
-from tests.web.test_api_support import SEED_UNIT, World, make_world, seed_variant
+from tests.web.api.support import SEED_UNIT, World, make_world, seed_variant
 
 NAME = SEED.name
 

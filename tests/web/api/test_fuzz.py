@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jixiao.services import Services
-from tests.web.test_api_support import make_world
+from tests.web.api.support import make_world
 
 EXAMPLES = 150
 BUDGET_SECONDS = 90.0

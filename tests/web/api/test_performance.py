@@ -31,9 +31,9 @@ from jixiao.services import Services, demo, users
 from jixiao.services import actuals as performance
 from jixiao.web.app import create_app
 from tests.conftest import SEED
-from tests.web.test_api_support import PEOPLE, SEED_UNIT, World, error, make_world
+from tests.web.api.support import PEOPLE, SEED_UNIT, World, error, make_world
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 FULL = REPO / "docs" / "examples" / "seed-actuals-2023-full-year.json"
 HALF = REPO / "docs" / "examples" / "seed-actuals-2023-half-year.json"
 UNIT_Q = quote(SEED_UNIT, safe="")

@@ -6,7 +6,7 @@ import pytest
 
 from jixiao.domain.workflow import Status
 from jixiao.services import Services
-from tests.web.test_api_support import World, error, make_world
+from tests.web.api.support import World, error, make_world
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ import pytest
 
 from jixiao.domain.workflow import Status
 from jixiao.services import Services
-from tests.web.test_api_support import PEOPLE, World, make_world, seed_variant
+from tests.web.api.support import PEOPLE, World, make_world, seed_variant
 
 ROLES = tuple(PEOPLE)  # unit, unit_other, department, department_other, finance, ...
 ACTIONS = (

@@ -1,7 +1,7 @@
 """The JSON API: authentication, reading tables, history, versions, OpenAPI.
 
-Writes are in test_api_edit.py, test_api_workflow.py, test_api_imports.py,
-test_api_admin.py and the role matrix in test_api_matrix.py.  Every test runs on SQLite and
+Writes are in test_rows.py, test_workflow.py, test_imports.py, test_admin.py
+and the role matrix in test_matrix.py (all in this folder).  Every test runs on SQLite and
 on PostgreSQL (the ``svc`` fixture).
 """
 
@@ -20,7 +20,7 @@ from jixiao.interchange import dump
 from jixiao.services import Services, users
 from jixiao.web.app import create_app
 from tests.conftest import SEED
-from tests.web.test_api_support import (
+from tests.web.api.support import (
     OTHER_UNIT,
     SEED_DEPARTMENT,
     SEED_UNIT,
