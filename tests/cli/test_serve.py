@@ -87,7 +87,7 @@ def test_db_upgrade_and_user_commands(tmp_path: Path) -> None:
     up = _jixiao("db", "upgrade", "--db", url, env=env)
     assert up.returncode == 0, up.stderr
     assert f"数据库版本 {head_revision()}" in up.stdout
-    assert head_revision() == "0009"
+    assert head_revision() == "0010"
     add = _jixiao(
         "user",
         "add",

@@ -681,7 +681,7 @@ def date_after_project_end(s: IndicatorSubject, p: P) -> list[Emit]:
     summary="指标值无法识别（不是数值、日期或等级）",
     hint="按“计算符号 + 数值 + 单位”填写，如 ≥90%、＝461人次",
     explanation="Values that are neither quantities, dates nor grades cannot be monitored.",
-    bad=Example(indicators=((OUT, QTY, "培训人大代表人次", "若干", "大幅增加"),)),
+    bad=Example(indicators=((OUT, QTY, "培训人大代表人次", "若干", "视情况而定"),)),
     good=GOOD,
 )
 def unreadable_value(s: IndicatorSubject, p: P) -> list[Emit]:
