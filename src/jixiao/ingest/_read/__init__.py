@@ -77,10 +77,18 @@ from jixiao.ingest._read.base import (
 )
 from jixiao.ingest._read.find import _Reader
 from jixiao.ingest._read.projects import _Builder
+from jixiao.ingest._read.settings import DEFAULT_SETTINGS, ReadSettings
 from jixiao.ingest._text import clean
 from jixiao.ingest.errors import IngestError
 
-__all__ = ["ACTUALS_NOT_IMPORTED", "IMPLAUSIBLE_AMOUNT", "SUMMARY_TABLE", "read_grids"]
+__all__ = [
+    "ACTUALS_NOT_IMPORTED",
+    "DEFAULT_SETTINGS",
+    "IMPLAUSIBLE_AMOUNT",
+    "SUMMARY_TABLE",
+    "ReadSettings",
+    "read_grids",
+]
 
 
 def _finish(reader: _Reader, file: str, sha256: str, layout: str) -> Document:
@@ -136,16 +144,24 @@ def _finish(reader: _Reader, file: str, sha256: str, layout: str) -> Document:
     )
 
 
-def read_grids(grids: Sequence[Grid], *, file: str, sha256: str, layout: str) -> Document:
+def read_grids(
+    grids: Sequence[Grid],
+    *,
+    file: str,
+    sha256: str,
+    layout: str,
+    settings: ReadSettings = DEFAULT_SETTINGS,
+) -> Document:
     """Interpret the grids of one file (in reading order) as a ``jixiao/1`` document.
 
+    The tolerances are ``settings``'s (:class:`ReadSettings`; the defaults unless given).
     Raises :class:`IngestError` naming ``file`` when no grid holds a performance table.
     """
     if not any(_text(c) for grid in grids for c in grid.cells) and not any(
         clean(t) for grid in grids for t in grid.title
     ):
         raise IngestError(file, "is empty: no performance target table in it")
-    reader = _Reader(file)
+    reader = _Reader(file, settings)
     for gi, grid in enumerate(grids):
         reader.read_grid(gi, grid)
     reader.close_table()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from jixiao.domain.provenance import Provenance
 from jixiao.ingest._grid import Grid, GridCell
-from jixiao.ingest._read.settings import _MAX_SPAN
+from jixiao.ingest._read.settings import ReadSettings
 from jixiao.ingest._text import clean, join_wrapped
 
 #: Warning code: an amount implausible for the unit it is printed in (3,309,840 万元, 0.9 元).
@@ -68,7 +68,9 @@ class _Row:
         return [_text(c) for c in self.own]
 
 
-def _grid_rows(grid: Grid, gi: int, file: str, *, ragged: bool) -> tuple[list[_Row], int]:
+def _grid_rows(
+    grid: Grid, gi: int, file: str, settings: ReadSettings, *, ragged: bool
+) -> tuple[list[_Row], int]:
     """The non-empty rows of a grid and its width (columns)."""
     fallback = Provenance(file=file, page=grid.page, sheet=grid.sheet)
     cells = [c for c in grid.cells if _text(c)]
@@ -85,11 +87,11 @@ def _grid_rows(grid: Grid, gi: int, file: str, *, ragged: bool) -> tuple[list[_R
         ]
         return rows, max(len(r.own) for r in rows)
     lo = min(0, min(c.col for c in cells))
-    hi = max(c.col + min(max(1, c.colspan), _MAX_SPAN) for c in cells)
+    hi = max(c.col + min(max(1, c.colspan), settings.max_span) for c in cells)
     cover: dict[int, dict[int, GridCell]] = {r: {} for r in row_ids}
     for cell in sorted(cells, key=lambda c: (c.row, c.col)):
         rowspan = max(1, cell.rowspan)
-        colspan = min(max(1, cell.colspan), _MAX_SPAN)
+        colspan = min(max(1, cell.colspan), settings.max_span)
         start = bisect.bisect_left(row_ids, cell.row)
         end = bisect.bisect_left(row_ids, cell.row + rowspan)
         for r in row_ids[start:end]:

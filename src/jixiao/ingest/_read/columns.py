@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ from jixiao.ingest._cells import (
 from jixiao.ingest._grid import GridCell
 from jixiao.ingest._read.base import _shown, _text
 from jixiao.ingest._read.levels import _legacy_level2, _resolve_any
-from jixiao.ingest._read.settings import _HEADER_MAX, _MAX_ROW_CELLS
+from jixiao.ingest._read.settings import DEFAULT_SETTINGS, ReadSettings
 from jixiao.ingest._text import fold
 from jixiao.ingest._vocab import (
     ACTUAL_FIELDS,
@@ -147,9 +147,17 @@ def _note_field(label: str) -> str | None:
 
 @functools.lru_cache(maxsize=65536)
 def _classify(text: str) -> tuple[_Role, Period | None] | None:
-    """The role a header cell names (and a target column's period), or None."""
+    """The role a header cell names (and a target column's period), or None.
+
+    The text readers ask it too (a line of header words), so it measures a header cell
+    with the default settings."""
     f = fold(text).rstrip(":：")
-    if not f or len(f) > _HEADER_MAX or SENTENCE.search(f) or _resolve_any(f) is not None:
+    if (
+        not f
+        or len(f) > DEFAULT_SETTINGS.header_max
+        or SENTENCE.search(f)
+        or _resolve_any(f) is not None
+    ):
         return None  # header words are short; prose and taxonomy labels are data
     if PROJECT_INFO.search(f):
         return _Role.IGNORED, None  # what a list of projects says of each project (项目简介 …)
@@ -347,20 +355,17 @@ def _score(feat: _Feat, role: _Role, context_level1: str | None) -> float:
     return 0.2 if text_like else 0.0
 
 
-_SKIP_COST: Mapping[_Role, float] = {
-    _Role.NAME: 4.5,  # names are never merged: a row without one is rare
-    _Role.NAME_WEAK: 4.5,
-    _Role.TARGET: 0.5,
-    _Role.WORK: 0.8,  # merged over several goals, so dropped more often than a goal
-    _Role.GOAL: 1.0,
-}
-_UNASSIGNED_COST = 4.0
-
-
-def _skip_cost(role: _Role, labels_only: bool) -> float:
-    if labels_only and role in (_Role.NAME, _Role.NAME_WEAK):
-        return 0.0  # a row of labels only (a section row): no name expected
-    return _SKIP_COST.get(role, 0.0)
+def _skip_cost(role: _Role, labels_only: bool, settings: ReadSettings) -> float:
+    if role in (_Role.NAME, _Role.NAME_WEAK):
+        # A row of labels only (a section row): no name expected.
+        return 0.0 if labels_only else settings.skip_name
+    if role is _Role.TARGET:
+        return settings.skip_target
+    if role is _Role.WORK:
+        return settings.skip_work
+    if role is _Role.GOAL:
+        return settings.skip_goal
+    return 0.0
 
 
 def _labels_only(feats: Sequence[_Feat]) -> bool:
@@ -382,8 +387,9 @@ def _cached_alignment(
     roles: tuple[_Role, ...],
     context_level1: str | None,
     blocked: frozenset[int],
+    settings: ReadSettings,
 ) -> tuple[float, tuple[int, ...]]:
-    score, at = _best_alignment(feats, roles, context_level1, blocked)
+    score, at = _best_alignment(feats, roles, context_level1, settings, blocked)
     return score, tuple(at)
 
 
@@ -391,6 +397,7 @@ def _best_alignment(
     feats: Sequence[_Feat],
     roles: Sequence[_Role],
     context_level1: str | None,
+    settings: ReadSettings,
     blocked: frozenset[int] = frozenset(),
 ) -> tuple[float, list[int]]:
     """The best order-keeping assignment of cells to columns and its score.
@@ -405,7 +412,7 @@ def _best_alignment(
     neg = float("-inf")
     # Skipping a later target costs a little more: a lone value is read right-aligned
     # (the year's value, not the half year's).
-    skip = [_skip_cost(role, labels_only) + 0.001 * j for j, role in enumerate(roles)]
+    skip = [_skip_cost(role, labels_only, settings) + 0.001 * j for j, role in enumerate(roles)]
     take = [
         [
             neg if j in blocked else _score(feat, role, context_level1)
@@ -444,7 +451,7 @@ def _best_alignment(
                     continue
                 if j < m and take[i][j] != neg:
                     push(i + 1, j + 1, 1, here + take[i][j], (i, j, f, 1))
-                push(i + 1, j, 0, here - _UNASSIGNED_COST, (i, j, f, 2))
+                push(i + 1, j, 0, here - settings.unassigned_cost, (i, j, f, 2))
                 cost = join[i]
                 if f == 1 and cost is not None and joinable[j - 1]:
                     push(i + 1, j, 1, here + cost, (i, j, f, 3))
@@ -464,7 +471,7 @@ def _best_alignment(
     return max(best[n][m]), out
 
 
-def _aligned_score(row: _Row, header: _Header) -> float:
+def _aligned_score(row: _Row, header: _Header, settings: ReadSettings) -> float:
     """The content score of reading a row by its columns (as :func:`_best_alignment`
     scores an alignment), to compare with reading it by content."""
     by_col = {k: c for c in header.columns for k in c.cols}
@@ -475,24 +482,24 @@ def _aligned_score(row: _Row, header: _Header) -> float:
     for cell, feat in zip(row.own, feats, strict=True):
         col = by_col.get(row.col(cell))
         if col is None or id(col) in filled:
-            total -= _UNASSIGNED_COST
+            total -= settings.unassigned_cost
             continue
         filled.add(id(col))
         total += _score(feat, col.role, None)
     for j, col in enumerate(header.columns):
         if id(col) not in filled:
-            total -= _skip_cost(col.role, labels_only) + 0.001 * j
+            total -= _skip_cost(col.role, labels_only, settings) + 0.001 * j
     return total
 
 
-def _fits_columns(rows: Sequence[_Row], header: _Header) -> bool:
+def _fits_columns(rows: Sequence[_Row], header: _Header, settings: ReadSettings) -> bool:
     """Whether rows of another grid read by the header's columns fit them as well as any
     order-keeping reading by content (a page whose columns moved does not)."""
     roles = [c.role for c in header.columns]
     for row in rows[:20]:
-        feats = [_feat(_text(c)) for c in row.own[:_MAX_ROW_CELLS]]
-        best, _ = _best_alignment(feats, roles, None)
-        if _aligned_score(row, header) < best - 1e-9:
+        feats = [_feat(_text(c)) for c in row.own[: settings.max_row_cells]]
+        best, _ = _best_alignment(feats, roles, None, settings)
+        if _aligned_score(row, header, settings) < best - 1e-9:
             return False
     return True
 
@@ -625,15 +632,12 @@ def _score_pairs(texts: Sequence[str]) -> bool:
     return pairs >= 2
 
 
-_FOREIGN_HEADER_CELLS = 4  # cells of a row that heads another table
-
-
-def _foreign_header(row: _Row) -> bool:
+def _foreign_header(row: _Row, settings: ReadSettings) -> bool:
     """A row of column titles that are no target table's: four or more text cells, none a
     value or a label, two or more of them header words (序号, 备注 …)."""
     texts = [x for x in (_text(c) for c in row.own) if x]
     feats = [_feat(x) for x in texts]
-    if len(texts) < _FOREIGN_HEADER_CELLS or any(
+    if len(texts) < settings.foreign_header_cells or any(
         f.level is not None or f.number or f.op_only for f in feats
     ):
         return False

@@ -30,7 +30,7 @@ from jixiao.ingest._read.columns import (
     _ragged_header,
 )
 from jixiao.ingest._read.rows import _RowReader
-from jixiao.ingest._read.settings import _HEADER_MAX, _HEADER_SCAN, _MAX_SPAN
+from jixiao.ingest._read.settings import ReadSettings
 from jixiao.ingest._read.table import _Table, _Value
 from jixiao.ingest._read.values import _budget_key, _money_unit
 from jixiao.ingest._text import clean, fold
@@ -116,8 +116,9 @@ def _title_unit(text: str) -> str:
 class _Reader(_RowReader):
     """Reads the grids row by row into tables (see the module docstring)."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, settings: ReadSettings) -> None:
         self.file = file
+        self.settings = settings
         self.tables: list[_Table] = []
         self.table = _Table()
         self.consumed: set[tuple[int, int, int]] = set()  # (grid, row, col) of field values
@@ -152,7 +153,7 @@ class _Reader(_RowReader):
             # stacked forms it is rewritten into, a table of its own (see jixiao.ingest._wide).
             grid = wide
             self.start_table()
-        rows, width = _grid_rows(grid, gi, self.file, ragged=grid.ragged)
+        rows, width = _grid_rows(grid, gi, self.file, self.settings, ragged=grid.ragged)
         self.money_unit = ""
         first = rows[0].first if rows else Provenance(self.file, grid.page, sheet=grid.sheet)
         t = self.table
@@ -164,7 +165,7 @@ class _Reader(_RowReader):
             grid.sheet is not None
             and self.sheet is not None
             and grid.sheet != self.sheet
-            and not any(_is_header_row(r) for r in rows[:_HEADER_SCAN])
+            and not any(_is_header_row(r) for r in rows[: self.settings.header_scan])
         ):
             # A sheet without indicator headers (a budget sheet after the targets) continues
             # no table: its rows are its own, reported, never the last table's indicators.
@@ -182,7 +183,7 @@ class _Reader(_RowReader):
                 not grid.ragged
                 and not t.header.ragged
                 and width != t.header.width
-                and not _fits_columns(rows, t.header)
+                and not _fits_columns(rows, t.header, self.settings)
             ):
                 t.note(
                     AMBIGUOUS_ROWS,
@@ -192,7 +193,7 @@ class _Reader(_RowReader):
                 )
                 t.header = t.header.as_ragged()
             if t.header.ragged and not grid.ragged:
-                rows, width = _grid_rows(grid, gi, self.file, ragged=True)
+                rows, width = _grid_rows(grid, gi, self.file, self.settings, ragged=True)
         else:
             self.read_titles(grid, first, continuing=False)
         k = 0
@@ -321,7 +322,7 @@ class _Reader(_RowReader):
             t.anchor = t.anchor or row.first
             return j
 
-        if t.rows and _foreign_header(row):
+        if t.rows and _foreign_header(row, self.settings):
             # Case ``another table follows``: the header of a table that is no target table
             # (序号 | 学校性质 | 培训机构 | … | 备注) ends this one.
             note(Stage.TABLE, row.first, "指标表结束", "另一张表格的表头")
@@ -373,7 +374,7 @@ class _Reader(_RowReader):
                 for k2, v in (_inline_fields(_text(cell)) or {}).items():
                     pairs.append((k2, _Value(v, row.src(cell))))
                 continue
-            value_cell = _beside(row, cell, label_ids)
+            value_cell = _beside(row, cell, label_ids, self.settings)
             if (
                 value_cell is None
                 and below is not None
@@ -449,13 +450,15 @@ class _Reader(_RowReader):
         t = self.table
         actuals_row = bool(ACTUALS_ROW.search(fold(" ".join(texts))))
         if actuals_row and any(BUDGET_COLUMN.search(fold(x)) for x in texts):
-            t.budget_heads = [(_budget_key(x), c) for c, x in zip(row.own, texts, strict=True)]
+            t.budget_heads = [
+                (_budget_key(x, self.settings), c) for c, x in zip(row.own, texts, strict=True)
+            ]
         rest: list[str] = []
         for cell, text in zip(row.own, texts, strict=True):
             f = fold(text)
-            heading = len(f) <= _HEADER_MAX and not SENTENCE.search(f)
+            heading = len(f) <= self.settings.header_max and not SENTENCE.search(f)
             if actuals_row and heading and ACTUAL_WORDS.search(f):
-                if _budget_key(text) is None:
+                if _budget_key(text, self.settings) is None:
                     t.actuals.setdefault(text, row.src(cell))
             elif actuals_row and heading and (_classify(text) or BUDGET_HEADING.search(f)):
                 continue  # the budget columns' headings (年初预算数, 分值 …)
@@ -489,7 +492,9 @@ def _field_cells(row: _Row) -> list[tuple[str, GridCell]]:
     return found
 
 
-def _beside(row: _Row, label: GridCell, label_ids: set[int]) -> GridCell | None:
+def _beside(
+    row: _Row, label: GridCell, label_ids: set[int], settings: ReadSettings
+) -> GridCell | None:
     """The value of a label cell: the next cell to its right in the row."""
     if row.ragged:
         cells = list(row.own)
@@ -499,8 +504,8 @@ def _beside(row: _Row, label: GridCell, label_ids: set[int]) -> GridCell | None:
             if id(nxt) not in label_ids and _field_key(_text(nxt)) is None:
                 return nxt
         return None
-    start = label.col - row.lo + min(max(1, label.colspan), _MAX_SPAN)
-    for col in range(start, start + _MAX_SPAN):
+    start = label.col - row.lo + min(max(1, label.colspan), settings.max_span)
+    for col in range(start, start + settings.max_span):
         cell = row.cover.get(col)
         if cell is None or cell is label:
             continue

@@ -31,7 +31,7 @@ from jixiao.ingest._read.columns import (
     _two_level_name,
 )
 from jixiao.ingest._read.levels import _level1_of, _parent_of, _resolve_any
-from jixiao.ingest._read.settings import _MAX_ROW_CELLS, _MAX_SPAN, _MAX_SPLIT
+from jixiao.ingest._read.settings import ReadSettings
 from jixiao.ingest._read.table import _GoalRow, _IndRow, _Value
 from jixiao.ingest._read.values import _money_unit, _operator, _period_values
 from jixiao.ingest._text import fold, join_wrapped
@@ -68,6 +68,7 @@ class _RowReader:
     start another are the finder's."""
 
     table: _Table
+    settings: ReadSettings
     money_unit: str  # 金额单位 printed above the grid's table (万元 / 元)
 
     def start_table(self) -> _Table:
@@ -83,8 +84,8 @@ class _RowReader:
         header = t.header
         placed: list[_Placed] = []
         if row.ragged or header.ragged:
-            own = list(row.own[:_MAX_ROW_CELLS])
-            left: list[GridCell] = list(row.own[_MAX_ROW_CELLS:])
+            own = list(row.own[: self.settings.max_row_cells])
+            left: list[GridCell] = list(row.own[self.settings.max_row_cells :])
             context = _resolve_any(t.cur_l1.text) if t.cur_l1 is not None else None
             roles = [c.role for c in header.columns]
             feats = [_feat(_text(c)) for c in own]
@@ -95,7 +96,11 @@ class _RowReader:
                     k for k, r in enumerate(roles) if r in (_Role.SEQ, _Role.FUNCTION)
                 )
             at = _cached_alignment(
-                tuple(feats), tuple(roles), context.name if context else None, blocked
+                tuple(feats),
+                tuple(roles),
+                context.name if context else None,
+                blocked,
+                self.settings,
             )[1]
             by_column: dict[int, list[GridCell]] = {}
             for cell, k in zip(own, at, strict=True):
@@ -158,7 +163,7 @@ class _RowReader:
             return False
         cell = row.own[0]
         start = cell.col - row.lo
-        covered = set(range(start, start + min(max(1, cell.colspan), _MAX_SPAN)))
+        covered = set(range(start, start + min(max(1, cell.colspan), self.settings.max_span)))
         roles = {c.role for c in t.header.columns if covered & set(c.cols)}
         data = {_Role.TARGET, _Role.NAME, _Role.NAME_WEAK, _Role.WORK, _Role.GOAL}
         if len(roles - {_Role.IGNORED, _Role.UNKNOWN}) >= 2 and roles & data:
@@ -201,13 +206,15 @@ class _RowReader:
         a line break): its two parts, when reading them apart fits the columns far better."""
         t = self.table
         assert t.header is not None
-        if not (row.ragged or t.header.ragged) or not 4 <= len(row.own) <= _MAX_SPLIT:
+        if not (row.ragged or t.header.ragged) or not 4 <= len(row.own) <= self.settings.max_split:
             return None
         roles = [c.role for c in t.header.columns]
         feats = [_feat(_text(c)) for c in row.own]
         resolved = _resolve_any(t.cur_l1.text) if t.cur_l1 is not None else None
         context = resolved.name if resolved is not None else None
-        whole, at = _cached_alignment(tuple(feats), tuple(roles), context, frozenset())
+        whole, at = _cached_alignment(
+            tuple(feats), tuple(roles), context, frozenset(), self.settings
+        )
         if all(k >= 0 for k in at):
             return None
         best: tuple[float, int] | None = None
@@ -215,8 +222,8 @@ class _RowReader:
             if not any(f.value for f in feats[:k]) or not any(f.value for f in feats[k:]):
                 continue
             score = (
-                _best_alignment(feats[:k], roles, context)[0]
-                + _best_alignment(feats[k:], roles, context)[0]
+                _best_alignment(feats[:k], roles, context, self.settings)[0]
+                + _best_alignment(feats[k:], roles, context, self.settings)[0]
             )
             if score > whole + 2.0 and (best is None or score > best[0]):
                 best = (score, k)

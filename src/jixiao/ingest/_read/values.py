@@ -17,7 +17,7 @@ from jixiao.domain.model import (
 from jixiao.domain.values import Kind, parse_value
 from jixiao.ingest._read.base import _text
 from jixiao.ingest._read.columns import _Role
-from jixiao.ingest._read.settings import _HEADER_MAX
+from jixiao.ingest._read.settings import ReadSettings
 from jixiao.ingest._read.table import _Value
 from jixiao.ingest._text import fold, join_wrapped
 from jixiao.ingest._vocab import (
@@ -92,11 +92,11 @@ def _remarks(text: str) -> _Remarks:
     )
 
 
-def _budget_key(text: str) -> str | None:
+def _budget_key(text: str, settings: ReadSettings) -> str | None:
     """The funds figure a heading of the funds block names, or ``execution_reason`` (执行偏差
     原因); None: not one we keep."""
     f = fold(text)
-    if re.search(r"偏差|原因", f) and len(f) <= _HEADER_MAX:
+    if re.search(r"偏差|原因", f) and len(f) <= settings.header_max:
         return "execution_reason"
     if not BUDGET_COLUMN.search(f) or "率" in f:
         return None
