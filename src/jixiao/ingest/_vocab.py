@@ -182,6 +182,11 @@ FUNDS_WORDS = re.compile(
     r"(?:\((?:万元|元)\))?$"
 )
 SENTENCE = re.compile(r"[，。；,;！!？?]")
+# Results a self-evaluation prints that the actuals do not keep (完成率, 执行率, 执行数,
+# 自评等级: computed, or the funds block's).
+UNKEPT_RESULT = re.compile(r"率|执行数|等级")
+# The heading of the funds block's 执行偏差原因 column.
+EXECUTION_REASON = re.compile(r"偏差|原因")
 ACTUAL_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("score", re.compile(r"得分")),
     ("likelihood", re.compile(r"可能性")),

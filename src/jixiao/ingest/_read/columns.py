@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -63,6 +62,7 @@ from jixiao.ingest._vocab import (
     SEQ_WORDS,
     TARGET_WORDS,
     UNIT_WORDS,
+    UNKEPT_RESULT,
     WEIGHT_WORDS,
     WORK_WORDS,
 )
@@ -221,7 +221,7 @@ def _actual_field(label: str) -> str | None:
     for word in _CATEGORY_WORDS:
         if f.endswith(word) and (f == word or "原因" in f or "偏差" in f):
             return f"category:{word}"  # one column per 偏差原因 category, marked ✓
-    if re.search(r"率|执行数|等级", f) and "得分" not in f:
+    if UNKEPT_RESULT.search(f) and "得分" not in f:
         return None  # 完成率, 执行率, 执行数, 自评等级: computed or the funds', not kept here
     if f.endswith("类别") and ("原因" in f or "偏差" in f):
         return "category"  # 偏差原因类别: the category's name in the cell

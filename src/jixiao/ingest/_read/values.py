@@ -24,6 +24,7 @@ from jixiao.ingest._vocab import (
     BLANK_MARKS,
     BUDGET_COLUMN,
     BUDGET_KEYS,
+    EXECUTION_REASON,
     NOT_APPLICABLE,
     NUMBER_ONLY,
     OP_TOKEN,
@@ -96,7 +97,7 @@ def _budget_key(text: str, settings: ReadSettings) -> str | None:
     """The funds figure a heading of the funds block names, or ``execution_reason`` (执行偏差
     原因); None: not one we keep."""
     f = fold(text)
-    if re.search(r"偏差|原因", f) and len(f) <= settings.header_max:
+    if EXECUTION_REASON.search(f) and len(f) <= settings.header_max:
         return "execution_reason"
     if not BUDGET_COLUMN.search(f) or "率" in f:
         return None
