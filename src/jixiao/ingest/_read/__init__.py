@@ -92,6 +92,8 @@ __all__ = [
 
 
 def _finish(reader: _Reader, file: str, sha256: str, layout: str) -> Document:
+    """The last stage (``projects``): the tables found, each built into a project or a unit's
+    overall targets by :class:`jixiao.ingest._read.projects._Builder`, and the document."""
     builder = _Builder(file)
     tables = reader.tables
     doc_year = most_common_year(t.year for t in tables)
