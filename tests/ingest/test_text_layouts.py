@@ -374,6 +374,25 @@ def test_note_and_conclusion_rows_under_the_table_are_no_indicators() -> None:
     assert "评价结论" in unused and "注:" in unused
 
 
+def test_an_empty_level_two_row_with_only_its_score_is_no_indicator() -> None:
+    """Case ``empty category row``: in a three-level table read by its words, a level-2
+    label no indicator fills, printed with only its 分值 (``生态效益指标 0``), slides into
+    the name column; it is reported, not read as an indicator named after the label."""
+    text = (
+        "一级指标 二级指标 三级指标 年度指标值 分值\n"
+        "产出指标 数量指标 培训人次 ≥200人次 20\n"
+        "效益指标 社会效益指标 群众技能水平 明显提升 20\n"
+        "生态效益指标         0\n"
+        "满意度指标 服务对象满意度指标 学员满意度 ≥90% 10\n"
+    )
+    doc = _read(text)
+    assert [(r[1], r[2], r[3]) for r in _rows(doc)] == [
+        ("数量指标", "培训人次", "≥200人次"),
+        ("社会效益指标", "群众技能水平", "明显提升"),
+        ("服务对象满意度指标", "学员满意度", "≥90%"),
+    ]
+
+
 def test_spaced_labels_broken_over_lines_and_lines_after_the_table() -> None:
     """Case ``label broken over lines`` (spaces): ``经济效益`` / ``指标`` on lines of their own
     are one label heading the rows below; 经办人 / 上报时间 lines after the table are no rows."""

@@ -384,6 +384,24 @@ class _RowReader:
             and _two_level_name(name.text)
         ):
             l2v = name  # a two-level table: the name is the level-2 label
+        if (
+            l2 is None
+            and t.header.has(_Role.LEVEL2)
+            and t.header.has(_Role.NAME)
+            and name is not None
+            and (found := _resolve_any(fold(name.text))) is not None
+            and found.level == 2
+            and values
+            and all(NUMBER_ONLY.match(v.text.strip()) for v in values.values())
+        ):
+            # Case ``empty category row``: a level-2 label that no indicator fills, with
+            # only its 分值 or 得分 (生态效益指标 … 0), slid into the name column.
+            t.note(
+                UNUSED_TEXT,
+                f"“{_shown(' | '.join(texts))}”是没有指标的二级指标行，未导入",
+                row.first,
+            )
+            return
         if l1 is not None or l2 is not None:
             t.cur_l1, t.cur_l2 = l1v, l2v
         if active():
