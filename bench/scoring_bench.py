@@ -62,7 +62,8 @@ def _actuals(projects: list[Project], period: Period, seed: int) -> list[Project
             if text is None or (target is not None and target.kind is Kind.TEXT):
                 continue
             items.append(IndicatorActual(indicator.name, parse_value(text)))
-        budget = project.funds.total if project.funds and project.funds.total else 100.0
+        # Funds are exact decimals (元); the actuals take plain numbers, as a file gives them.
+        budget = float(project.funds.total) if project.funds and project.funds.total else 100.0
         executed = round(float(budget) * rng.uniform(0.3, 1.05), 2)
         out.append(
             ProjectActuals(
