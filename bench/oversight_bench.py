@@ -55,7 +55,7 @@ from jixiao.services import SYSTEM, Services, bulk, oversight, users
 from jixiao.store.bulk import COLUMNS, add_foreign_keys, drop_foreign_keys
 
 ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "bench-password-1"
+PASSWORD = "renda-oversight-load-7"  # not containing the user name (services.users)
 
 
 def _database(admin_url: str, name: str) -> str:
