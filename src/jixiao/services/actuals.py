@@ -901,7 +901,15 @@ def evaluate_table(
     with uow:
         row = uow.tables.get(table_id)
         _may_read(actor, row)
-        return _evaluation(row, uow.session, scheme or ScoringScheme())
+        return evaluate_in(uow, row, scheme)
+
+
+def evaluate_in(
+    uow: UnitOfWork, row: TargetTableRow, scheme: ScoringScheme | None = None
+) -> TableEvaluation:
+    """:func:`evaluate_table` of a table already read (and its reading allowed) inside the
+    caller's unit of work."""
+    return _evaluation(row, uow.session, scheme or ScoringScheme())
 
 
 @dataclass(frozen=True, slots=True)
@@ -1003,15 +1011,23 @@ def monitor_table(
     with uow:
         row = uow.tables.get(table_id)
         _may_read(actor, row)
-        if row.kind != PROJECT:
-            raise Invalid("运行监控按项目进行，部门整体绩效目标表没有监控表", "table")
-        stored = report_row(uow.session, row.id, Period.HALF_YEAR)
-        if stored is None:
-            return None
-        config = config or MonitoringConfig()
-        if stored.month is not None and config.month != stored.month:
-            config = replace(config, month=stored.month)
-        return monitor_project(project_of(row), actuals_of(row, stored), config)
+        return monitor_in(uow, row, config)
+
+
+def monitor_in(
+    uow: UnitOfWork, row: TargetTableRow, config: MonitoringConfig | None = None
+) -> ProjectMonitor | None:
+    """:func:`monitor_table` of a table already read (and its reading allowed) inside the
+    caller's unit of work."""
+    if row.kind != PROJECT:
+        raise Invalid("运行监控按项目进行，部门整体绩效目标表没有监控表", "table")
+    stored = report_row(uow.session, row.id, Period.HALF_YEAR)
+    if stored is None:
+        return None
+    config = config or MonitoringConfig()
+    if stored.month is not None and config.month != stored.month:
+        config = replace(config, month=stored.month)
+    return monitor_project(project_of(row), actuals_of(row, stored), config)
 
 
 def monitor_unit(

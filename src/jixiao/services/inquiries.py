@@ -242,17 +242,23 @@ def for_table(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> lis
         table = uow.tables.get(table_id)
         if actor is not None:
             access.require(actor, access.Read.TABLE, ref_of(table))
-        rows: list[IndicatorRow | GoalRow] = list(
-            table.goals if table.kind == tables.OVERALL else table.indicators
-        )
-        positions = {r.id: k for k, r in enumerate(rows)}
-        found = uow.session.execute(
-            select(InquiryRow)
-            .where(InquiryRow.table_id == table_id)
-            .options(selectinload(InquiryRow.messages))
-            .order_by(InquiryRow.id.desc())
-        ).scalars()
-        return [_domain(r, table, positions) for r in found]
+        return for_table_in(uow, table)
+
+
+def for_table_in(uow: UnitOfWork, table: TargetTableRow) -> list[Inquiry]:
+    """:func:`for_table` of a table already read (and its reading allowed) inside the
+    caller's unit of work."""
+    rows: list[IndicatorRow | GoalRow] = list(
+        table.goals if table.kind == tables.OVERALL else table.indicators
+    )
+    positions = {r.id: k for k, r in enumerate(rows)}
+    found = uow.session.execute(
+        select(InquiryRow)
+        .where(InquiryRow.table_id == table.id)
+        .options(selectinload(InquiryRow.messages))
+        .order_by(InquiryRow.id.desc())
+    ).scalars()
+    return [_domain(r, table, positions) for r in found]
 
 
 def listing(

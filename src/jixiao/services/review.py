@@ -15,13 +15,13 @@ from jixiao.domain.review import (
 )
 from jixiao.domain.taxonomy import OUTPUT
 from jixiao.domain.workflow import Actor, Grade
-from jixiao.services import tables
+from jixiao.services import access
 from jixiao.services.actuals import previous_actuals
 from jixiao.services.config import config_table
-from jixiao.services.errors import Invalid, NotFound
+from jixiao.services.errors import Invalid
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.models import TargetTableRow
-from jixiao.store.tables import overall_of, project_of
+from jixiao.store.tables import OVERALL, overall_of, project_of, ref_of
 
 
 def load_config(path: Path | None = None) -> ReviewConfig:
@@ -63,17 +63,24 @@ def review_table(
     actor: Actor | None = None,
 ) -> TableReview:
     """The rule engine's findings on a table (when ``actor`` may read it)."""
-    tables.require_read(uow, actor, table_id)
     with uow:
-        row = uow.session.get(TargetTableRow, table_id)
-        if row is None:
-            raise NotFound(f"绩效目标表 {table_id} 不存在")
-        if row.kind == tables.OVERALL:
-            found = review_overall(overall_of(row), config)
-            grade, reasons = suggest_grade(found, config)
-        else:
-            project = project_of(row)
-            found = review_project(project, config, previous_actuals(uow.session, row))
-            has_outputs = any(i.level1 == OUTPUT for i in project.indicators)
-            grade, reasons = suggest_grade(found, config, has_outputs=has_outputs)
-        return TableReview(table_id, tuple(found), grade, reasons)
+        row = uow.tables.get(table_id)
+        if actor is not None:
+            access.require(actor, access.Read.TABLE, ref_of(row))
+        return review_in(uow, row, config)
+
+
+def review_in(
+    uow: UnitOfWork, row: TargetTableRow, config: ReviewConfig | None = None
+) -> TableReview:
+    """:func:`review_table` of a table already read (and its reading allowed) inside the
+    caller's unit of work."""
+    if row.kind == OVERALL:
+        found = review_overall(overall_of(row), config)
+        grade, reasons = suggest_grade(found, config)
+    else:
+        project = project_of(row)
+        found = review_project(project, config, previous_actuals(uow.session, row))
+        has_outputs = any(i.level1 == OUTPUT for i in project.indicators)
+        grade, reasons = suggest_grade(found, config, has_outputs=has_outputs)
+    return TableReview(row.id, tuple(found), grade, reasons)

@@ -590,54 +590,59 @@ def _actions(actor: Actor | None, row: TargetTableRow) -> frozenset[Action]:
 def get_table(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> TableDetail:
     """The table as ``actor`` may read it (``None``: the command line, no actions)."""
     with uow:
-        s = uow.session
         row = uow.tables.get(table_id)
         if actor is not None:
             access.require(actor, access.Read.TABLE, ref_of(row))
-        reviews = s.execute(
-            select(ReviewRow).where(ReviewRow.table_id == table_id).order_by(ReviewRow.id)
-        ).scalars()
-        comments = s.execute(
-            select(CommentRow).where(CommentRow.table_id == table_id).order_by(CommentRow.id)
-        ).scalars()
-        versions = s.execute(
-            select(TableVersionRow.number)
-            .where(TableVersionRow.table_id == table_id)
-            .order_by(TableVersionRow.number)
-        ).scalars()
-        source_file = (
-            s.get(SourceFileRow, row.source_file_id) if row.source_file_id is not None else None
-        )
-        return TableDetail(
-            id=row.id,
-            kind=row.kind,
-            name=row.name,
-            unit=row.unit.name,
-            department=row.unit.department.name if row.unit.department else row.department,
-            fiscal_year=row.fiscal_year,
-            start_year=row.start_year,
-            end_year=row.end_year,
-            funds=row_funds(row),
-            annual_goal=row.annual_goal,
-            long_term_goal=row.long_term_goal,
-            status=Status(row.status),
-            version=row.version,
-            adjust_reason=row.adjust_reason,
-            lock=row.lock,
-            source=location_from_dict(row.source),
-            source_file=source_file.name if source_file else None,
-            indicators=tuple(_indicator_view(i) for i in row.indicators),
-            goals=tuple(_goal_view(g) for g in row.goals),
-            reviews=tuple(
-                ReviewView(r.reviewer, r.role, r.grade, r.opinion, r.version, r.created_at)
-                for r in reviews
-            ),
-            comments=tuple(
-                CommentView(c.id, c.author, c.role, c.body, c.created_at) for c in comments
-            ),
-            versions=tuple(versions),
-            actions=_actions(actor, row),
-        )
+        return detail_in(uow, row, actor)
+
+
+def detail_in(uow: UnitOfWork, row: TargetTableRow, actor: Actor | None) -> TableDetail:
+    """:func:`get_table` of a table already read (and its reading allowed) inside the
+    caller's unit of work."""
+    s = uow.session
+    table_id = row.id
+    reviews = s.execute(
+        select(ReviewRow).where(ReviewRow.table_id == table_id).order_by(ReviewRow.id)
+    ).scalars()
+    comments = s.execute(
+        select(CommentRow).where(CommentRow.table_id == table_id).order_by(CommentRow.id)
+    ).scalars()
+    versions = s.execute(
+        select(TableVersionRow.number)
+        .where(TableVersionRow.table_id == table_id)
+        .order_by(TableVersionRow.number)
+    ).scalars()
+    source_file = (
+        s.get(SourceFileRow, row.source_file_id) if row.source_file_id is not None else None
+    )
+    return TableDetail(
+        id=row.id,
+        kind=row.kind,
+        name=row.name,
+        unit=row.unit.name,
+        department=row.unit.department.name if row.unit.department else row.department,
+        fiscal_year=row.fiscal_year,
+        start_year=row.start_year,
+        end_year=row.end_year,
+        funds=row_funds(row),
+        annual_goal=row.annual_goal,
+        long_term_goal=row.long_term_goal,
+        status=Status(row.status),
+        version=row.version,
+        adjust_reason=row.adjust_reason,
+        lock=row.lock,
+        source=location_from_dict(row.source),
+        source_file=source_file.name if source_file else None,
+        indicators=tuple(_indicator_view(i) for i in row.indicators),
+        goals=tuple(_goal_view(g) for g in row.goals),
+        reviews=tuple(
+            ReviewView(r.reviewer, r.role, r.grade, r.opinion, r.version, r.created_at)
+            for r in reviews
+        ),
+        comments=tuple(CommentView(c.id, c.author, c.role, c.body, c.created_at) for c in comments),
+        versions=tuple(versions),
+        actions=_actions(actor, row),
+    )
 
 
 def load_document(uow: UnitOfWork, f: TableFilter) -> tuple[Document, dict[str, int]]:

@@ -11,9 +11,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from jixiao.domain.taxonomy import taxonomy_for_year
-from jixiao.domain.workflow import Action, Actor, Status
-from jixiao.services import Services, access, actuals, inquiries, tables
-from jixiao.services import review as reviewing
+from jixiao.domain.workflow import Action, Actor, Status, TableRef
+from jixiao.services import Services, access, inquiries, reads, tables
 from jixiao.services.tables import TableFilter
 from jixiao.services.views import GoalView, IndicatorView, TableDetail
 from jixiao.web import kit
@@ -210,32 +209,30 @@ def table_page(request: Request, table_id: int, actor: OptionalActor, svc: Svc) 
     """A table; ``?accept=N…`` drafts a review opinion from those findings."""
     if actor is None:
         return kit.login_redirect(request)
-    detail = read_table(svc, actor, table_id)
-    findings = reviewing.review_table(svc.uow(), table_id, request.app.state.review_config, actor)
+    page = reads.table_page(
+        svc.uow(),
+        actor,
+        table_id,
+        review_config=request.app.state.review_config,
+        scheme=request.app.state.scoring_scheme,
+        monitoring=request.app.state.monitoring_config,
+    )
+    detail, findings = page.detail, page.review
     forms: dict[str, RowForm] = {}
     accepted = [int(x) for x in request.query_params.getlist("accept") if x.isdigit()]
     if accepted and Action.REVIEW in detail.actions:
         chosen = [f for k, f in enumerate(findings.findings) if k in accepted]
         draft = replace(findings, findings=tuple(chosen)).opinion()
         forms["review"] = RowForm(values={"opinion": draft, "grade": findings.grade.value})
-    performance = monitor = None
-    if detail.status is Status.APPROVED:
-        performance = actuals.evaluate_table(
-            svc.uow(), table_id, request.app.state.scoring_scheme, actor
-        )
-        if detail.kind == tables.PROJECT:
-            monitor = actuals.monitor_table(
-                svc.uow(), table_id, request.app.state.monitoring_config, actor
-            )
     return table_response(
         request,
         actor,
         detail,
         forms=forms,
         findings=findings,
-        performance=performance,
-        monitor=monitor,
-        **inquiry_context(svc, actor, table_id, request.url.path),
+        performance=page.evaluation,
+        monitor=page.monitor,
+        **inquiry_fields(actor, page.ref, page.inquiries, table_id, request.url.path),
     )
 
 
@@ -250,6 +247,18 @@ def inquiry_context(
     ``position`` is given) and whether the actor may ask, answer, follow up or close."""
     table = tables.require_read(svc.uow(), actor, table_id)
     threads = inquiries.for_table(svc.uow(), table_id, actor)
+    return inquiry_fields(actor, table, threads, table_id, here, position)
+
+
+def inquiry_fields(
+    actor: Actor,
+    table: TableRef,
+    threads: list[inquiries.Inquiry],
+    table_id: int,
+    here: str,
+    position: int | None = None,
+) -> dict[str, Any]:
+    """:func:`inquiry_context` from the table and threads already read."""
     if position is not None:
         threads = [q for q in threads if q.position == position]
     return {
