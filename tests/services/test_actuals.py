@@ -28,6 +28,7 @@ from jixiao.services import (
     actuals,
     audit,
     demo,
+    imports,
     review,
     tables,
 )
@@ -360,5 +361,5 @@ def test_a_published_self_evaluation_uploaded_after_approval_saves_its_actuals(
     # A file without actuals is refused naming it and saying what was expected.
     seed = SEED.read_bytes()
     with pytest.raises(Invalid) as refused:
-        actuals.read_upload(SEED.name, seed)
+        imports.read_actuals(SEED.name, seed)
     assert SEED.name in refused.value.message and "自评表或监控表" in refused.value.message

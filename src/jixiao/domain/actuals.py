@@ -20,6 +20,9 @@ from jixiao.domain.money import DEFAULT_UNIT
 from jixiao.domain.provenance import Provenance
 from jixiao.domain.values import Kind, Number, TargetValue
 
+#: What a report of each period is called (运行监控 at the checkpoint, 绩效自评 at year end).
+PERIOD_LABELS = {"half_year": "运行监控（半年）", "full_year": "绩效自评（全年）"}
+
 
 class Likelihood(StrEnum):
     """完成目标可能性."""

@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from jixiao.domain.actuals import (
+    PERIOD_LABELS,
     ActualsDocument,
     Deviation,
     DeviationCategory,
@@ -66,7 +67,7 @@ from jixiao.interchange import (
     value_from_dict,
     value_to_dict,
 )
-from jixiao.services import access
+from jixiao.services import access, imports
 from jixiao.services.config import config_table
 from jixiao.services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
@@ -88,8 +89,6 @@ from jixiao.store.tables import (
     row_name,
     target_rows,
 )
-
-PERIOD_LABELS = {"half_year": "运行监控（半年）", "full_year": "绩效自评（全年）"}
 
 
 class Refused(Invalid):
@@ -179,9 +178,12 @@ def report_rows(
     return {r.table_id: r for r in session.execute(query).scalars()}
 
 
-def stored_actuals(uow: UnitOfWork, table_ids: Sequence[int]) -> tuple[ActualsDocument, ...]:
+def stored_actuals(
+    uow: UnitOfWork, table_ids: Sequence[int], reader: Actor | None = None
+) -> tuple[ActualsDocument, ...]:
     """The stored reports of these tables as actuals documents, one per (year, period)
-    (projects by name; units as a whole under ``overall``), in the tables' order."""
+    (projects by name; units as a whole under ``overall``), in the tables' order; only
+    the tables ``reader`` may read (None: the command line)."""
     with uow:
         session = uow.session
         rows = {
@@ -189,6 +191,7 @@ def stored_actuals(uow: UnitOfWork, table_ids: Sequence[int]) -> tuple[ActualsDo
             for r in session.execute(
                 select(TargetTableRow)
                 .where(TargetTableRow.id.in_(table_ids))
+                .where(access.table_scope(reader))
                 .options(
                     selectinload(TargetTableRow.indicators), selectinload(TargetTableRow.goals)
                 )
@@ -1107,110 +1110,6 @@ def template(
     )
 
 
-def read_upload(name: str, data: bytes) -> ActualsDocument:
-    """An uploaded actuals file: the XLSX template, a ``jixiao-actuals/1`` JSON file, or a
-    published self-evaluation (自评表) or monitoring table (监控表) in any format the
-    importers read (its actuals; see :func:`published_actuals`), read in a separate,
-    limited process (:mod:`jixiao.ingest.isolation`).
-
-    Raises :class:`Invalid` naming the file (and, for workbooks, every bad cell).
-    """
-    import json
-
-    from jixiao.ingest import IngestError
-    from jixiao.ingest.isolation import run
-    from jixiao.interchange.actuals import load_actuals
-
-    try:
-        outcome = run(_read_upload_child, name, data, name=name)
-    except IngestError as exc:
-        raise Invalid(f"无法读取文件：{exc}", "file") from None
-    reply = json.loads(outcome.value)
-    if "invalid" in reply:
-        raise Invalid(str(reply["invalid"]), reply.get("field") or "file")
-    return load_actuals(reply["document"], where=name)
-
-
-def _read_upload_child(name: str, data: bytes) -> str:
-    """:func:`_read_upload` in the child process: the document or the refusal, as JSON."""
-    import json
-
-    from jixiao.interchange.results import actuals_document_to_dict
-
-    try:
-        doc = _read_upload(name, data)
-    except Invalid as exc:
-        return json.dumps({"invalid": exc.message, "field": exc.field}, ensure_ascii=False)
-    return json.dumps({"document": actuals_document_to_dict(doc)}, ensure_ascii=False)
-
-
-def _read_upload(name: str, data: bytes) -> ActualsDocument:
-    from jixiao.ingest import guard
-    from jixiao.interchange import FormatError
-    from jixiao.interchange.actuals import loads_actuals
-    from jixiao.interchange.actuals_xlsx import read_actuals_template
-
-    guard.check(data, name)  # containers beyond the limits are refused before parsing
-    try:
-        if data[:2] == b"PK" or name.lower().endswith((".xlsx", ".xlsm")):
-            doc = read_actuals_template(data, where=name)
-        else:
-            doc = loads_actuals(data, where=name)
-    except FormatError as exc:
-        published = None if _is_actuals_file(data) else published_actuals(name, data)
-        if published is None:
-            raise Invalid(
-                f"{exc}\n{name}：也不是含有实际完成情况的绩效自评表或监控表", "file"
-            ) from None
-        doc = published
-    # The template lists units as a whole among the projects: move them back.
-    overall = [p for p in doc.projects if p.project.endswith("（部门整体）")]
-    if not overall:
-        return doc
-    return replace(
-        doc,
-        projects=tuple(p for p in doc.projects if p not in overall),
-        overall=doc.overall
-        + tuple(replace(p, project=p.project.removesuffix("（部门整体）")) for p in overall),
-    )
-
-
-def _is_actuals_file(data: bytes) -> bool:
-    """Whether the file says it is jixiao's actuals template or ``jixiao-actuals/1`` (its
-    problems are then reported as such, never read another way)."""
-    import io
-    import json
-    import zipfile
-
-    if data[:2] == b"PK":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                return b'name="_jixiao"' in z.read("xl/workbook.xml")
-        except (zipfile.BadZipFile, KeyError, OSError):
-            return False
-    try:
-        parsed = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return False
-    return isinstance(parsed, dict) and parsed.get("format") == "jixiao-actuals/1"
-
-
-def published_actuals(name: str, data: bytes) -> ActualsDocument | None:
-    """The actuals of a published self-evaluation or monitoring table (any format the
-    importers read), or None when the file holds none.  :class:`Invalid` when it holds
-    actuals of more than one period (upload them one period at a time)."""
-    from jixiao.ingest import IngestError, read_bytes
-
-    try:
-        found = read_bytes(data, name).actuals
-    except IngestError:
-        return None
-    if len(found) > 1:
-        periods = "、".join(PERIOD_LABELS[a.period.value] for a in found)
-        raise Invalid(f"{name}：含有多个期间（{periods}）的完成情况，请分别上传", "file")
-    return found[0] if found else None
-
-
 def import_file(
     uow: UnitOfWork,
     actor: Actor,
@@ -1220,8 +1119,9 @@ def import_file(
     unit: str | None = None,
     scheme: ScoringScheme | None = None,
 ) -> SaveResult:
-    """Read an uploaded file (:func:`read_upload`) and save it (:func:`save_document`)."""
-    return save_document(uow, actor, read_upload(name, data), where=name, unit=unit, scheme=scheme)
+    """Read an uploaded file (:func:`imports.read_actuals`) and save it (:func:`save_document`)."""
+    doc = imports.read_actuals(name, data)
+    return save_document(uow, actor, doc, where=name, unit=unit, scheme=scheme)
 
 
 def self_evaluation_workbook(
@@ -1308,13 +1208,18 @@ def previous_actuals(session: Session, row: TargetTableRow) -> dict[str, Any]:
     return found
 
 
-def previous_by_project(uow: UnitOfWork, table_ids: Mapping[str, int]) -> dict[str, Any]:
-    """Last year's actuals for each project table (name → id), for reviewing a document."""
+def previous_by_project(
+    uow: UnitOfWork, table_ids: Mapping[str, int], reader: Actor | None = None
+) -> dict[str, Any]:
+    """Last year's actuals for each project table (name → id), for reviewing a document;
+    only the tables ``reader`` may read (None: the command line)."""
     found: dict[str, Any] = {}
     with uow:
         for name, table_id in table_ids.items():
             row = uow.session.get(TargetTableRow, table_id)
-            if row is not None and row.kind == PROJECT:
+            if row is None or row.kind != PROJECT:
+                continue
+            if reader is None or access.may(reader, access.Read.TABLE, ref_of(row)):
                 values = previous_actuals(uow.session, row)
                 if values:
                     found[name] = values
@@ -1343,7 +1248,6 @@ __all__ = [
     "parse_period",
     "previous_actuals",
     "previous_by_project",
-    "read_upload",
     "report",
     "save_document",
     "save_report",

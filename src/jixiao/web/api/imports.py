@@ -26,7 +26,7 @@ def _read_upload(file: UploadFile, format: str, limit: int = MAX_UPLOAD) -> Docu
     data = file.file.read(limit + 1)
     if len(data) > limit:
         raise Invalid(f"文件“{name}”超过 {limit // (1024 * 1024)} MB，无法导入", "file")
-    return imports.read_upload(data, name, format=format)
+    return imports.read_targets(name, data, format=format)
 
 
 Upload = Annotated[UploadFile, File(description="绩效目标表文件（文本版式或 jixiao/1 JSON）")]

@@ -131,7 +131,7 @@ async def _run(fn: Callable[..., Response], *args: Any) -> Response:
 
 def _preview(request: Request, actor: Actor, svc: Services, name: str, data: bytes) -> Response:
     try:
-        doc = imports.read_upload(data, name)
+        doc = imports.read_targets(name, data)
     except Invalid as exc:
         return _import_page(request, actor, 422, error=exc.message)
     preview = tables.preview_import(svc.uow(), actor, doc)
@@ -187,7 +187,7 @@ def import_confirm(request: Request, actor: OptionalActor, svc: Svc, form: Form)
     if kit.text(form, "mode") == "approved":
         approved = kit.text(form, "reason").strip() or _approved_reason(pending.name)
     try:
-        doc = imports.read_upload(pending.data, pending.name)
+        doc = imports.read_targets(pending.name, pending.data)
         result = tables.import_document(
             svc.uow(),
             actor,
