@@ -14,8 +14,16 @@ from sqlalchemy import select
 from jixiao.domain.workflow import Action, Actor, Role, Status, TableRef
 from jixiao.ingest import read_path
 from jixiao.interchange.actuals import loads_actuals
-from jixiao.services import SYSTEM, PermissionDenied, Services, access, demo, inquiries, tables
-from jixiao.services import actuals as performance
+from jixiao.services import (
+    SYSTEM,
+    PermissionDenied,
+    Services,
+    access,
+    actuals,
+    demo,
+    inquiries,
+    tables,
+)
 from jixiao.services.views import TableSummary
 from jixiao.store.models import TableFactRow
 from tests.conftest import SEED
@@ -91,15 +99,15 @@ def test_an_administrator_does_not_edit_a_units_actuals(approved: tuple[Services
         doc, projects=(replace(first, execution_reason="管理员改的"), *doc.projects[1:])
     )
     ids = [t.id for t in _all(svc)]
-    before = performance.stored_actuals(svc.uow(), ids)
+    before = actuals.stored_actuals(svc.uow(), ids)
     with pytest.raises(PermissionDenied) as refused:
-        performance.save_document(svc.uow(), ADMIN, changed, where=FULL.name)
+        actuals.save_document(svc.uow(), ADMIN, changed, where=FULL.name)
     assert "无权填报完成情况" in refused.value.message
-    assert performance.stored_actuals(svc.uow(), ids) == before
+    assert actuals.stored_actuals(svc.uow(), ids) == before
     # The command line on the server (SYSTEM) loads the unit's file for it.
-    saved = performance.save_document(svc.uow(), SYSTEM, changed, where=FULL.name)
+    saved = actuals.save_document(svc.uow(), SYSTEM, changed, where=FULL.name)
     assert saved.reports
-    assert performance.stored_actuals(svc.uow(), ids) != before
+    assert actuals.stored_actuals(svc.uow(), ids) != before
 
 
 def _all(svc: Services) -> list[TableSummary]:

@@ -12,8 +12,7 @@ from alembic import command
 from sqlalchemy import text
 
 from jixiao.ingest import read_path
-from jixiao.services import Services, demo, tables
-from jixiao.services import actuals as performance
+from jixiao.services import Services, actuals, demo, tables
 from jixiao.store.db import _alembic_config, make_engine, upgrade
 from tests.conftest import SEED
 
@@ -43,10 +42,10 @@ def test_reports_stored_in_wan_read_the_same_in_yuan(tmp_path: Path) -> None:
     demo.set_up(svc, read_path(SEED), with_actuals=True)
     summaries, _ = tables.list_tables(svc.uow(), tables.TableFilter(q=ACTIVITIES))
     tid = next(s.id for s in summaries if s.name == ACTIVITIES)
-    before = performance.report(svc.uow(), tid, "full_year")
+    before = actuals.report(svc.uow(), tid, "full_year")
     assert before is not None and (before.budget, before.executed) == (120, 98)
     assert before.money_unit == "万元"
-    score = performance.evaluate_table(svc.uow(), tid).score
+    score = actuals.evaluate_table(svc.uow(), tid).score
     svc.dispose()
 
     budget, executed, _ = _stored(url, tid)
@@ -67,9 +66,9 @@ def test_reports_stored_in_wan_read_the_same_in_yuan(tmp_path: Path) -> None:
         engine.dispose()
     svc = Services.connect(url)
     try:
-        after = performance.report(svc.uow(), tid, "full_year")
+        after = actuals.report(svc.uow(), tid, "full_year")
         assert after == before
         assert after is not None and after.money_unit == "万元"
-        assert performance.evaluate_table(svc.uow(), tid).score == score
+        assert actuals.evaluate_table(svc.uow(), tid).score == score
     finally:
         svc.dispose()

@@ -49,8 +49,7 @@ from jixiao.export.pdf import FOOTER_TEXT, workbook_pdf
 from jixiao.export.targets import LAYOUT_TEXT, targets_workbook
 from jixiao.interchange import dumps
 from jixiao.interchange.cells import write_only_row
-from jixiao.services import actuals as reporting
-from jixiao.services import tables
+from jixiao.services import actuals, tables
 from jixiao.services.errors import Invalid
 from jixiao.services.uow import UnitOfWork
 from jixiao.store.tables import overall_of, project_of, table_of
@@ -109,10 +108,10 @@ def document(uow: UnitOfWork, f: tables.TableFilter, *, with_actuals: bool = Tru
     doc, ids = tables.load_document(uow, replace(f, limit=10_000_000, offset=0))
     if not ids:
         return doc
-    doc = replace(doc, source=tables.source_of(uow, list(ids.values())))
+    doc = replace(doc, source=tables.source_of(uow, list(ids.values()), f.reader))
     if not with_actuals:
         return doc
-    return replace(doc, actuals=reporting.stored_actuals(uow, list(ids.values())))
+    return replace(doc, actuals=actuals.stored_actuals(uow, list(ids.values()), f.reader))
 
 
 def table_document(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -> Document:
@@ -126,8 +125,8 @@ def table_document(uow: UnitOfWork, table_id: int, actor: Actor | None = None) -
         doc = Document(row.fiscal_year, overall_targets=overall, projects=projects)
     return replace(
         doc,
-        source=tables.source_of(uow, [table_id]),
-        actuals=reporting.stored_actuals(uow, [table_id]),
+        source=tables.source_of(uow, [table_id], actor),
+        actuals=actuals.stored_actuals(uow, [table_id], actor),
     )
 
 

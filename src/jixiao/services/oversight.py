@@ -31,8 +31,7 @@ from jixiao.domain.scoring import ScoringError, ScoringScheme, score_overall, sc
 from jixiao.domain.values import TargetValue
 from jixiao.domain.workflow import Actor
 from jixiao.interchange import location_from_dict, value_from_dict
-from jixiao.services import access, tables
-from jixiao.services import actuals as performance
+from jixiao.services import access, actuals, tables
 from jixiao.services import review as reviewing
 from jixiao.services.errors import Invalid, NotFound
 from jixiao.services.uow import UnitOfWork
@@ -99,9 +98,7 @@ class Settings:
 def settings() -> Settings:
     """The settings of the configuration file ($JIXIAO_CONFIG or ./jixiao.toml), as the web
     app and the CLI use them."""
-    return Settings(
-        reviewing.load_config(), performance.scoring_scheme(), performance.monitoring_config()
-    )
+    return Settings(reviewing.load_config(), actuals.scoring_scheme(), actuals.monitoring_config())
 
 
 def _load(session: Session, ids: Iterable[int]) -> list[TargetTableRow]:
@@ -184,11 +181,9 @@ def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Sett
         return 0
     ids = [r.id for r in rows]
     earlier = {(r.unit_id, r.name, r.fiscal_year): r for r in _neighbours(session, rows, -1)}
-    half = performance.report_rows(session, ids, Period.HALF_YEAR)
-    full = performance.report_rows(session, ids, Period.FULL_YEAR)
-    previous_full = performance.report_rows(
-        session, [r.id for r in earlier.values()], Period.FULL_YEAR
-    )
+    half = actuals.report_rows(session, ids, Period.HALF_YEAR)
+    full = actuals.report_rows(session, ids, Period.FULL_YEAR)
+    previous_full = actuals.report_rows(session, [r.id for r in earlier.values()], Period.FULL_YEAR)
     departments = dict(
         session.execute(
             select(UnitRow.id, UnitRow.department_id).where(
@@ -207,7 +202,7 @@ def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Sett
         if before is not None and before.id in previous_full:
             previous = (
                 project_of(before),
-                performance.actuals_of(before, previous_full[before.id]),
+                actuals.actuals_of(before, previous_full[before.id]),
             )
         half_report = half.get(row.id)
         monitoring = config.monitoring
@@ -216,8 +211,8 @@ def _refresh_rows(session: Session, rows: Sequence[TargetTableRow], config: Sett
         target = overall_of(row) if row.kind == tables.OVERALL else project_of(row)
         facts = table_facts(
             target,
-            half=performance.actuals_of(row, half_report) if half_report else None,
-            full=performance.actuals_of(row, full[row.id]) if row.id in full else None,
+            half=actuals.actuals_of(row, half_report) if half_report else None,
+            full=actuals.actuals_of(row, full[row.id]) if row.id in full else None,
             previous=previous,
             review=config.review,
             scheme=config.scheme,
@@ -1113,10 +1108,10 @@ def indicator_detail(
         score: str | None = None
         rule = ""
         for period in (Period.HALF_YEAR, Period.FULL_YEAR):
-            stored = performance.report_row(s, table_id, period)
+            stored = actuals.report_row(s, table_id, period)
             if stored is None:
                 continue
-            report = performance.actuals_of(row, stored)
+            report = actuals.actuals_of(row, stored)
             found = report.actual(name)
             if found is not None:
                 deviation = found.deviation
@@ -1166,7 +1161,7 @@ def indicator_detail(
         )
         last_year = None
         if row.kind == tables.PROJECT:
-            value = performance.previous_actuals(s, row).get(name)
+            value = actuals.previous_actuals(s, row).get(name)
             last_year = value.text if value is not None else None
         return IndicatorDetail(
             table_id=table_id,

@@ -40,8 +40,7 @@ from jixiao.interchange import (
     location_to_dict,
     value_to_dict,
 )
-from jixiao.services import access, clock, preview
-from jixiao.services import actuals as reporting
+from jixiao.services import access, actuals, clock, preview
 from jixiao.services.errors import Conflict, Duplicate, Invalid, NotFound, PermissionDenied
 from jixiao.services.uow import UnitOfWork
 from jixiao.services.views import (
@@ -384,7 +383,7 @@ def import_document(
             for table_id in ids:
                 _record_approved(uow, actor, table_id, approved)
             for report in reports:
-                result = reporting.save_in(uow, actor, report, where=source_name, scheme=scheme)
+                result = actuals.save_in(uow, actor, report, where=source_name, scheme=scheme)
                 saved += len(result.reports)
         else:
             held = sum(len(a.projects) + len(a.overall) for a in reports)
@@ -669,14 +668,19 @@ def load_document(uow: UnitOfWork, f: TableFilter) -> tuple[Document, dict[str, 
         return document, {r.name: r.id for r in ordered}
 
 
-def source_of(uow: UnitOfWork, table_ids: Sequence[int]) -> SourceInfo | None:
-    """The file the tables were all imported from, when they share one."""
+def source_of(
+    uow: UnitOfWork, table_ids: Sequence[int], reader: Actor | None = None
+) -> SourceInfo | None:
+    """The file the tables were all imported from, when they share one (of the tables
+    ``reader`` may read; None: the command line)."""
     if not table_ids:
         return None
     with uow:
         found = set(
             uow.session.execute(
-                select(TargetTableRow.source_file_id).where(TargetTableRow.id.in_(table_ids))
+                select(TargetTableRow.source_file_id)
+                .where(TargetTableRow.id.in_(table_ids))
+                .where(access.table_scope(reader))
             ).scalars()
         )
         if len(found) != 1 or None in found:

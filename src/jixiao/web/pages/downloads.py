@@ -19,8 +19,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from jixiao.services import NotFound, exports, tables
-from jixiao.services import actuals as reporting
+from jixiao.services import NotFound, actuals, exports, tables
 from jixiao.web import kit
 from jixiao.web.deps import OptionalActor, Svc
 from jixiao.web.kit import PageRoute
@@ -160,7 +159,7 @@ def unit_self_evaluation_form(
     if actor is None:
         return kit.login_redirect(request)
     fiscal_year = kit.required_year(year)
-    data = reporting.self_evaluation_workbook(
+    data = actuals.self_evaluation_workbook(
         svc.uow(), unit, fiscal_year, scheme=request.app.state.scoring_scheme, actor=actor
     )
     return _form(unit, fiscal_year, "绩效自评表", data, fmt)
@@ -174,7 +173,7 @@ def unit_monitoring_form(
     if actor is None:
         return kit.login_redirect(request)
     fiscal_year = kit.required_year(year)
-    data = reporting.monitoring_workbook(
+    data = actuals.monitoring_workbook(
         svc.uow(), unit, fiscal_year, request.app.state.monitoring_config, actor
     )
     return _form(unit, fiscal_year, "绩效监控表", data, fmt)
