@@ -313,6 +313,8 @@ def main() -> None:
         rows, every = _views(svc, last, args.repeat)
 
         users.add_user(svc.uow(), SYSTEM.username, "bench", PASSWORD, Role.CONGRESS)
+        # jixiao serve refuses to start without an active administrator.
+        users.add_user(svc.uow(), SYSTEM.username, "guanli", PASSWORD, Role.ADMIN)
         year = last
         departments = [
             g.key for g in oversight.groups(svc.uow(), oversight.Filter(year=year), "department")
@@ -351,7 +353,10 @@ def main() -> None:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "JIXIAO_SECRET": "bench"},
+            env={
+                **os.environ,
+                "JIXIAO_SECRET": "bench-oversight-session-secret-0123456789",
+            },  # >= 32
         )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
